@@ -1,0 +1,27 @@
+# Quick start: `make report` (main job) and `make test` (the test suite). Each creates .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: venv report test lint clean
+
+$(BIN)/cruxnet: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(BIN)/cruxnet
+
+venv: $(BIN)/cruxnet
+
+## Main job: the headline query of the bundled crux network under every worldview.
+report: venv
+	$(BIN)/cruxnet summary
+
+## Tests: pytest (with doctests), mypy --strict and ruff.
+test: venv
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m mypy
+	$(BIN)/ruff check cruxnet tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

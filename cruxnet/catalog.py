@@ -1,0 +1,164 @@
+"""Where models and worldviews come from: the bundled catalog, or files the user names.
+
+A model argument is a bundled model name (``crux_network``, ``carlsmith_2021``) or a path to a
+``.yaml`` model file, a ``.bif``/``.bif.gz`` file or an ``.xml``/``.xmlbif`` file. A worldview
+argument is a name (looked up beside the model file, then in the bundled worldviews of that
+model) or a path to a worldview ``.yaml``. A BIF/XMLBIF network is its own worldview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from cruxnet.errors import SpecError
+from cruxnet.models.network import BayesNet
+from cruxnet.models.spec import ModelSpec, load_model_spec
+from cruxnet.priors.worldview import Worldview, load_worldview
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "ModelEntry",
+    "bundled_models",
+    "cruxnet_version",
+    "load_model",
+    "load_network",
+    "resolve_worldview",
+    "worldview_names",
+]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MODELS_DIR = PACKAGE_DIR / "models" / "specs"
+WORLDVIEWS_DIR = PACKAGE_DIR / "priors" / "worldviews"
+DEFAULT_MODEL = "crux_network"
+_NETWORK_SUFFIXES = (".bif", ".bif.gz", ".xml", ".xmlbif", ".xml.gz")
+
+
+def cruxnet_version() -> str:
+    """The installed cruxnet version."""
+    try:
+        return metadata.version("cruxnet")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A model as found: its structure and where its worldviews live."""
+
+    spec: ModelSpec
+    path: Path
+    worldview_dirs: tuple[Path, ...]
+    network: BayesNet | None = None  # set for BIF/XMLBIF files
+
+
+def bundled_models() -> list[str]:
+    """Names of the models that ship with cruxnet.
+
+    >>> bundled_models()
+    ['carlsmith_2021', 'crux_network']
+    """
+    return sorted(p.stem for p in MODELS_DIR.glob("*.yaml"))
+
+
+def worldview_names(entry: ModelEntry) -> list[str]:
+    """Worldviews available for a model (files beginning with ``_`` are shared bases)."""
+    if entry.network is not None:
+        return [entry.network.worldview]
+    names: set[str] = set()
+    for d in entry.worldview_dirs:
+        names.update(p.stem for p in d.glob("*.yaml") if not p.stem.startswith("_"))
+    return sorted(names)
+
+
+def _is_network_file(path: Path) -> bool:
+    return path.name.lower().endswith(_NETWORK_SUFFIXES)
+
+
+def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) -> ModelEntry:
+    """Find and validate a model by bundled name or path."""
+    text = str(model)
+    path = Path(text)
+    if text in bundled_models():
+        path = MODELS_DIR / f"{text}.yaml"
+    elif not path.exists():
+        if path.suffix or "/" in text:
+            raise SpecError("file not found", file=text)
+        raise SpecError(f"unknown model {text!r}; bundled models: {', '.join(bundled_models())} "
+                        "(or give a path to a .yaml, .bif or .xmlbif file)")
+    if _is_network_file(path):
+        from cruxnet.io.bif import read_bif
+        from cruxnet.io.xmlbif import read_xmlbif
+
+        low = path.name.lower()
+        reader = read_bif if ".bif" in low and not low.endswith((".xmlbif",)) else read_xmlbif
+        net = reader(path, normalize=normalize)
+        return ModelEntry(net.spec, path, (path.parent,), net)
+    spec = load_model_spec(path)
+    dirs = [path.parent / "worldviews" / spec.name, path.parent, WORLDVIEWS_DIR / spec.name]
+    return ModelEntry(spec, path, tuple(d for d in dirs if d.is_dir()))
+
+
+def resolve_worldview(entry: ModelEntry, worldview: str | Path | None) -> Path:
+    """The worldview file for ``worldview`` (a name or a path); default: the model's default."""
+    if worldview is None:
+        worldview = entry.spec.default_worldview
+        if worldview is None:
+            raise SpecError(f"model {entry.spec.name} declares no default_worldview; "
+                            "choose one with --worldview", file=str(entry.path))
+    text = str(worldview)
+    p = Path(text)
+    if p.suffix in (".yaml", ".yml"):
+        if not p.exists():
+            raise SpecError("file not found", file=text)
+        return p
+    for d in entry.worldview_dirs:
+        cand = d / f"{text}.yaml"
+        if cand.exists() and not text.startswith("_"):
+            return cand
+    raise SpecError(f"unknown worldview {text!r} for model {entry.spec.name}; available: "
+                    f"{', '.join(worldview_names(entry)) or 'none'}")
+
+
+def load_network(model: str | Path = DEFAULT_MODEL, worldview: str | Path | None = None,
+                 *, normalize: bool = False) -> BayesNet:
+    """Load a model and one of its worldviews as a :class:`BayesNet` of point CPTs.
+
+    Parameters
+    ----------
+    model
+        Bundled model name or a path (.yaml, .bif, .bif.gz, .xml, .xmlbif).
+    worldview
+        Worldview name or .yaml path; default: the model's ``default_worldview``.
+    normalize
+        For BIF/XMLBIF files: rescale rows that do not sum to 1 (rounded files).
+
+    Returns
+    -------
+    BayesNet
+        With provenance: model name and hash, worldview name and hash, cruxnet version.
+
+    Examples
+    --------
+    >>> net = load_network("carlsmith_2021", "superforecasters_2023")
+    >>> net.worldview, net.spec.node_ids[-1]
+    ('superforecasters_2023', 'catastrophe')
+    """
+    entry = load_model(model, normalize=normalize)
+    if entry.network is not None:
+        net = entry.network
+        if worldview is not None and str(worldview) != net.worldview:
+            wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
+            return _network(entry.spec, wv)
+        prov = {"model": net.spec.name, "spec_sha256": net.spec.sha256,
+                "worldview": net.worldview, "cruxnet_version": cruxnet_version()}
+        return BayesNet(net.spec, net.cpts, net.worldview, prov)
+    wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
+    return _network(entry.spec, wv)
+
+
+def _network(spec: ModelSpec, wv: Worldview) -> BayesNet:
+    prov = {"model": spec.name, "spec_sha256": spec.sha256, "worldview": wv.name,
+            "worldview_sha256": wv.sha256, "cruxnet_version": cruxnet_version()}
+    return BayesNet(spec, wv.point_cpts(spec), wv.name, prov)

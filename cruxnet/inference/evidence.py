@@ -1,0 +1,209 @@
+"""Evidence of four named kinds, validated against a model.
+
+* **hard** ``node=state``: the node is observed in that state.
+* **likelihood** (Pearl's virtual evidence): a vector of likelihoods P(report | node=s), one per
+  state. Only ratios matter; the node's posterior is the prior times the vector, renormalised, so
+  it need not equal the vector.
+* **fixed** (Jeffrey's rule): the node's posterior is *set* to the given distribution, given the
+  hard and likelihood evidence; beliefs about other nodes move by Jeffrey's rule. Several fixed
+  marginals are met together by iterative proportional fitting.
+* **do** ``node=state``: an intervention by graph surgery; combinable with all of the above.
+
+:class:`Evidence` is immutable: ``observe``, ``likelihood``, ``fix`` and ``intervene`` return new
+objects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from cruxnet.errors import EvidenceError
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.params import SUM_TOL
+
+__all__ = ["Evidence", "parse_assignment", "parse_distribution"]
+
+
+def _freeze(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if not d:
+        return {}
+    return {str(k): (tuple(float(x) for x in v) if isinstance(v, (list, tuple, np.ndarray))
+                     else v) for k, v in d.items()}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What is known (hard, likelihood, fixed) and what is done (do).
+
+    Parameters
+    ----------
+    hard
+        Node -> observed state.
+    likelihood
+        Node -> likelihood vector (one entry per state, >= 0, not all 0).
+    fixed
+        Node -> target marginal (sums to 1).
+    do
+        Node -> state it is set to.
+
+    Examples
+    --------
+    >>> ev = Evidence(hard={"scheming": "yes"})
+    >>> ev2 = ev.intervene(capability_restraint="pause")
+    >>> dict(ev.do), dict(ev2.do)
+    ({}, {'capability_restraint': 'pause'})
+    """
+
+    hard: Mapping[str, str] = field(default_factory=dict)
+    likelihood: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    fixed: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    do: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("hard", "likelihood", "fixed", "do"):
+            object.__setattr__(self, name, _freeze(getattr(self, name)))
+
+    def observe(self, **states: str) -> Evidence:
+        """Add hard evidence."""
+        return Evidence({**self.hard, **states}, self.likelihood, self.fixed, self.do)
+
+    def with_likelihood(self, node: str, weights: Sequence[float]) -> Evidence:
+        """Add likelihood (virtual) evidence on ``node``."""
+        return Evidence(self.hard, {**self.likelihood, node: tuple(weights)}, self.fixed, self.do)
+
+    def fix(self, node: str, marginal: Sequence[float]) -> Evidence:
+        """Add a fixed-marginal (Jeffrey) constraint on ``node``."""
+        return Evidence(self.hard, self.likelihood, {**self.fixed, node: tuple(marginal)}, self.do)
+
+    def intervene(self, **states: str) -> Evidence:
+        """Add interventions ``do(node=state)``."""
+        return Evidence(self.hard, self.likelihood, self.fixed, {**self.do, **states})
+
+    def is_empty(self) -> bool:
+        """True if there is no evidence and no intervention."""
+        return not (self.hard or self.likelihood or self.fixed or self.do)
+
+    def nodes(self) -> set[str]:
+        """Every node the evidence or interventions mention."""
+        return set(self.hard) | set(self.likelihood) | set(self.fixed) | set(self.do)
+
+    def describe(self) -> str:
+        """Compact text, e.g. ``scheming=yes, do(capability_restraint=pause)``."""
+        parts = [f"{k}={v}" for k, v in self.hard.items()]
+        parts += [f"likelihood({k}={list(v)})" for k, v in self.likelihood.items()]
+        parts += [f"fixed({k}={list(v)})" for k, v in self.fixed.items()]
+        parts += [f"do({k}={v})" for k, v in self.do.items()]
+        return ", ".join(parts) or "no evidence"
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain data for JSON output."""
+        return {"hard": dict(self.hard), "likelihood": {k: list(v) for k, v in
+                                                        self.likelihood.items()},
+                "fixed": {k: list(v) for k, v in self.fixed.items()}, "do": dict(self.do)}
+
+    def validate(self, spec: ModelSpec) -> None:
+        """Check every node, state and vector against ``spec``; raise :class:`EvidenceError`.
+
+        Examples
+        --------
+        >>> from cruxnet.catalog import load_network
+        >>> spec = load_network("carlsmith_2021").spec
+        >>> Evidence(hard={"catastrophe": "maybe"}).validate(spec)
+        Traceback (most recent call last):
+        ...
+        cruxnet.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe (states: no, yes)
+        """
+        for kind, items in (("evidence", self.hard), ("do", self.do)):
+            for node, state in items.items():
+                _check_node(spec, node, kind)
+                if state not in spec.node(node).states:
+                    raise EvidenceError(f"{kind}: unknown state {state!r} of {node} "
+                                        f"(states: {', '.join(spec.node(node).states)})")
+        for node, vec in self.likelihood.items():
+            _check_node(spec, node, "likelihood")
+            _check_vector(spec, node, vec, "likelihood")
+            if any(v < 0 for v in vec):
+                raise EvidenceError(f"likelihood for {node} has a negative entry: {list(vec)}")
+            if not any(v > 0 for v in vec):
+                raise EvidenceError(f"likelihood for {node} is all zeros: {list(vec)}")
+        for node, vec in self.fixed.items():
+            _check_node(spec, node, "fixed")
+            _check_vector(spec, node, vec, "fixed marginal")
+            if any(v < 0 or v > 1 for v in vec):
+                raise EvidenceError(f"fixed marginal for {node} has an entry outside [0, 1]: "
+                                    f"{list(vec)}")
+            total = math.fsum(vec)
+            if abs(total - 1.0) > SUM_TOL:
+                raise EvidenceError(f"fixed marginal for {node} sums to {total:.12g}, not 1: "
+                                    f"{list(vec)}")
+        both = sorted(set(self.hard) & set(self.fixed))
+        if both:
+            raise EvidenceError(f"{both[0]} has both hard evidence and a fixed marginal; "
+                                "give one of them")
+        both = sorted(set(self.do) & set(self.fixed))
+        if both:
+            raise EvidenceError(f"{both[0]} is intervened on (do) and has a fixed marginal; "
+                                "give one of them")
+
+
+def _check_node(spec: ModelSpec, node: str, kind: str) -> None:
+    if node not in spec:
+        raise EvidenceError(f"{kind}: unknown node {node!r} in model {spec.name}")
+
+
+def _check_vector(spec: ModelSpec, node: str, vec: Sequence[float], kind: str) -> None:
+    states = spec.node(node).states
+    if len(vec) != len(states):
+        raise EvidenceError(f"{kind} for {node} has {len(vec)} values; {node} has "
+                            f"{len(states)} states ({', '.join(states)})")
+    if not all(math.isfinite(v) for v in vec):
+        raise EvidenceError(f"{kind} for {node} has a value that is not finite: {list(vec)}")
+
+
+def parse_assignment(text: str, kind: str = "evidence") -> tuple[str, str]:
+    """Parse ``NODE=STATE``.
+
+    >>> parse_assignment("scheming=yes")
+    ('scheming', 'yes')
+    """
+    node, sep, state = text.partition("=")
+    if not sep or not node.strip() or not state.strip():
+        raise EvidenceError(f"{kind}: expected NODE=STATE, got {text!r}")
+    return node.strip(), state.strip()
+
+
+def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tuple[float, ...]]:
+    """Parse ``NODE=S1:w1,S2:w2`` into a vector over the node's states (missing states get 0).
+
+    >>> from cruxnet.catalog import load_network
+    >>> spec = load_network("carlsmith_2021").spec
+    >>> parse_distribution("catastrophe=yes:0.7,no:0.3", spec, "fixed")
+    ('catastrophe', (0.3, 0.7))
+    """
+    node, state_part = parse_assignment(text, kind)
+    _check_node(spec, node, kind)
+    states = spec.node(node).states
+    vec = [0.0] * len(states)
+    seen: set[str] = set()
+    for item in state_part.split(","):
+        s, sep, w = item.partition(":")
+        s = s.strip()
+        if not sep:
+            raise EvidenceError(f"{kind}: expected STATE:VALUE in {text!r}, got {item!r}")
+        if s not in states:
+            raise EvidenceError(f"{kind}: unknown state {s!r} of {node} "
+                                f"(states: {', '.join(states)})")
+        if s in seen:
+            raise EvidenceError(f"{kind}: state {s!r} of {node} given twice in {text!r}")
+        seen.add(s)
+        try:
+            value = float(w)
+        except ValueError:
+            raise EvidenceError(f"{kind}: {w.strip()!r} is not a number (in {text!r})") from None
+        vec[states.index(s)] = value
+    return node, tuple(vec)

@@ -1,0 +1,100 @@
+"""A Bayesian network: a validated structure with one point CPT per node.
+
+:class:`BayesNet` is immutable. ``do`` and ``with_cpt`` return new networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cruxnet.errors import EvidenceError
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.forms import NDArray
+
+__all__ = ["BayesNet"]
+
+
+@dataclass(frozen=True)
+class BayesNet:
+    """Structure + point CPTs (parents' axes first, the node's states last).
+
+    Attributes
+    ----------
+    spec
+        The network structure.
+    cpts
+        Node id -> read-only array of shape ``(*parent cards, card)``.
+    worldview
+        The worldview the CPTs come from.
+    provenance
+        Hashes and names that results carry.
+    """
+
+    spec: ModelSpec
+    cpts: Mapping[str, NDArray]
+    worldview: str = ""
+    provenance: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for node in self.spec.nodes:
+            arr = self.cpts[node.id]
+            expected = (*(self.spec.node(p).card for p in node.parents), node.card)
+            if arr.shape != expected:
+                raise ValueError(f"CPT of {node.id} has shape {arr.shape}, expected {expected}")
+
+    @property
+    def name(self) -> str:
+        """The model's name."""
+        return self.spec.name
+
+    def node_states(self, node: str) -> tuple[str, ...]:
+        """States of ``node``."""
+        return self.spec.node(node).states
+
+    def with_cpt(self, node: str, cpt: NDArray) -> BayesNet:
+        """A copy with ``node``'s CPT replaced; the original network is unchanged."""
+        arr = np.array(cpt, dtype=float)
+        arr.setflags(write=False)
+        return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance)
+
+    def do(self, interventions: Mapping[str, str]) -> BayesNet:
+        """Graph surgery: cut each intervened node from its parents and fix its state.
+
+        Parameters
+        ----------
+        interventions
+            Node id -> state.
+
+        Returns
+        -------
+        BayesNet
+            The mutilated network (a new object). Its spec has the intervened nodes as roots.
+
+        Examples
+        --------
+        >>> from cruxnet.catalog import load_network
+        >>> net = load_network("carlsmith_2021")
+        >>> cut = net.do({"incentives": "no"})
+        >>> cut.spec.node("incentives").parents, net.spec.node("incentives").parents
+        ((), ('aps_systems',))
+        """
+        new_nodes = []
+        cpts = dict(self.cpts)
+        for node_id, state in interventions.items():
+            if node_id not in self.spec:
+                raise EvidenceError(f"do: unknown node {node_id!r} in model {self.spec.name}")
+            node = self.spec.node(node_id)
+            if state not in node.states:
+                raise EvidenceError(f"do: unknown state {state!r} of {node_id} "
+                                    f"(states: {', '.join(node.states)})")
+            onehot = np.zeros(node.card)
+            onehot[node.states.index(state)] = 1.0
+            onehot.setflags(write=False)
+            cpts[node_id] = onehot
+            from dataclasses import replace
+
+            new_nodes.append(replace(node, parents=(), edges=()))
+        return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance)

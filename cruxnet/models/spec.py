@@ -1,0 +1,354 @@
+"""Network structure: nodes, states, parents, roles and sources, validated into frozen dataclasses.
+
+A model file (YAML) declares the nodes of a discrete Bayesian network and the reasons for its
+edges; it holds no probabilities. Those live in worldview files (:mod:`cruxnet.priors`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from cruxnet.errors import SpecError
+from cruxnet.yamlio import load_yaml_mapping
+
+__all__ = [
+    "ROLES",
+    "Edge",
+    "ModelSpec",
+    "NodeSpec",
+    "Source",
+    "load_model_spec",
+    "model_spec_from_mapping",
+    "state_name",
+]
+
+Role = Literal["crux", "mechanism", "lever", "outcome"]
+ROLES: frozenset[str] = frozenset({"crux", "mechanism", "lever", "outcome"})
+
+
+def state_name(value: object) -> str:
+    """The canonical string of a state or node name read from YAML.
+
+    >>> state_name(True), state_name(3), state_name("yes")
+    ('true', '3', 'yes')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int)):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a node or edge comes from: a seed document and a section, with a paraphrase."""
+
+    seed: str
+    section: str = ""
+    note: str = ""
+
+    def cite(self) -> str:
+        """Short citation, e.g. ``S0 'Lead Time Critical'``."""
+        return f"{self.seed} {self.section}".strip()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A parent of a node, with the reason the edge exists."""
+
+    parent: str
+    reason: str = ""
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """One node: its ordered states, its parents and what it means."""
+
+    id: str
+    states: tuple[str, ...]
+    parents: tuple[str, ...] = ()
+    label: str = ""
+    definition: str = ""
+    role: Role = "mechanism"
+    headline: bool = False
+    sources: tuple[Source, ...] = ()
+    edges: tuple[Edge, ...] = ()
+
+    @property
+    def card(self) -> int:
+        """Number of states."""
+        return len(self.states)
+
+    def state_index(self, state: str) -> int:
+        """Index of ``state``; raises :class:`KeyError` if it is not a state of this node."""
+        try:
+            return self.states.index(state)
+        except ValueError:
+            raise KeyError(state) from None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A validated network structure: nodes in topological order, no probabilities.
+
+    Build one with :func:`load_model_spec` (YAML) or :func:`model_spec_from_mapping`.
+    """
+
+    name: str
+    nodes: tuple[NodeSpec, ...]
+    title: str = ""
+    description: str = ""
+    default_worldview: str | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+    file: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {n.id: i for i, n in enumerate(self.nodes)})
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Node ids in topological order (parents before children)."""
+        return tuple(n.id for n in self.nodes)
+
+    def __contains__(self, node: object) -> bool:
+        return node in cast(dict[str, int], self.__dict__["_index"])
+
+    def node(self, node_id: str) -> NodeSpec:
+        """The node called ``node_id``; raises :class:`KeyError` if there is none."""
+        index = cast(dict[str, int], self.__dict__["_index"])
+        return self.nodes[index[node_id]]
+
+    def children(self, node_id: str) -> tuple[str, ...]:
+        """Ids of the nodes that have ``node_id`` as a parent."""
+        return tuple(n.id for n in self.nodes if node_id in n.parents)
+
+    def ancestors(self, node_ids: Iterable[str]) -> set[str]:
+        """The given nodes and all their ancestors."""
+        seen: set[str] = set()
+        stack = list(node_ids)
+        while stack:
+            v = stack.pop()
+            if v not in seen:
+                seen.add(v)
+                stack.extend(self.node(v).parents)
+        return seen
+
+    def descendants(self, node_id: str) -> set[str]:
+        """Strict descendants of ``node_id``."""
+        out: set[str] = set()
+        stack = [node_id]
+        while stack:
+            v = stack.pop()
+            for c in self.children(v):
+                if c not in out:
+                    out.add(c)
+                    stack.append(c)
+        return out
+
+    def with_nodes(self, nodes: Iterable[NodeSpec]) -> ModelSpec:
+        """A copy with some nodes replaced (by id); the original is unchanged."""
+        repl = {n.id: n for n in nodes}
+        return ModelSpec(
+            name=self.name,
+            nodes=tuple(repl.get(n.id, n) for n in self.nodes),
+            title=self.title,
+            description=self.description,
+            default_worldview=self.default_worldview,
+            sources=self.sources,
+            file=self.file,
+        )
+
+    def structure_dict(self) -> dict[str, Any]:
+        """The structure as plain data (ids, states, parents), used for hashing."""
+        return {
+            "name": self.name,
+            "nodes": [{"id": n.id, "states": list(n.states), "parents": list(n.parents)}
+                      for n in self.nodes],
+        }
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the structure (names, states, parents), stable across file formatting."""
+        blob = json.dumps(self.structure_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _topological_order(nodes: Mapping[str, NodeSpec], file: str | None) -> list[str]:
+    """Kahn's algorithm, keeping the declared order among ready nodes; names a cycle if any."""
+    indeg = {k: len(n.parents) for k, n in nodes.items()}
+    children: dict[str, list[str]] = {k: [] for k in nodes}
+    for k, n in nodes.items():
+        for p in n.parents:
+            children[p].append(k)
+    declared = list(nodes)
+    ready = [k for k in declared if indeg[k] == 0]
+    order: list[str] = []
+    while ready:
+        v = ready.pop(0)
+        order.append(v)
+        for c in children[v]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                ready.append(c)
+    if len(order) < len(nodes):
+        remaining = {k for k in nodes if k not in set(order)}
+        cycle = _find_cycle(nodes, remaining)
+        raise SpecError(f"the graph has a cycle: {' -> '.join(cycle)}", file=file)
+    return order
+
+
+def _find_cycle(nodes: Mapping[str, NodeSpec], remaining: set[str]) -> list[str]:
+    """One cycle among ``remaining`` (every node there lies on or above a cycle)."""
+    start = sorted(remaining)[0]
+    path: list[str] = []
+    seen: dict[str, int] = {}
+    v = start
+    while v not in seen:
+        seen[v] = len(path)
+        path.append(v)
+        v = next(p for p in nodes[v].parents if p in remaining)
+    cycle = path[seen[v]:] + [v]
+    return list(reversed(cycle))
+
+
+def _sources(raw: object, where: str, file: str | None, node: str | None) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            seed, _, section = item.partition(" ")
+            out.append(Source(seed=seed, section=section.strip()))
+        elif isinstance(item, dict) and "seed" in item:
+            out.append(Source(seed=str(item["seed"]), section=str(item.get("section", "")),
+                              note=str(item.get("note", ""))))
+        else:
+            raise SpecError(f"{where}: a source must be 'SEED section' or a mapping with 'seed', "
+                            f"got {item!r}", file=file, node=node)
+    return tuple(out)
+
+
+_NODE_KEYS = frozenset({"id", "label", "definition", "states", "parents", "role", "headline",
+                        "sources"})
+
+
+def _node(raw: object, i: int, file: str | None) -> NodeSpec:
+    if not isinstance(raw, dict):
+        raise SpecError(f"nodes[{i}] must be a mapping, got {raw!r}", file=file)
+    if "id" not in raw:
+        raise SpecError(f"nodes[{i}] has no 'id'", file=file)
+    try:
+        nid = state_name(raw["id"])
+    except TypeError:
+        raise SpecError(f"nodes[{i}] has a non-text id {raw['id']!r}", file=file) from None
+    unknown = sorted(set(map(str, raw)) - _NODE_KEYS)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_NODE_KEYS))}",
+                        file=file, node=nid)
+    states_raw = raw.get("states")
+    if not isinstance(states_raw, list) or len(states_raw) < 2:
+        raise SpecError(f"'states' must list at least two states, got {states_raw!r}",
+                        file=file, node=nid)
+    try:
+        states = tuple(state_name(s) for s in states_raw)
+    except TypeError:
+        raise SpecError(f"states must be names, got {states_raw!r}", file=file, node=nid) from None
+    dupes = sorted({s for s in states if states.count(s) > 1})
+    if dupes:
+        raise SpecError(f"duplicate state {dupes[0]!r} in {list(states)}", file=file, node=nid)
+    role = str(raw.get("role", "mechanism"))
+    if role not in ROLES:
+        raise SpecError(f"role {role!r} is not one of {', '.join(sorted(ROLES))}",
+                        file=file, node=nid)
+    edges: list[Edge] = []
+    parents_raw = raw.get("parents") or []
+    if not isinstance(parents_raw, list):
+        raise SpecError(f"'parents' must be a list, got {parents_raw!r}", file=file, node=nid)
+    for p in parents_raw:
+        if isinstance(p, dict) and "node" in p:
+            edges.append(Edge(parent=state_name(p["node"]), reason=str(p.get("reason", "")),
+                              sources=_sources(p.get("sources"), "parent", file, nid)))
+        elif isinstance(p, (str, int)) and not isinstance(p, bool):
+            edges.append(Edge(parent=str(p)))
+        else:
+            raise SpecError(f"a parent must be a node id or a mapping with 'node', got {p!r}",
+                            file=file, node=nid)
+    parents = tuple(e.parent for e in edges)
+    dupes = sorted({p for p in parents if parents.count(p) > 1})
+    if dupes:
+        raise SpecError(f"parent {dupes[0]!r} is listed twice", file=file, node=nid)
+    if nid in parents:
+        raise SpecError(f"the graph has a cycle: {nid} -> {nid}", file=file, node=nid)
+    return NodeSpec(
+        id=nid, states=states, parents=parents, label=str(raw.get("label", "") or nid),
+        definition=" ".join(str(raw.get("definition", "")).split()),
+        role=cast(Role, role), headline=bool(raw.get("headline", False)),
+        sources=_sources(raw.get("sources"), "sources", file, nid), edges=tuple(edges),
+    )
+
+
+def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None = None,
+                     **meta: Any) -> ModelSpec:
+    """Validate nodes (unique ids, known parents, no cycle) and order them topologically."""
+    by_id: dict[str, NodeSpec] = {}
+    for n in nodes:
+        if n.id in by_id:
+            raise SpecError("duplicate node id", file=file, node=n.id)
+        by_id[n.id] = n
+    if not by_id:
+        raise SpecError("the model has no nodes", file=file)
+    for n in by_id.values():
+        for p in n.parents:
+            if p not in by_id:
+                raise SpecError(f"parent {p!r} is not a node of the model", file=file, node=n.id)
+    order = _topological_order(by_id, file)
+    return ModelSpec(name=name, nodes=tuple(by_id[k] for k in order), file=file, **meta)
+
+
+def model_spec_from_mapping(data: Mapping[str, Any], *, file: str | None = None) -> ModelSpec:
+    """Validate a parsed model file into a :class:`ModelSpec`."""
+    name = data.get("model")
+    if not isinstance(name, str) or not name:
+        raise SpecError("the file needs a 'model: NAME' entry", file=file)
+    raw_nodes = data.get("nodes")
+    if not isinstance(raw_nodes, list) or not raw_nodes:
+        raise SpecError("'nodes' must be a non-empty list", file=file)
+    nodes = [_node(r, i, file) for i, r in enumerate(raw_nodes)]
+    srcs = data.get("sources") or {}
+    if not isinstance(srcs, dict):
+        raise SpecError("'sources' must map seed ids to file names", file=file)
+    dw = data.get("default_worldview")
+    return build_model_spec(
+        name, nodes, file=file, title=str(data.get("title", "")),
+        description=" ".join(str(data.get("description", "")).split()),
+        default_worldview=str(dw) if dw is not None else None,
+        sources={str(k): str(v) for k, v in srcs.items()},
+    )
+
+
+def load_model_spec(path: str | Path) -> ModelSpec:
+    """Load and validate a model (structure) file.
+
+    Parameters
+    ----------
+    path
+        A YAML model file.
+
+    Returns
+    -------
+    ModelSpec
+        Nodes in topological order.
+
+    Raises
+    ------
+    SpecError
+        Malformed YAML (with line), a duplicate node or state, an unknown parent, a cycle.
+    """
+    return model_spec_from_mapping(load_yaml_mapping(path), file=str(path))

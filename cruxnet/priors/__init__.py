@@ -1,0 +1,1 @@
+"""cruxnet.priors."""

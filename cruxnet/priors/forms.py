@@ -1,0 +1,671 @@
+"""CPT forms: a few general mechanisms that turn elicited parameters into a conditional table.
+
+Every form yields a point CPT as a numpy array with one axis per parent (in the node's parent
+order) and the node's own states on the last axis; each row sums to 1. Binary forms give the
+probability of the node's *second* state (``yes`` for ``[no, yes]``).
+
+====================  =============================================================================
+form                  what it says
+====================  =============================================================================
+``table``             a Dirichlet row per configuration of ``by`` (a subset of the parents)
+``noisy_or``          1 - (1 - leak) * prod(1 - p_k) over the causes whose ``when`` holds
+``logit_additive``    logit P = sharpness * (logit base + sum log odds_ratio)  ("odds x3 if ...")
+``product``           P = base * prod factor  (an error if it exceeds 1)
+``linear``            P = base + sum effect, optionally clipped to ``clip: [lo, hi]``
+``gate``              deterministic: yes iff ``any`` / ``all`` of the conditions hold
+``shifted``           an ordinal base table, then mass moved up/down one state when conditions hold
+``binned_product``    computed: parents are log-uniform intervals, the node bins scale * product
+====================  =============================================================================
+
+Any form takes ``require: {parent: state}``: a structural zero. Where the requirement fails the
+node is in its ``otherwise`` state (default: its first state) with probability 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from cruxnet.models.spec import ModelSpec, NodeSpec, state_name
+from cruxnet.priors.params import (
+    SUM_TOL,
+    Param,
+    ParseContext,
+    parse_param,
+    parse_prob_vector,
+)
+
+__all__ = ["FORMS", "CPTForm", "parse_cpt"]
+
+Conditions = tuple[tuple[str, frozenset[str]], ...]
+NDArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+# ----------------------------------------------------------------------------------- helpers
+def _parent_shape(model: ModelSpec, node: NodeSpec) -> tuple[int, ...]:
+    return tuple(model.node(p).card for p in node.parents)
+
+
+def _axis_vector(model: ModelSpec, node: NodeSpec, parent: str, values: Sequence[float]) -> NDArray:
+    """A parent-shaped array that varies only along ``parent``'s axis."""
+    shape = [1] * len(node.parents)
+    shape[node.parents.index(parent)] = model.node(parent).card
+    return np.asarray(values, dtype=float).reshape(shape)
+
+
+def _condition_mask(model: ModelSpec, node: NodeSpec, conds: Conditions) -> NDArray:
+    mask = np.ones(_parent_shape(model, node), dtype=bool)
+    for parent, states in conds:
+        pstates = model.node(parent).states
+        mask = mask & _axis_vector(model, node, parent, [s in states for s in pstates]).astype(bool)
+    return mask.astype(float)
+
+
+def _binary(p_yes: NDArray) -> NDArray:
+    return np.stack([1.0 - p_yes, p_yes], axis=-1)
+
+
+@dataclass(frozen=True)
+class ByParent:
+    """A value that is either constant or given per state of one parent."""
+
+    parent: str | None
+    values: tuple[Param, ...]  # one per parent state, or a single constant
+    states: tuple[str, ...] = ()  # the parent's states, for labels
+
+    def array(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        if self.parent is None:
+            return np.full(_parent_shape(model, node), self.values[0].value)
+        return _axis_vector(model, node, self.parent, [v.value for v in self.values])
+
+    def params(self, name: str) -> Iterator[tuple[str, Param]]:
+        if self.parent is None:
+            yield name, self.values[0]
+        else:
+            for v, s in zip(self.values, self.states, strict=True):
+                yield f"{name}[{self.parent}={s}]", v
+
+
+# ------------------------------------------------------------------------------------- forms
+@dataclass(frozen=True)
+class CPTForm:
+    """Base of every CPT form: a node, an optional structural-zero gate."""
+
+    node: str
+    require: Conditions = ()
+    otherwise: int = 0
+    kind: ClassVar[str] = ""
+    deterministic: ClassVar[bool] = False
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        raise NotImplementedError
+
+    def point_cpt(self, model: ModelSpec) -> NDArray:
+        """The CPT at the parameters' point values: parents' axes, then the node's states."""
+        node = model.node(self.node)
+        cpt = np.broadcast_to(self._raw_cpt(model, node),
+                              (*_parent_shape(model, node), node.card)).copy()
+        if self.require:
+            ok = _condition_mask(model, node, self.require)[..., None]
+            off = np.zeros(node.card)
+            off[self.otherwise] = 1.0
+            cpt = ok * cpt + (1.0 - ok) * off
+        cpt.setflags(write=False)
+        return cpt
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        """Named scalar parameters (for uncertainty and sensitivity); none for deterministic."""
+        return iter(())
+
+
+@dataclass(frozen=True)
+class TableForm(CPTForm):
+    """A full table over ``by`` (a subset of the parents); each row a Dirichlet (mean, ess)."""
+
+    by: tuple[str, ...] = ()
+    rows: Mapping[tuple[str, ...], tuple[tuple[float, ...], float | None]] = field(
+        default_factory=dict)
+    kind: ClassVar[str] = "table"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        by_cards = [model.node(b).card for b in self.by]
+        sub = np.empty((*by_cards, node.card))
+        for combo in itertools.product(*(range(c) for c in by_cards)):
+            key = tuple(model.node(b).states[i] for b, i in zip(self.by, combo, strict=True))
+            sub[combo] = self.rows[key][0]
+        # Put the by-axes where they sit among the parents; broadcast over the others.
+        order = sorted(range(len(self.by)), key=lambda i: node.parents.index(self.by[i]))
+        sub = np.transpose(sub, [*order, len(self.by)])
+        shape = [1] * len(node.parents)
+        for b in self.by:
+            shape[node.parents.index(b)] = model.node(b).card
+        return sub.reshape((*shape, node.card))
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        for key, (vec, ess) in self.rows.items():
+            label = ",".join(f"{b}={s}" for b, s in zip(self.by, key, strict=True))
+            for state_i, v in enumerate(vec):
+                yield (f"p[{label}][{state_i}]",
+                       Param(v, "probability", "beta" if ess else None, ess))
+
+
+@dataclass(frozen=True)
+class NoisyOrForm(CPTForm):
+    """Generalised noisy-OR: each cause fires with its probability when its conditions hold."""
+
+    leak: Param = Param(0.0, "probability", "fixed")
+    causes: tuple[tuple[Conditions, ByParent], ...] = ()
+    kind: ClassVar[str] = "noisy_or"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        stay = np.full(_parent_shape(model, node), 1.0 - self.leak.value)
+        for conds, p in self.causes:
+            stay = stay * (1.0 - _condition_mask(model, node, conds) * p.array(model, node))
+        return _binary(1.0 - stay)
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        yield "leak", self.leak
+        for i, (_, p) in enumerate(self.causes):
+            yield from p.params(f"cause{i}")
+
+
+@dataclass(frozen=True)
+class LogitAdditiveForm(CPTForm):
+    """logit P(yes) = sharpness * (logit(base) + sum of log odds ratios of the parents' states)."""
+
+    base: ByParent = ByParent(None, (Param(0.5),))
+    odds_ratios: tuple[ByParent, ...] = ()
+    sharpness: float = 1.0
+    kind: ClassVar[str] = "logit_additive"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        b = np.clip(self.base.array(model, node), 0.0, 1.0)
+        with np.errstate(divide="ignore"):
+            logit = np.log(b) - np.log1p(-b)
+            for r in self.odds_ratios:
+                logit = logit + np.log(r.array(model, node))
+        z = self.sharpness * logit
+        return _binary(np.where(z >= 0, 1.0 / (1.0 + np.exp(-np.abs(z))),
+                                np.exp(-np.abs(z)) / (1.0 + np.exp(-np.abs(z)))))
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        yield from self.base.params("base")
+        for r in self.odds_ratios:
+            yield from r.params("odds_ratio")
+
+
+@dataclass(frozen=True)
+class ProductForm(CPTForm):
+    """P(yes) = base * product of per-parent factors (a factor of 1 where none is given)."""
+
+    base: ByParent = ByParent(None, (Param(1.0),))
+    factors: tuple[ByParent, ...] = ()
+    kind: ClassVar[str] = "product"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        p = self.base.array(model, node)
+        for f in self.factors:
+            p = p * f.array(model, node)
+        return _binary(p)
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        yield from self.base.params("base")
+        for f in self.factors:
+            yield from f.params("factor")
+
+
+@dataclass(frozen=True)
+class LinearForm(CPTForm):
+    """P(yes) = base + sum of per-parent effects, clipped to ``clip`` when given."""
+
+    base: ByParent = ByParent(None, (Param(0.5),))
+    effects: tuple[ByParent, ...] = ()
+    clip: tuple[float, float] | None = None
+    kind: ClassVar[str] = "linear"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        p = self.base.array(model, node)
+        for e in self.effects:
+            p = p + e.array(model, node)
+        if self.clip is not None:
+            p = np.clip(p, *self.clip)
+        return _binary(p)
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        yield from self.base.params("base")
+        for e in self.effects:
+            yield from e.params("effect")
+
+
+@dataclass(frozen=True)
+class GateForm(CPTForm):
+    """Deterministic AND/OR: the node is in its last state iff any/all conditions hold."""
+
+    conditions: Conditions = ()
+    mode: str = "any"
+    kind: ClassVar[str] = "gate"
+    deterministic: ClassVar[bool] = True
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        masks = [_condition_mask(model, node, (c,)) for c in self.conditions]
+        if self.mode == "any":
+            on = 1.0 - np.prod([1.0 - m for m in masks], axis=0)
+        else:
+            on = np.prod(masks, axis=0)
+        return _binary(on)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Move mass one state up or down, ``times`` times, where ``when`` holds."""
+
+    when: Conditions
+    up: bool
+    p: Param
+    times: int = 1
+    from_states: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class ShiftedForm(CPTForm):
+    """An ordinal base table, then shifts of mass to the neighbouring state under conditions."""
+
+    base: TableForm = TableForm(node="")
+    shifts: tuple[Shift, ...] = ()
+    kind: ClassVar[str] = "shifted"
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        cpt = np.broadcast_to(self.base._raw_cpt(model, node),
+                              (*_parent_shape(model, node), node.card)).copy()
+        k = node.card
+        for s in self.shifts:
+            on = _condition_mask(model, node, s.when)[..., None]
+            movable = np.array([s.from_states is None or i in s.from_states for i in range(k)],
+                               dtype=float)
+            for _ in range(s.times):
+                moved = cpt * movable * s.p.value
+                if s.up:
+                    moved[..., k - 1] = 0.0
+                    new = cpt - moved
+                    new[..., 1:] += moved[..., :-1]
+                else:
+                    moved[..., 0] = 0.0
+                    new = cpt - moved
+                    new[..., :-1] += moved[..., 1:]
+                cpt = on * new + (1.0 - on) * cpt
+        return cpt
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        yield from self.base.params()
+        for i, s in enumerate(self.shifts):
+            yield f"shift{i}", s.p
+
+
+@dataclass(frozen=True)
+class BinnedProductForm(CPTForm):
+    """Computed node: parents' states are log-uniform intervals; bin ``scale * product``.
+
+    The probability of each bin is integrated on a deterministic grid of ``grid`` points per
+    parent interval (midpoint rule in log space), so it is reproducible and needs no sampling.
+    """
+
+    intervals: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    scale: float = 1.0
+    thresholds: tuple[float, ...] = ()
+    grid: int = 400
+    kind: ClassVar[str] = "binned_product"
+    deterministic: ClassVar[bool] = True
+
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+        cpt = np.empty((*_parent_shape(model, node), node.card))
+        u = (np.arange(self.grid) + 0.5) / self.grid
+        edges = np.log(np.asarray(self.thresholds))
+        for combo in itertools.product(*(range(model.node(p).card) for p in node.parents)):
+            logv = np.array([math.log(self.scale)])
+            for parent, i in zip(node.parents, combo, strict=True):
+                lo, hi = self.intervals[parent][i]
+                pts = math.log(lo) + u * (math.log(hi) - math.log(lo))
+                logv = (logv[:, None] + pts[None, :]).ravel()
+            counts = np.bincount(np.searchsorted(edges, logv), minlength=node.card)
+            cpt[combo] = counts / logv.size
+        return cpt
+
+
+FORMS: dict[str, type[CPTForm]] = {
+    f.kind: f for f in (TableForm, NoisyOrForm, LogitAdditiveForm, ProductForm, LinearForm,
+                        GateForm, ShiftedForm, BinnedProductForm)
+}
+
+
+# ----------------------------------------------------------------------------------- parsing
+class _Reader:
+    """Reads one node's CPT entry, with errors naming the file, node and value."""
+
+    def __init__(self, raw: Mapping[str, Any], model: ModelSpec, node: NodeSpec,
+                 ctx: ParseContext):
+        self.raw, self.model, self.node, self.ctx = raw, model, node, ctx
+
+    def allowed(self, keys: set[str]) -> None:
+        extra = sorted(set(map(str, self.raw)) - keys - {"form", "require", "otherwise", "note",
+                                                          "sources", "ess", "normalize"})
+        if extra:
+            allowed = sorted(keys | {"form", "require", "otherwise", "note", "sources"})
+            raise self.ctx.error(f"unknown key {extra[0]!r} for form "
+                                 f"{self.raw.get('form')!r}; allowed: {', '.join(allowed)}")
+
+    def need(self, key: str) -> Any:
+        if key not in self.raw:
+            raise self.ctx.error(f"form {self.raw.get('form')!r} needs '{key}'")
+        return self.raw[key]
+
+    def parent(self, name: object, what: str) -> NodeSpec:
+        pname = state_name(name) if isinstance(name, (str, int)) else repr(name)
+        if pname not in self.node.parents:
+            parents = ", ".join(self.node.parents) or "none"
+            raise self.ctx.error(f"{what}: {pname!r} is not a parent of {self.node.id} "
+                                 f"(parents: {parents})")
+        return self.model.node(pname)
+
+    def state(self, of: NodeSpec, raw: object, what: str) -> str:
+        s = state_name(raw) if isinstance(raw, (str, int, bool)) else repr(raw)
+        if s not in of.states:
+            raise self.ctx.error(f"{what}: unknown state {s!r} of {of.id} "
+                                 f"(states: {', '.join(of.states)})")
+        return s
+
+    def conditions(self, raw: object, what: str) -> Conditions:
+        if raw is None:
+            return ()
+        if not isinstance(raw, Mapping):
+            raise self.ctx.error(f"{what} must map parents to states, got {raw!r}")
+        out = []
+        for pname, states in raw.items():
+            parent = self.parent(pname, what)
+            items = states if isinstance(states, list) else [states]
+            out.append((parent.id, frozenset(self.state(parent, s, what) for s in items)))
+        return tuple(out)
+
+    def binary(self) -> None:
+        if self.node.card != 2:
+            raise self.ctx.error(f"form {self.raw.get('form')!r} is for two-state nodes; "
+                                 f"{self.node.id} has {self.node.card} states")
+
+    def by_parent(self, raw: object, kind: str, what: str, *, default: float | None) -> ByParent:
+        """A constant parameter, or ``{by: parent, values: {state: x}}`` / ``{parent: {...}}``."""
+        if isinstance(raw, Mapping) and "by" in raw:
+            parent = self.parent(raw["by"], what)
+            values = raw.get("values")
+            return self._per_state(parent, values, kind, what, default)
+        if isinstance(raw, Mapping) and len(raw) == 1 and next(iter(raw)) in self.node.parents:
+            pname, values = next(iter(raw.items()))
+            return self._per_state(self.parent(pname, what), values, kind, what, default)
+        return ByParent(None, (parse_param(raw, kind, what, self.ctx),))  # type: ignore[arg-type]
+
+    def _per_state(self, parent: NodeSpec, values: object, kind: str, what: str,
+                   default: float | None) -> ByParent:
+        if not isinstance(values, Mapping):
+            raise self.ctx.error(f"{what}: expected a mapping from states of {parent.id} to "
+                                 f"values, got {values!r}")
+        given = {self.state(parent, s, what): v for s, v in values.items()}
+        params = []
+        for s in parent.states:
+            if s in given:
+                params.append(parse_param(given[s], kind, f"{what}[{parent.id}={s}]",  # type: ignore[arg-type]
+                                          self.ctx))
+            elif default is not None:
+                params.append(Param(default, kind, "fixed"))  # type: ignore[arg-type]
+            else:
+                raise self.ctx.error(f"{what}: no value for {parent.id}={s}")
+        return ByParent(parent.id, tuple(params), parent.states)
+
+    def per_parent_maps(self, raw: object, kind: str, what: str) -> tuple[ByParent, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, Mapping):
+            raise self.ctx.error(f"{what} must map parents to {{state: value}}, got {raw!r}")
+        return tuple(self._per_state(self.parent(p, what), v, kind, what, 1.0 if kind == "ratio"
+                                     else 0.0) for p, v in raw.items())
+
+
+def _parse_table(r: _Reader, raw: Mapping[str, Any], node: str) -> TableForm:
+    ctx, model, nspec = r.ctx, r.model, r.node
+    normalize = bool(raw.get("normalize", False))
+    ess_default = raw.get("ess", ctx.default_ess)
+    if ess_default is not None:
+        if isinstance(ess_default, bool) or not isinstance(ess_default, (int, float)):
+            raise ctx.error(f"ess must be a number, got {ess_default!r}")
+        if not ess_default > 0:
+            raise ctx.error(f"effective sample size must be > 0, got {ess_default!r}")
+    by_raw = raw.get("by")
+    if by_raw is None:
+        by_raw = [] if "p" in raw else list(nspec.parents)
+    if isinstance(by_raw, str):
+        by_raw = [by_raw]
+    by = tuple(r.parent(b, "by").id for b in by_raw)
+
+    def row(value: object, what: str) -> tuple[tuple[float, ...], float | None]:
+        ess = ess_default
+        if isinstance(value, Mapping):
+            ess = value.get("ess", ess)
+            if ess is not None and (isinstance(ess, bool) or not isinstance(ess, (int, float))
+                                    or not ess > 0):
+                raise ctx.error(f"{what}: effective sample size must be > 0, got {ess!r}")
+            value = value.get("p")
+        vec = parse_prob_vector(value, nspec.card, what, ctx, normalize=normalize)
+        return vec, (float(ess) if ess is not None else None)
+
+    rows: dict[tuple[str, ...], tuple[tuple[float, ...], float | None]] = {}
+    if not by:
+        rows[()] = row(r.need("p"), "p")
+    else:
+        rows_raw = r.need("rows")
+        if isinstance(rows_raw, Mapping):
+            if len(by) != 1:
+                raise ctx.error("with several 'by' parents, 'rows' must be a list of "
+                                "{when: {...}, p: [...]} entries")
+            parent = model.node(by[0])
+            for s, v in rows_raw.items():
+                st = r.state(parent, s, "rows")
+                rows[(st,)] = row(v, f"rows[{parent.id}={st}]")
+        elif isinstance(rows_raw, list):
+            for i, entry in enumerate(rows_raw):
+                if not isinstance(entry, Mapping) or "when" not in entry:
+                    raise ctx.error(f"rows[{i}] must be a mapping with 'when' and 'p'")
+                when = entry["when"]
+                if not isinstance(when, Mapping):
+                    raise ctx.error(f"rows[{i}].when must map parents to states")
+                key_map = {r.parent(p, f"rows[{i}].when").id:
+                           r.state(model.node(state_name(p)), s, f"rows[{i}].when")
+                           for p, s in when.items()}
+                if set(key_map) != set(by):
+                    raise ctx.error(f"rows[{i}].when must name exactly {', '.join(by)}, "
+                                    f"got {', '.join(key_map)}")
+                key = tuple(key_map[b] for b in by)
+                if key in rows:
+                    raise ctx.error(f"rows[{i}]: duplicate row for {dict(zip(by, key, strict=True))}")
+                rows[key] = row(entry, f"rows[{i}]")
+        else:
+            raise ctx.error(f"'rows' must be a mapping or a list, got {rows_raw!r}")
+        for combo in itertools.product(*(model.node(b).states for b in by)):
+            if combo not in rows:
+                missing = ", ".join(f"{b}={s}" for b, s in zip(by, combo, strict=True))
+                raise ctx.error(f"no CPT row for {missing}")
+    return TableForm(node=node, by=by, rows=rows)
+
+
+def parse_cpt(raw: object, model: ModelSpec, node_id: str, ctx: ParseContext) -> CPTForm:
+    """Validate one node's CPT entry of a worldview into a :class:`CPTForm`.
+
+    Parameters
+    ----------
+    raw
+        The YAML mapping for the node (it must have ``form``; ``table`` is assumed if it has
+        ``p`` or ``rows``).
+    model
+        The model the worldview is for.
+    node_id
+        The node.
+    ctx
+        File, node and default effective sample size, for messages and defaults.
+
+    Returns
+    -------
+    CPTForm
+        The validated form; ``form.point_cpt(model)`` gives the table.
+    """
+    nspec = model.node(node_id)
+    if not isinstance(raw, Mapping):
+        raise ctx.error(f"the CPT entry must be a mapping with a 'form', got {raw!r}")
+    kind = raw.get("form", "table" if ("p" in raw or "rows" in raw) else None)
+    if kind not in FORMS:
+        raise ctx.error(f"unknown form {kind!r}; allowed: {', '.join(sorted(FORMS))}")
+    r = _Reader(raw, model, nspec, ctx)
+    require = r.conditions(raw.get("require"), "require")
+    otherwise = 0
+    if "otherwise" in raw:
+        otherwise = nspec.state_index(r.state(nspec, raw["otherwise"], "otherwise"))
+    common: dict[str, Any] = {"node": node_id, "require": require, "otherwise": otherwise}
+    form: CPTForm
+    if kind == "table":
+        r.allowed({"p", "rows", "by"})
+        t = _parse_table(r, raw, node_id)
+        form = TableForm(by=t.by, rows=t.rows, **common)
+    elif kind == "noisy_or":
+        r.binary()
+        r.allowed({"leak", "causes"})
+        causes_raw = raw.get("causes") or []
+        if not isinstance(causes_raw, list):
+            raise ctx.error(f"'causes' must be a list, got {causes_raw!r}")
+        causes = []
+        for i, c in enumerate(causes_raw):
+            if not isinstance(c, Mapping) or "p" not in c:
+                raise ctx.error(f"causes[{i}] must be a mapping with 'when' and 'p'")
+            causes.append((r.conditions(c.get("when"), f"causes[{i}].when"),
+                           r.by_parent(c["p"], "probability", f"causes[{i}].p", default=None)))
+        leak = parse_param(raw.get("leak", {"value": 0.0}), "probability", "leak", ctx)
+        form = NoisyOrForm(leak=leak, causes=tuple(causes), **common)
+    elif kind == "logit_additive":
+        r.binary()
+        r.allowed({"base", "odds_ratios", "sharpness"})
+        sharp = raw.get("sharpness", 1.0)
+        if isinstance(sharp, bool) or not isinstance(sharp, (int, float)) or not sharp > 0:
+            raise ctx.error(f"sharpness must be a number > 0, got {sharp!r}")
+        form = LogitAdditiveForm(
+            base=r.by_parent(r.need("base"), "probability", "base", default=None),
+            odds_ratios=r.per_parent_maps(raw.get("odds_ratios"), "ratio", "odds_ratios"),
+            sharpness=float(sharp), **common)
+    elif kind == "product":
+        r.binary()
+        r.allowed({"base", "factors"})
+        form = ProductForm(base=r.by_parent(raw.get("base", {"value": 1.0}), "probability",
+                                            "base", default=None),
+                           factors=r.per_parent_maps(raw.get("factors"), "ratio", "factors"),
+                           **common)
+    elif kind == "linear":
+        r.binary()
+        r.allowed({"base", "effects", "clip"})
+        clip = raw.get("clip")
+        if clip is not None:
+            if (not isinstance(clip, list) or len(clip) != 2
+                    or not all(isinstance(c, (int, float)) and 0 <= c <= 1 for c in clip)
+                    or clip[0] > clip[1]):
+                raise ctx.error(f"clip must be [lo, hi] with 0 <= lo <= hi <= 1, got {clip!r}")
+            clip = (float(clip[0]), float(clip[1]))
+        form = LinearForm(base=r.by_parent(r.need("base"), "probability", "base", default=None),
+                          effects=r.per_parent_maps(raw.get("effects"), "real", "effects"),
+                          clip=clip, **common)
+    elif kind == "gate":
+        r.binary()
+        r.allowed({"any", "all"})
+        modes = [m for m in ("any", "all") if m in raw]
+        if len(modes) != 1:
+            raise ctx.error("a gate needs exactly one of 'any' or 'all'")
+        conds = r.conditions(raw[modes[0]], modes[0])
+        if not conds:
+            raise ctx.error(f"a gate's '{modes[0]}' lists no conditions")
+        form = GateForm(conditions=conds, mode=modes[0], **common)
+    elif kind == "shifted":
+        r.allowed({"base", "shifts"})
+        base_raw = r.need("base")
+        if not isinstance(base_raw, Mapping):
+            raise ctx.error("'base' of a shifted form must be a table mapping (p / by + rows)")
+        base = _parse_table(_Reader(base_raw, model, nspec, ctx), base_raw, node_id)
+        shifts = []
+        for i, s in enumerate(raw.get("shifts") or []):
+            if not isinstance(s, Mapping) or "p" not in s or "direction" not in s:
+                raise ctx.error(f"shifts[{i}] needs 'direction' (up/down) and 'p'")
+            direction = str(s["direction"])
+            if direction not in ("up", "down"):
+                raise ctx.error(f"shifts[{i}].direction must be 'up' or 'down', got {direction!r}")
+            times = s.get("times", 1)
+            if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+                raise ctx.error(f"shifts[{i}].times must be a positive integer, got {times!r}")
+            from_raw = s.get("from")
+            from_states = None
+            if from_raw is not None:
+                items = from_raw if isinstance(from_raw, list) else [from_raw]
+                from_states = frozenset(nspec.state_index(r.state(nspec, x, f"shifts[{i}].from"))
+                                        for x in items)
+            shifts.append(Shift(when=r.conditions(s.get("when"), f"shifts[{i}].when"),
+                                up=direction == "up",
+                                p=parse_param(s["p"], "probability", f"shifts[{i}].p", ctx),
+                                times=times, from_states=from_states))
+        form = ShiftedForm(base=base, shifts=tuple(shifts), **common)
+    else:  # binned_product
+        r.allowed({"intervals", "scale", "thresholds", "grid"})
+        ints_raw = r.need("intervals")
+        if not isinstance(ints_raw, Mapping) or set(map(str, ints_raw)) != set(nspec.parents):
+            raise ctx.error(f"'intervals' must give an interval per state of every parent "
+                            f"({', '.join(nspec.parents)})")
+        intervals: dict[str, tuple[tuple[float, float], ...]] = {}
+        for pname, per_state in ints_raw.items():
+            parent = r.parent(pname, "intervals")
+            if not isinstance(per_state, Mapping) or set(map(state_name, per_state)) != set(
+                    parent.states):
+                raise ctx.error(f"intervals[{parent.id}] must give [lo, hi] for each of "
+                                f"{', '.join(parent.states)}")
+            ivs = []
+            for s in parent.states:
+                iv = {state_name(k): v for k, v in per_state.items()}[s]
+                if (not isinstance(iv, list) or len(iv) != 2
+                        or not all(isinstance(x, (int, float)) and x > 0 for x in iv)
+                        or iv[0] >= iv[1]):
+                    raise ctx.error(f"intervals[{parent.id}][{s}] must be [lo, hi] with "
+                                    f"0 < lo < hi, got {iv!r}")
+                ivs.append((float(iv[0]), float(iv[1])))
+            intervals[parent.id] = tuple(ivs)
+        th = r.need("thresholds")
+        if (not isinstance(th, list) or len(th) != nspec.card - 1
+                or not all(isinstance(x, (int, float)) and x > 0 for x in th)
+                or any(a >= b for a, b in itertools.pairwise(th))):
+            raise ctx.error(f"thresholds must be {nspec.card - 1} increasing positive numbers, "
+                            f"got {th!r}")
+        scale = raw.get("scale", 1.0)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
+            raise ctx.error(f"scale must be a number > 0, got {scale!r}")
+        form = BinnedProductForm(intervals=intervals, scale=float(scale),
+                                 thresholds=tuple(float(x) for x in th),
+                                 grid=int(raw.get("grid", 400)), **common)
+    _check_cpt(form, model, ctx)
+    return form
+
+
+def _check_cpt(form: CPTForm, model: ModelSpec, ctx: ParseContext) -> None:
+    """Every entry in [0, 1] and every row summing to 1; names the first bad configuration."""
+    cpt = form.point_cpt(model)
+    node = model.node(form.node)
+    bad = (cpt < -SUM_TOL) | (cpt > 1 + SUM_TOL) | ~np.isfinite(cpt)
+    sums = cpt.sum(axis=-1)
+    bad_rows = np.abs(sums - 1.0) > SUM_TOL
+    if bad.any() or bad_rows.any():
+        idx = np.argwhere(bad.any(axis=-1) | bad_rows)[0]
+        config = ", ".join(f"{p}={model.node(p).states[i]}"
+                           for p, i in zip(node.parents, idx, strict=True)) or "(no parents)"
+        row = [round(float(x), 6) for x in cpt[tuple(idx)]]
+        raise ctx.error(f"form {form.kind!r} gives P({node.id} | {config}) = {row}, which is "
+                        "not a probability distribution")

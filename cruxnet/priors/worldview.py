@@ -1,0 +1,171 @@
+"""Worldviews: one person's or school's beliefs about every CPT of a model, with uncertainty.
+
+A worldview file names its model and gives each node's CPT in one of the forms of
+:mod:`cruxnet.priors.forms`. ``extends: NAME`` starts from another worldview file in the same
+folder and replaces whole nodes; the merged result must cover every node of the model and name no
+other node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cruxnet.errors import SpecError
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.forms import CPTForm, NDArray, parse_cpt
+from cruxnet.priors.params import ParseContext
+from cruxnet.yamlio import load_yaml_mapping
+
+__all__ = ["Worldview", "load_worldview", "worldview_from_cpts"]
+
+_TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
+                       "default_ess", "cpts", "sources"})
+
+
+@dataclass(frozen=True)
+class Worldview:
+    """A validated set of CPT forms for every node of one model.
+
+    Attributes
+    ----------
+    name, model
+        The worldview's and its model's names.
+    cpts
+        Node id -> :class:`~cruxnet.priors.forms.CPTForm`.
+    reading
+        Whose numbers these are, e.g. "modelers' reading of S0".
+    """
+
+    name: str
+    model: str
+    cpts: Mapping[str, CPTForm]
+    title: str = ""
+    reading: str = ""
+    summary: str = ""
+    file: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def point_cpts(self, model: ModelSpec) -> dict[str, NDArray]:
+        """Every node's CPT at the parameters' point values."""
+        return {n: self.cpts[n].point_cpt(model) for n in model.node_ids}
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the merged CPT entries as written (after ``extends``)."""
+        blob = json.dumps(self.raw, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The file's top-level mapping and its CPT entries merged over what it extends."""
+    data = load_yaml_mapping(path)
+    file = str(path)
+    unknown = sorted(set(map(str, data)) - _TOP_KEYS)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}",
+                        file=file)
+    cpts = data.get("cpts") or {}
+    if not isinstance(cpts, dict):
+        raise SpecError("'cpts' must map node ids to CPT entries", file=file)
+    merged: dict[str, Any] = {}
+    ext = data.get("extends")
+    if ext is not None:
+        parent_path = path.with_name(f"{ext}.yaml")
+        if parent_path in seen:
+            raise SpecError(f"'extends: {ext}' loops back to itself", file=file)
+        if not parent_path.exists():
+            raise SpecError(f"'extends: {ext}' names no file {parent_path.name} beside it",
+                            file=file)
+        parent_top, merged = _read_chain(parent_path, (*seen, path))
+        if parent_top.get("model") != data.get("model"):
+            raise SpecError(f"'extends: {ext}' is a worldview of model "
+                            f"{parent_top.get('model')!r}, not {data.get('model')!r}", file=file)
+        if "default_ess" not in data and "default_ess" in parent_top:
+            data["default_ess"] = parent_top["default_ess"]
+    for node, entry in cpts.items():
+        if isinstance(entry, dict):
+            entry = {**entry, "_file": file}
+        merged[str(node)] = entry
+    return data, merged
+
+
+def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
+    """Load and validate a worldview file against ``model``.
+
+    Parameters
+    ----------
+    path
+        The worldview YAML file.
+    model
+        The model it gives CPTs for.
+
+    Returns
+    -------
+    Worldview
+
+    Raises
+    ------
+    SpecError
+        Malformed YAML; a worldview for another model; a node missing or unknown; a bad CPT (a
+        probability outside [0, 1], a row not summing to 1, an ess <= 0, an unknown state...).
+    """
+    p = Path(path)
+    data, merged = _read_chain(p, ())
+    file = str(p)
+    name = data.get("worldview")
+    if not isinstance(name, str) or not name:
+        raise SpecError("the file needs a 'worldview: NAME' entry", file=file)
+    if data.get("model") != model.name:
+        raise SpecError(f"this worldview is for model {data.get('model')!r}, not {model.name!r}",
+                        file=file)
+    unknown = sorted(set(merged) - set(model.node_ids))
+    if unknown:
+        raise SpecError(f"gives a CPT for {unknown[0]!r}, which is not a node of model "
+                        f"{model.name}", file=file)
+    missing = [n for n in model.node_ids if n not in merged]
+    if missing:
+        raise SpecError(f"gives no CPT for node {missing[0]!r}"
+                        + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                        file=file)
+    dess = data.get("default_ess")
+    if dess is not None and (isinstance(dess, bool) or not isinstance(dess, (int, float))
+                             or not dess > 0):
+        raise SpecError(f"default_ess must be a number > 0, got {dess!r}", file=file)
+    cpts: dict[str, CPTForm] = {}
+    for node in model.node_ids:
+        entry = merged[node]
+        src = file
+        if isinstance(entry, dict):
+            src = entry.pop("_file", file)
+        ctx = ParseContext(file=src, node=node,
+                           default_ess=float(dess) if dess is not None else None)
+        cpts[node] = parse_cpt(entry, model, node, ctx)
+    return Worldview(name=name, model=model.name, cpts=cpts, title=str(data.get("title", "")),
+                     reading=" ".join(str(data.get("reading", "")).split()),
+                     summary=" ".join(str(data.get("summary", "")).split()), file=file,
+                     raw=merged)
+
+
+def worldview_from_cpts(name: str, model: ModelSpec, cpts: Mapping[str, NDArray],
+                        *, file: str | None = None) -> Worldview:
+    """A worldview of full point tables (no uncertainty), e.g. from a BIF file."""
+    from cruxnet.priors.forms import TableForm
+
+    forms: dict[str, CPTForm] = {}
+    raw: dict[str, Any] = {}
+    for node in model.nodes:
+        arr = np.asarray(cpts[node.id], dtype=float)
+        rows = {}
+        for idx in np.ndindex(*arr.shape[:-1]):
+            key = tuple(model.node(p).states[i] for p, i in zip(node.parents, idx, strict=True))
+            rows[key] = (tuple(float(x) for x in arr[idx]), None)
+        forms[node.id] = TableForm(node=node.id, by=node.parents, rows=rows)
+        raw[node.id] = arr.tolist()
+    return Worldview(name=name, model=model.name, cpts=forms, file=file, raw=raw)

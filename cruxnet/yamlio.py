@@ -1,0 +1,94 @@
+"""Safe YAML reading with errors that name the file and line.
+
+YAML 1.1 reads the bare words ``yes``/``no``/``on``/``off`` as booleans, which would turn the state
+list ``[no, yes]`` into ``[False, True]``. cruxnet's loader keeps them as strings; only ``true`` and
+``false`` are booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cruxnet.errors import SpecError
+
+__all__ = ["load_yaml_mapping", "parse_yaml_mapping"]
+
+
+class _CruxLoader(yaml.SafeLoader):
+    """Safe loader whose booleans are only ``true``/``false``."""
+
+
+_CruxLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_CruxLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
+    """Parse YAML text that must hold a mapping at the top level.
+
+    Parameters
+    ----------
+    text
+        The YAML document.
+    source
+        The file name used in error messages.
+
+    Returns
+    -------
+    dict
+        The parsed mapping; ``yes``/``no`` stay strings.
+
+    Examples
+    --------
+    >>> parse_yaml_mapping("states: [no, yes]", source="m.yaml")
+    {'states': ['no', 'yes']}
+    >>> parse_yaml_mapping("a: [1, 2", source="m.yaml")
+    Traceback (most recent call last):
+    ...
+    cruxnet.errors.SpecError: m.yaml: line 1, column 9: malformed YAML (expected ',' or ']', but got '<stream end>')
+    """
+    try:
+        data = yaml.load(text, Loader=_CruxLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        raise SpecError(f"{where}malformed YAML ({problem})", file=source) from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise SpecError(f"malformed YAML ({first})", file=source) from None
+    except RecursionError:
+        raise SpecError("malformed YAML (nested too deeply)", file=source) from None
+    if not isinstance(data, dict):
+        kind = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise SpecError(f"expected a mapping at the top level, got {kind}", file=source)
+    return data
+
+
+def load_yaml_mapping(path: str | Path) -> dict[str, Any]:
+    """Read a YAML file that must hold a mapping, with the safe loader only.
+
+    Raises
+    ------
+    SpecError
+        If the file is missing or unreadable, is not valid YAML (the message gives the line), or
+        does not hold a mapping at the top level.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError("file not found", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read file ({exc.__class__.__name__})", file=str(p)) from None
+    return parse_yaml_mapping(text, source=str(p))
