@@ -8,6 +8,7 @@ model) or a path to a worldview ``.yaml``. A BIF/XMLBIF network is its own world
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -68,8 +69,21 @@ def worldview_names(entry: ModelEntry) -> list[str]:
         return [entry.network.worldview]
     names: set[str] = set()
     for d in entry.worldview_dirs:
-        names.update(p.stem for p in d.glob("*.yaml") if not p.stem.startswith("_"))
+        names.update(p.stem for p in d.glob("*.yaml") if _is_worldview_file(p))
     return sorted(names)
+
+
+_WORLDVIEW_KEY = re.compile(r"^worldview\s*:", re.MULTILINE)
+
+
+def _is_worldview_file(path: Path) -> bool:
+    """A ``.yaml`` beside a model that declares ``worldview:`` (shared ``_bases`` excluded)."""
+    if path.stem.startswith("_"):
+        return False
+    try:
+        return bool(_WORLDVIEW_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
 
 
 def _is_network_file(path: Path) -> bool:
@@ -115,7 +129,7 @@ def resolve_worldview(entry: ModelEntry, worldview: str | Path | None) -> Path:
         return p
     for d in entry.worldview_dirs:
         cand = d / f"{text}.yaml"
-        if cand.exists() and not text.startswith("_"):
+        if cand.exists() and _is_worldview_file(cand):
             return cand
     raise SpecError(f"unknown worldview {text!r} for model {entry.spec.name}; available: "
                     f"{', '.join(worldview_names(entry)) or 'none'}")

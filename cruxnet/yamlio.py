@@ -18,8 +18,26 @@ from cruxnet.errors import SpecError
 __all__ = ["load_yaml_mapping", "parse_yaml_mapping"]
 
 
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping that repeats a key (PyYAML would silently keep the last value)."""
+
+
 class _CruxLoader(yaml.SafeLoader):
-    """Safe loader whose booleans are only ``true``/``false``."""
+    """Safe loader whose booleans are only ``true``/``false`` and whose keys must be unique."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                dup = key in seen
+                seen.add(key)
+            except TypeError:
+                continue
+            if dup:
+                raise _DuplicateKeyError(problem=f"duplicate key {key!r}",
+                                         problem_mark=key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
 
 _CruxLoader.yaml_implicit_resolvers = {

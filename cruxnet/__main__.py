@@ -1,0 +1,7 @@
+"""``python -m cruxnet``."""
+
+import sys
+
+from cruxnet.cli import main
+
+sys.exit(main())

@@ -1,0 +1,304 @@
+"""The ``cruxnet`` command: a thin layer over the library.
+
+Bad input exits with status 2 and one line on stderr beginning ``cruxnet: error:``. Set
+``CRUXNET_DEBUG=1`` to see a traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cruxnet.errors import CruxnetError, SpecError
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"cruxnet: error: {message} (see '{self.prog} --help')\n")
+
+
+def _evidence_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("evidence (each may be repeated)")
+    g.add_argument("-e", "--evidence", action="append", default=[], metavar="NODE=STATE",
+                   help="hard evidence: NODE is observed in STATE")
+    g.add_argument("--likelihood", action="append", default=[], metavar="NODE=S1:w1,S2:w2",
+                   help="likelihood (virtual) evidence: relative likelihood of the report under "
+                        "each state; unlisted states get 0")
+    g.add_argument("--fixed", action="append", default=[], metavar="NODE=S1:p1,S2:p2",
+                   help="fixed marginal (Jeffrey): set NODE's posterior to this distribution")
+    g.add_argument("--do", action="append", default=[], metavar="NODE=STATE",
+                   help="intervention do(NODE=STATE) by graph surgery")
+
+
+def _model_args(p: argparse.ArgumentParser, *, many_worldviews: bool = False) -> None:
+    p.add_argument("--model", "-m", default="crux_network", metavar="M",
+                   help="bundled model name or path to .yaml/.bif/.xmlbif (default: "
+                        "crux_network)")
+    if many_worldviews:
+        p.add_argument("--worldview", "-w", action="append", default=None, metavar="W",
+                       help="worldview name or .yaml path; repeat for several (default: all)")
+    else:
+        p.add_argument("--worldview", "-w", default=None, metavar="W",
+                       help="worldview name or .yaml path (default: the model's default)")
+    p.add_argument("--normalize", action="store_true",
+                   help="BIF/XMLBIF only: rescale CPT rows that do not sum to 1 (rounded files)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for docs and tests)."""
+    parser = _Parser(
+        prog="cruxnet",
+        description="Cruxes of AI-safety strategy as a Bayesian network: query it with "
+                    "evidence, validate and export models.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("models", help="list bundled models and their worldviews",
+                       description="List bundled models and their worldviews.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "query", help="P(TARGET | evidence) under a worldview",
+        description="Exact posterior of TARGET given evidence (hard, likelihood, fixed "
+                    "marginal) and interventions (do). Example: cruxnet query catastrophe "
+                    "-e scheming=yes --do capability_restraint=pause")
+    p.add_argument("target", metavar="TARGET", help="node to query")
+    _model_args(p)
+    _evidence_args(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("summary", help="headline probabilities under each worldview",
+                       description="For each worldview: P(outcome) and the headline cruxes' "
+                                   "marginals, with any evidence applied.")
+    _model_args(p, many_worldviews=True)
+    _evidence_args(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("validate", help="check model, worldview and network files",
+                       description="Validate model (.yaml), worldview (.yaml) and network "
+                                   "(.bif/.xmlbif) files; print one line per file.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--model", "-m", default=None, metavar="M",
+                   help="model to check worldview files against (default: the one they name)")
+    p.add_argument("--normalize", action="store_true", help="accept rounded BIF/XMLBIF rows")
+
+    p = sub.add_parser("export", help="write a model + worldview as BIF or XMLBIF",
+                       description="Write the point CPTs of a model + worldview as BIF or XMLBIF "
+                                   "(opens in pgmpy, pyAgrum, GeNIe, Netica).")
+    _model_args(p)
+    p.add_argument("--format", "-f", choices=("bif", "xmlbif"), required=True)
+    p.add_argument("--output", "-o", default=None, metavar="FILE",
+                   help="file to write (default: standard output)")
+    return parser
+
+
+def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
+    from cruxnet.inference.evidence import Evidence, parse_assignment, parse_distribution
+
+    hard: dict[str, str] = {}
+    for text in ns.evidence:
+        node, state = parse_assignment(text, "evidence")
+        hard[node] = state
+    do: dict[str, str] = {}
+    for text in ns.do:
+        node, state = parse_assignment(text, "do")
+        do[node] = state
+    lik = dict(parse_distribution(t, spec, "likelihood") for t in ns.likelihood)
+    fixed = dict(parse_distribution(t, spec, "fixed") for t in ns.fixed)
+    return Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
+
+
+def _cmd_models(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import bundled_models, load_model, worldview_names
+
+    rows = []
+    for name in bundled_models():
+        entry = load_model(name)
+        rows.append({"model": name, "title": entry.spec.title, "nodes": len(entry.spec.nodes),
+                     "default_worldview": entry.spec.default_worldview,
+                     "worldviews": worldview_names(entry)})
+    if ns.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['model']}  ({r['nodes']} nodes)  {r['title']}")
+        wvs = ", ".join(f"{w}*" if w == r["default_worldview"] else w for w in r["worldviews"])
+        print(f"    worldviews: {wvs}   (* default)")
+    return 0
+
+
+def _bar(p: float, width: int = 30) -> str:
+    n = round(p * width)
+    return "#" * n + "." * (width - n)
+
+
+def _cmd_query(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.inference.exact import posterior
+
+    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    ev = _evidence(ns, net.spec)
+    post = posterior(net, ns.target, ev)
+    if ns.json:
+        out = {"model": net.spec.name, "worldview": net.worldview, "target": ns.target,
+               "posterior": post.as_dict(), "evidence": ev.as_dict(),
+               "p_evidence": post.p_evidence, "provenance": dict(net.provenance)}
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"P({ns.target} | {ev.describe()})")
+    print(f"  model {net.spec.name}, worldview {net.worldview}")
+    width = max(len(s) for s in post.states)
+    for s, p in post.as_dict().items():
+        print(f"  {s:<{width}}  {p:8.4f}  {_bar(p)}")
+    return 0
+
+
+def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
+    from cruxnet.catalog import load_model, load_network, worldview_names
+    from cruxnet.inference.exact import posterior
+
+    entry = load_model(ns.model, normalize=ns.normalize)
+    names = ns.worldview or worldview_names(entry)
+    outcome = [n.id for n in entry.spec.nodes if n.role == "outcome"]
+    target = "catastrophe" if "catastrophe" in entry.spec else (outcome or
+                                                                [entry.spec.node_ids[-1]])[-1]
+    headline = [n.id for n in entry.spec.nodes if n.headline]
+    rows = []
+    for w in names:
+        net = load_network(ns.model, w, normalize=ns.normalize)
+        ev = _evidence(ns, net.spec)
+        rows.append({
+            "worldview": net.worldview, "target": target,
+            "posterior": posterior(net, target, ev).as_dict(),
+            "cruxes": {h: posterior(net, h, ev).as_dict() for h in headline},
+            "evidence": ev.as_dict(), "provenance": dict(net.provenance)})
+    return rows
+
+
+def _cmd_summary(ns: argparse.Namespace) -> int:
+    rows = _summary_rows(ns)
+    if ns.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        return 0
+    target = rows[0]["target"]
+    ev = rows[0]["evidence"]
+    any_ev = any(ev.values())
+    print(f"model {ns.model}: P({target}=yes){' given the evidence' if any_ev else ''}")
+    width = max(len(r["worldview"]) for r in rows)
+    for r in rows:
+        post = r["posterior"]
+        key = "yes" if "yes" in post else list(post)[-1]
+        print(f"  {r['worldview']:<{width}}  {post[key]:7.4f}  {_bar(post[key])}")
+    cruxes = list(rows[0]["cruxes"])
+    if cruxes:
+        print("\nheadline cruxes, P(state) under each worldview:")
+        for c in cruxes:
+            print(f"  {c}")
+            for r in rows:
+                dist = ", ".join(f"{s} {p:.3f}" for s, p in r["cruxes"][c].items())
+                print(f"    {r['worldview']:<{width}}  {dist}")
+    print(f"\nmodel sha256 {rows[0]['provenance'].get('spec_sha256', '')[:16]}…, cruxnet "
+          f"{rows[0]['provenance'].get('cruxnet_version', '')}")
+    return 0
+
+
+def _validate_file(path: str, model: str | None, normalize: bool) -> str:
+    from cruxnet.catalog import load_model
+    from cruxnet.models.spec import model_spec_from_mapping
+    from cruxnet.priors.worldview import load_worldview
+    from cruxnet.yamlio import load_yaml_mapping
+
+    p = Path(path)
+    low = p.name.lower()
+    if low.endswith((".bif", ".bif.gz", ".xml", ".xmlbif", ".xml.gz")):
+        entry = load_model(p, normalize=normalize)
+        return f"{path}: ok (network {entry.spec.name}, {len(entry.spec.nodes)} nodes)"
+    data = load_yaml_mapping(p)
+    if "worldview" in data:
+        model_ref = model or data.get("model")
+        if not isinstance(model_ref, str):
+            raise SpecError("the worldview names no 'model'", file=path)
+        candidates = [p.parent / f"{model_ref}.yaml", p.parent.parent / f"{model_ref}.yaml",
+                      p.parent.parent.parent / "models" / f"{model_ref}.yaml"]
+        found = next((c for c in candidates if c.exists()), None)
+        entry = load_model(found if found and model is None else model_ref)
+        wv = load_worldview(p, entry.spec)
+        return f"{path}: ok (worldview {wv.name} of model {entry.spec.name})"
+    if "model" in data:
+        spec = model_spec_from_mapping(data, file=path)
+        return f"{path}: ok (model {spec.name}, {len(spec.nodes)} nodes)"
+    raise SpecError("neither a model ('model:' + 'nodes:') nor a worldview ('worldview:') file",
+                    file=path)
+
+
+def _cmd_validate(ns: argparse.Namespace) -> int:
+    failed = 0
+    for f in ns.files:
+        try:
+            print(_validate_file(f, ns.model, ns.normalize))
+        except CruxnetError as exc:
+            failed += 1
+            print(f"cruxnet: error: {exc}", file=sys.stderr)
+    return EXIT_USAGE if failed else 0
+
+
+def _cmd_export(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.io.bif import _check_names, format_bif
+    from cruxnet.io.xmlbif import format_xmlbif
+
+    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    _check_names(net)
+    text = format_bif(net) if ns.format == "bif" else format_xmlbif(net)
+    if ns.output:
+        try:
+            Path(ns.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise SpecError(f"cannot write ({exc.strerror})", file=ns.output) from None
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+_COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
+             "validate": _cmd_validate, "export": _cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cruxnet`` command; returns the exit status."""
+    ns = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[ns.command](ns)
+    except CruxnetError as exc:
+        if os.environ.get("CRUXNET_DEBUG"):
+            raise
+        print(f"cruxnet: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("cruxnet: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+        if os.environ.get("CRUXNET_DEBUG"):
+            raise
+        print(f"cruxnet: error: internal error ({exc.__class__.__name__}: {exc}); please "
+              "report it, with CRUXNET_DEBUG=1 for the traceback", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
