@@ -413,11 +413,20 @@ class _Reader:
             raise self.ctx.error(f"form {self.raw.get('form')!r} is for two-state nodes; "
                                  f"{self.node.id} has {self.node.card} states")
 
-    def by_parent(self, raw: object, kind: str, what: str, *, default: float | None) -> ByParent:
-        """A constant parameter, or ``{by: parent, values: {state: x}}`` / ``{parent: {...}}``."""
+    def by_parent(self, raw: object, kind: str, what: str, *, default: float | None,
+                  unused: Conditions = ()) -> ByParent:
+        """A constant parameter, or ``{by: parent, values: {state: x}}`` / ``{parent: {...}}``.
+
+        States that ``unused`` conditions exclude (a cause's own ``when``) need no value.
+        """
         if isinstance(raw, Mapping) and "by" in raw:
             parent = self.parent(raw["by"], what)
             values = raw.get("values")
+            allowed = dict(unused).get(parent.id)
+            if allowed is not None and isinstance(values, Mapping):
+                given = {state_name(k) for k in values}
+                values = {**{s: 0.0 for s in parent.states
+                             if s not in allowed and s not in given}, **values}
             return self._per_state(parent, values, kind, what, default)
         if isinstance(raw, Mapping) and len(raw) == 1 and next(iter(raw)) in self.node.parents:
             pname, values = next(iter(raw.items()))
@@ -563,8 +572,9 @@ def parse_cpt(raw: object, model: ModelSpec, node_id: str, ctx: ParseContext) ->
         for i, c in enumerate(causes_raw):
             if not isinstance(c, Mapping) or "p" not in c:
                 raise ctx.error(f"causes[{i}] must be a mapping with 'when' and 'p'")
-            causes.append((r.conditions(c.get("when"), f"causes[{i}].when"),
-                           r.by_parent(c["p"], "probability", f"causes[{i}].p", default=None)))
+            when = r.conditions(c.get("when"), f"causes[{i}].when")
+            causes.append((when, r.by_parent(c["p"], "probability", f"causes[{i}].p",
+                                             default=None, unused=when)))
         leak = parse_param(raw.get("leak", {"value": 0.0}), "probability", "leak", ctx)
         form = NoisyOrForm(leak=leak, causes=tuple(causes), **common)
     elif kind == "logit_additive":

@@ -1,0 +1,130 @@
+"""Facts users can check (Carlsmith chain), and the bundled content's citations and anchors."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import WORLDVIEWS
+
+from cruxnet import Evidence, load_network, posterior
+from cruxnet.catalog import bundled_models, load_model, worldview_names
+from cruxnet.examples import CARLSMITH_PREMISES, EXAMPLES
+from cruxnet.priors.anchors import ANCHORS, check_anchor
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_carlsmith_values() -> None:
+    net = load_network("carlsmith_2021")
+    assert posterior(net, "catastrophe")["yes"] == pytest.approx(0.051376, abs=1e-12)
+    sf = load_network("carlsmith_2021", "superforecasters_2023")
+    assert posterior(sf, "catastrophe")["yes"] == pytest.approx(0.002088, abs=1e-12)
+
+
+@pytest.mark.parametrize("worldview", sorted(CARLSMITH_PREMISES))
+def test_carlsmith_chain_is_the_product_of_premises(worldview: str) -> None:
+    p = CARLSMITH_PREMISES[worldview]
+    net = load_network("carlsmith_2021", worldview)
+    ids = net.spec.node_ids
+    assert ids[-1] == "catastrophe" and len(ids) == 6
+    assert posterior(net, "catastrophe")["yes"] == pytest.approx(math.prod(p), abs=1e-15)
+    assert EXAMPLES["carlsmith_2021"].expected[worldview] == pytest.approx(math.prod(p))
+    # Given premise k holds, catastrophe needs only the later ones.
+    for k, node in enumerate(ids):
+        post = posterior(net, "catastrophe", Evidence(hard={node: "yes"}))
+        assert post["yes"] == pytest.approx(math.prod(p[k + 1:]), abs=1e-15)
+    # Structural zeros: a failed premise rules out catastrophe.
+    for node in ids[:-1]:
+        assert posterior(net, "catastrophe", Evidence(hard={node: "no"}))["yes"] == 0.0
+
+
+def test_catalog_lists_models_and_worldviews() -> None:
+    assert bundled_models() == ["carlsmith_2021", "crux_network"]
+    assert worldview_names(load_model("crux_network")) == sorted(WORLDVIEWS)
+    assert worldview_names(load_model("carlsmith_2021")) == ["carlsmith", "superforecasters_2023"]
+
+
+def test_crux_network_shape_and_headline_cruxes() -> None:
+    spec = load_model("crux_network").spec
+    assert len(spec.nodes) == 30
+    assert sum(len(n.parents) for n in spec.nodes) == 56
+    assert {n.id for n in spec.nodes if n.headline} == {"scheming", "bgd_exists",
+                                                        "elicitation_success", "lead_time"}
+    assert spec.node("catastrophe").role == "outcome"
+    levers = {n.id for n in spec.nodes if n.role == "lever"}
+    assert {"capability_restraint", "alignment_research", "standards_monitoring"} <= levers
+
+
+def test_every_node_and_edge_cites_a_seed() -> None:
+    spec = load_model("crux_network").spec
+    assert set(spec.sources) == {"S0", "S1", "S2"}
+    for node in spec.nodes:
+        assert node.definition, node.id
+        assert node.sources and all(s.seed in spec.sources for s in node.sources), node.id
+        assert len(node.edges) == len(node.parents)
+        for e in node.edges:
+            assert e.reason, (node.id, e.parent)
+            assert e.sources and all(s.seed in spec.sources for s in e.sources), (node.id,
+                                                                                  e.parent)
+    if SEEDS.is_dir():
+        for fname in spec.sources.values():
+            assert (SEEDS / fname).is_file(), fname
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def test_node_texts_paraphrase_rather_than_paste_the_seeds() -> None:
+    """No run of 9 consecutive words in a definition or edge reason appears in a seed."""
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seeds are expected beside the project at {SEEDS}")
+    grams: set[tuple[str, ...]] = set()
+    for f in SEEDS.glob("*.txt"):
+        w = _words(f.read_text(encoding="utf-8"))
+        grams.update(tuple(w[i:i + 9]) for i in range(len(w) - 8))
+    spec = load_model("crux_network").spec
+    for node in spec.nodes:
+        for text in (node.definition, *(e.reason for e in node.edges)):
+            w = _words(text)
+            pasted = [" ".join(w[i:i + 9]) for i in range(len(w) - 8) if tuple(w[i:i + 9]) in grams]
+            assert not pasted, (node.id, pasted[0])
+
+
+@pytest.mark.parametrize(("anchor", "worldview"),
+                         [(a, w) for a in ANCHORS for w in a.worldviews], ids=str)
+def test_anchor_holds(anchor, worldview: str) -> None:  # type: ignore[no-untyped-def]
+    result = check_anchor(anchor, load_network("crux_network", worldview))
+    assert result.passed, f"{anchor.id} ({anchor.source}) fails for {worldview}: {result.detail}"
+
+
+def test_anchor_checks_can_fail() -> None:
+    """A1 must fail on a worldview where route A is weak (human_labor_first: a_sts .70)."""
+    a1 = next(a for a in ANCHORS if a.id == "A1")
+    assert not check_anchor(a1, load_network("crux_network", "human_labor_first")).passed
+    a7 = next(a for a in ANCHORS if a.id == "A7")
+    assert not check_anchor(a7, load_network("crux_network", "human_labor_first")).passed
+
+
+@pytest.mark.parametrize("worldview", WORLDVIEWS)
+def test_every_worldview_is_marked_as_a_reading(worldview: str) -> None:
+    from cruxnet.catalog import resolve_worldview
+    from cruxnet.priors.worldview import load_worldview
+
+    entry = load_model("crux_network")
+    wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
+    assert "reading" in wv.reading.lower()
+    assert wv.title and wv.summary
+
+
+def test_worldviews_are_ordered_as_their_readings_say() -> None:
+    """Human-labour-first is the most pessimistic; the three others are close (draft §4)."""
+    p = {w: posterior(load_network("crux_network", w), "catastrophe")["yes"] for w in WORLDVIEWS}
+    assert p["human_labor_first"] > 0.7
+    others = [p[w] for w in WORLDVIEWS if w != "human_labor_first"]
+    assert max(others) - min(others) < 0.15
+    assert np.isclose(p["gs_deference"], 0.3758721630, atol=1e-9)

@@ -1,0 +1,108 @@
+"""Each CPT form against a hand computation on a small model."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from cruxnet.models.spec import model_spec_from_mapping
+from cruxnet.priors.forms import parse_cpt
+from cruxnet.priors.params import ParseContext
+
+SPEC = model_spec_from_mapping({
+    "model": "m",
+    "nodes": [
+        {"id": "a", "states": ["no", "yes"]},
+        {"id": "b", "states": ["low", "mid", "high"]},
+        {"id": "c", "states": ["no", "yes"], "parents": ["a", "b"]},
+        {"id": "o", "states": ["s0", "s1", "s2"], "parents": ["a", "b"]},
+        {"id": "n", "states": ["small", "medium", "big"], "parents": ["a", "b"]},
+    ],
+})
+
+
+def cpt(node: str, raw: dict) -> np.ndarray:  # type: ignore[type-arg]
+    return parse_cpt(raw, SPEC, node, ParseContext(file="t.yaml", node=node)).point_cpt(SPEC)
+
+
+def p_yes(arr: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    np.testing.assert_allclose(arr.sum(-1), 1.0, atol=1e-15)
+    return arr[..., 1]
+
+
+def test_noisy_or_with_leak_and_conjunctive_causes() -> None:
+    arr = cpt("c", {"form": "noisy_or", "leak": 0.1, "causes": [
+        {"when": {"a": "yes"}, "p": 0.5},
+        {"when": {"a": "yes", "b": ["mid", "high"]}, "p": {"by": "b", "values": {"mid": 0.2,
+                                                                                   "high": 0.4}}},
+    ]})
+    for ai, bi in itertools.product(range(2), range(3)):
+        stay = 0.9 * (1 - 0.5 * ai) * (1 - ai * [0, 0.2, 0.4][bi])
+        assert p_yes(arr)[ai, bi] == pytest.approx(1 - stay, abs=1e-15)
+
+
+def test_logit_additive_with_sharpness() -> None:
+    arr = cpt("c", {"form": "logit_additive", "base": {"by": "a", "values": {"no": 0.2,
+                                                                             "yes": 0.6}},
+                    "odds_ratios": {"b": {"high": 3}}, "sharpness": 2})
+    for ai, bi in itertools.product(range(2), range(3)):
+        z = 2 * (math.log([0.2, 0.6][ai] / (1 - [0.2, 0.6][ai])) + math.log([1, 1, 3][bi]))
+        assert p_yes(arr)[ai, bi] == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-15)
+
+
+def test_product_and_linear_and_gate() -> None:
+    prod = cpt("c", {"form": "product", "base": 0.8, "factors": {"a": {"yes": 0.5},
+                                                                  "b": {"low": 0.25}}})
+    np.testing.assert_allclose(p_yes(prod), 0.8 * np.outer([1, 0.5], [0.25, 1, 1]), atol=1e-15)
+    lin = cpt("c", {"form": "linear", "base": 0.1, "effects": {"a": {"yes": 0.5},
+                                                                "b": {"high": 0.6}},
+                    "clip": [0.05, 0.95]})
+    np.testing.assert_allclose(p_yes(lin), [[0.1, 0.1, 0.7], [0.6, 0.6, 0.95]], atol=1e-15)
+    gate = cpt("c", {"form": "gate", "all": {"a": "yes", "b": ["mid", "high"]}})
+    np.testing.assert_array_equal(p_yes(gate), [[0, 0, 0], [0, 1, 1]])
+    anyg = cpt("c", {"form": "gate", "any": {"a": "yes", "b": "high"}})
+    np.testing.assert_array_equal(p_yes(anyg), [[0, 0, 1], [1, 1, 1]])
+
+
+def test_table_by_subset_with_structural_zero() -> None:
+    arr = cpt("o", {"form": "table", "by": ["b"], "require": {"a": "yes"},
+                    "rows": {"low": [0.2, 0.3, 0.5], "mid": [0.1, 0.1, 0.8],
+                             "high": [0.0, 0.5, 0.5]}})
+    np.testing.assert_array_equal(arr[0], [[1, 0, 0]] * 3)  # a=no: structural zero -> s0
+    np.testing.assert_allclose(arr[1], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0, 0.5, 0.5]])
+
+
+def test_shifted_moves_mass_one_state() -> None:
+    arr = cpt("o", {"form": "shifted", "base": {"p": [0.5, 0.3, 0.2]}, "shifts": [
+        {"when": {"a": "yes"}, "direction": "up", "p": 0.5},
+        {"when": {"b": "high"}, "direction": "down", "p": 1.0, "times": 2},
+        {"when": {"b": "mid"}, "direction": "up", "p": 0.4, "from": ["s0"]},
+    ]})
+    np.testing.assert_allclose(arr[0, 0], [0.5, 0.3, 0.2])
+    up = [0.25, 0.25 + 0.15, 0.2 + 0.15]
+    np.testing.assert_allclose(arr[1, 0], up, atol=1e-15)
+    np.testing.assert_allclose(arr[0, 2], [1, 0, 0], atol=1e-15)
+    np.testing.assert_allclose(arr[0, 1], [0.3, 0.5, 0.2], atol=1e-15)
+
+
+def test_binned_product_matches_a_closed_form_and_monte_carlo(rng: np.random.Generator) -> None:
+    spec = model_spec_from_mapping({"model": "m", "nodes": [
+        {"id": "x", "states": ["lo", "hi"]}, {"id": "y", "states": ["lo", "hi"]},
+        {"id": "z", "states": ["a", "b", "c"], "parents": ["x", "y"]}]})
+    raw = {"form": "binned_product", "scale": 0.5, "thresholds": [2, 10],
+           "intervals": {"x": {"lo": [1, 4], "hi": [4, 16]}, "y": {"lo": [1, 2], "hi": [2, 8]}}}
+    arr = parse_cpt(raw, spec, "z", ParseContext(None, "z")).point_cpt(spec)
+    ivx, ivy = [(1, 4), (4, 16)], [(1, 2), (2, 8)]
+    n = 1_000_000
+    for i, j in itertools.product(range(2), range(2)):
+        x = np.exp(rng.uniform(*np.log(ivx[i]), n))
+        y = np.exp(rng.uniform(*np.log(ivy[j]), n))
+        mc = np.histogram(0.5 * x * y, [0, 2, 10, np.inf])[0] / n
+        np.testing.assert_allclose(arr[i, j], mc, atol=3e-3)  # > 5 sigma of MC error
+    # One log-uniform factor: P(0.5 x y < 2 | x in [1, 4], y in [1, 2]) by hand (triangle area).
+    wx, wy, t = math.log(4), math.log(2), math.log(4)
+    area = (t**2 - (t - wy) ** 2) / 2  # t <= wx, t > wy
+    assert arr[0, 0, 0] == pytest.approx(area / (wx * wy), abs=1e-12)
