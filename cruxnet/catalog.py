@@ -33,7 +33,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MODELS_DIR = PACKAGE_DIR / "models" / "specs"
 WORLDVIEWS_DIR = PACKAGE_DIR / "priors" / "worldviews"
 DEFAULT_MODEL = "crux_network"
-_NETWORK_SUFFIXES = (".bif", ".bif.gz", ".xml", ".xmlbif", ".xml.gz")
+_NETWORK_SUFFIXES = (".bif", ".bif.gz", ".xml", ".xmlbif", ".bifxml", ".xml.gz")
 
 
 def cruxnet_version() -> str:
@@ -106,7 +106,7 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
         from cruxnet.io.xmlbif import read_xmlbif
 
         low = path.name.lower()
-        reader = read_bif if ".bif" in low and not low.endswith((".xmlbif",)) else read_xmlbif
+        reader = read_bif if low.endswith((".bif", ".bif.gz")) else read_xmlbif
         net = reader(path, normalize=normalize)
         return ModelEntry(net.spec, path, (path.parent,), net)
     spec = load_model_spec(path)

@@ -223,7 +223,7 @@ def _validate_file(path: str, model: str | None, normalize: bool) -> str:
 
     p = Path(path)
     low = p.name.lower()
-    if low.endswith((".bif", ".bif.gz", ".xml", ".xmlbif", ".xml.gz")):
+    if low.endswith((".bif", ".bif.gz", ".xml", ".xmlbif", ".bifxml", ".xml.gz")):
         entry = load_model(p, normalize=normalize)
         return f"{path}: ok (network {entry.spec.name}, {len(entry.spec.nodes)} nodes)"
     data = load_yaml_mapping(p)

@@ -1,0 +1,169 @@
+"""The ``cruxnet`` command, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from oracles import bnlearn_path
+
+COMMANDS = ["models", "query", "summary", "validate", "export"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cruxnet", *args], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("cruxnet: error: ")
+    assert "Traceback" not in proc.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+def test_query_json_carlsmith() -> None:
+    proc = run("query", "catastrophe", "--model", "carlsmith_2021", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["model"] == "carlsmith_2021" and out["worldview"] == "carlsmith"
+    assert out["target"] == "catastrophe"
+    assert out["posterior"]["yes"] == pytest.approx(0.051376, abs=1e-12)
+    assert set(out["provenance"]) >= {"spec_sha256", "worldview_sha256", "cruxnet_version"}
+
+
+def test_query_with_every_evidence_kind() -> None:
+    proc = run("query", "catastrophe", "-w", "karnofsky_playbook", "-e", "lead_time=to_6mo",
+               "--likelihood", "scheming=no:1,yes:3", "--fixed",
+               "takeoff_speed=slow:0.2,fast:0.5,very_fast:0.3", "--do",
+               "capability_restraint=hold", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    from cruxnet import Evidence, load_network, posterior
+
+    expected = posterior(load_network("crux_network", "karnofsky_playbook"), "catastrophe",
+                         Evidence(hard={"lead_time": "to_6mo"},
+                                  likelihood={"scheming": (1, 3)},
+                                  fixed={"takeoff_speed": (0.2, 0.5, 0.3)},
+                                  do={"capability_restraint": "hold"}))
+    assert out["posterior"]["yes"] == pytest.approx(expected["yes"], abs=1e-15)
+    assert out["evidence"]["do"] == {"capability_restraint": "hold"}
+
+
+def test_text_output_and_models_and_summary() -> None:
+    proc = run("query", "scheming")
+    assert proc.returncode == 0 and "P(scheming | no evidence)" in proc.stdout
+    proc = run("models")
+    assert "crux_network" in proc.stdout and "gs_deference*" in proc.stdout
+    proc = run("summary", "--json")
+    rows = json.loads(proc.stdout)
+    assert [r["worldview"] for r in rows] == ["carlsmith_ai4ais", "gs_deference",
+                                              "human_labor_first", "karnofsky_playbook"]
+    assert set(rows[0]["cruxes"]) == {"scheming", "bgd_exists", "elicitation_success",
+                                      "lead_time"}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_on_every_command(command: str) -> None:
+    proc = run(command, "--help")
+    assert proc.returncode == 0 and "usage: cruxnet " + command in proc.stdout
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    (["query", "catastrophe", "-e", "scheming=maybe"], ["unknown state 'maybe' of scheming"]),
+    (["query", "catastrophe", "-e", "schemingyes"], ["expected NODE=STATE"]),
+    (["query", "catastrophe", "--do", "nothing=yes"], ["do: unknown node 'nothing'"]),
+    (["query", "nothing"], ["unknown node 'nothing'"]),
+    (["query", "catastrophe", "--likelihood", "lead_time=under_1mo:x"], ["'x' is not a number"]),
+    (["query", "catastrophe", "--likelihood", "lead_time=under_1mo:0"], ["all zeros"]),
+    (["query", "catastrophe", "--fixed", "scheming=yes:0.7,no:0.2"], ["sums to 0.9"]),
+    (["query", "catastrophe", "-e", "good_initialization=yes", "-e", "scheming=yes"],
+     ["probability 0", "good_initialization=yes, scheming=yes"]),
+    (["query", "catastrophe", "--model", "nope"], ["unknown model 'nope'"]),
+    (["query", "catastrophe", "--model", "missing.yaml"], ["missing.yaml: file not found"]),
+    (["query", "catastrophe", "-w", "optimist"], ["unknown worldview 'optimist'"]),
+    (["query"], ["TARGET"]),
+    (["frobnicate"], ["invalid choice"]),
+    (["query", "catastrophe", "--bogus"], ["unrecognized arguments: --bogus"]),
+    (["export", "--format", "pdf"], ["invalid choice: 'pdf'"]),
+])
+def test_bad_input_is_one_line_and_exit_2(args: list[str], needles: list[str]) -> None:
+    assert_one_line_error(run(*args), *needles)
+
+
+def test_malformed_yaml_model_reports_line(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text("model: m\nnodes:\n  - {id: a, states: [no, yes]\n")
+    assert_one_line_error(run("query", "a", "--model", str(bad)), "m.yaml", "line 4")
+
+
+def test_bif_file_needs_normalize_when_rounded() -> None:
+    path = str(bnlearn_path("alarm"))
+    assert_one_line_error(run("query", "BP", "--model", path), "node HREKG", "0.9999999",
+                          "--normalize")
+    proc = run("query", "BP", "--model", path, "--normalize", "-e", "HR=HIGH", "--json")
+    assert proc.returncode == 0, proc.stderr
+    from oracles import pgmpy_bnlearn, pgmpy_query
+
+    expected = pgmpy_query(pgmpy_bnlearn("alarm"), "BP", {"HR": "HIGH"})
+    got = json.loads(proc.stdout)["posterior"]
+    assert got == pytest.approx(expected, abs=1e-9)
+
+
+def test_validate(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1] / "cruxnet"
+    good = [str(root / "models/specs/crux_network.yaml"),
+            str(root / "priors/worldviews/crux_network/gs_deference.yaml")]
+    proc = run("validate", *good)
+    assert proc.returncode == 0 and proc.stdout.count(": ok") == 2, proc.stderr
+    bad = tmp_path / "w.yaml"
+    bad.write_text("worldview: w\nmodel: carlsmith_2021\ncpts: {aps_systems: {p: 2}}\n")
+    assert_one_line_error(run("validate", str(bad)), "w.yaml")
+
+
+def test_export_opens_in_pyagrum_and_pgmpy(tmp_path: Path) -> None:
+    import pyagrum as gum
+
+    from cruxnet import load_network, posterior
+
+    net = load_network("crux_network", "carlsmith_ai4ais")
+    bif, xml = tmp_path / "crux.bif", tmp_path / "crux.bifxml"
+    assert run("export", "-w", "carlsmith_ai4ais", "-f", "bif", "-o", str(bif)).returncode == 0
+    assert run("export", "-w", "carlsmith_ai4ais", "-f", "xmlbif", "-o",
+               str(xml)).returncode == 0
+    ours = posterior(net, "catastrophe")["yes"]
+    # pyAgrum's file parsers keep about 8 significant digits (entries move by up to 3e-8), so
+    # its answer from the files is checked at 1e-7; cruxnet's own round trip is exact.
+    for path in (bif, xml):
+        bn = gum.loadBN(str(path))
+        ie = gum.LazyPropagation(bn)
+        ie.makeInference()
+        assert ie.posterior("catastrophe")[{"catastrophe": "yes"}] == pytest.approx(ours,
+                                                                                   abs=1e-7)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgmpy.inference import VariableElimination
+        from pgmpy.readwrite import XMLBIFReader
+
+        model = XMLBIFReader(str(xml)).get_model()
+        q = VariableElimination(model).query(["catastrophe"], show_progress=False)
+    yes = q.state_names["catastrophe"].index("yes")
+    assert float(q.values[yes]) == pytest.approx(ours, abs=1e-12)
+
+
+def test_query_does_not_import_heavy_libraries() -> None:
+    code = ("import sys; from cruxnet.cli import main; main(['query', 'catastrophe', '--json']);"
+            "heavy = {'pgmpy', 'pymc', 'arviz', 'pytensor', 'xarray', 'pandas', 'scipy'};"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == "[]"
