@@ -122,7 +122,7 @@ def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
 def _cmd_models(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import bundled_models, load_model, worldview_names
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in bundled_models():
         entry = load_model(name)
         rows.append({"model": name, "title": entry.spec.title, "nodes": len(entry.spec.nodes),
@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+    except Exception as exc:
         if os.environ.get("CRUXNET_DEBUG"):
             raise
         print(f"cruxnet: error: internal error ({exc.__class__.__name__}: {exc}); please "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import gzip
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ def _normalized(model: Any) -> Any:
     return model
 
 
-@lru_cache(maxsize=None)
+@cache
 def pgmpy_bnlearn(name: str) -> Any:
     """pgmpy's model of a bnlearn network, rows normalised as cruxnet's --normalize does."""
     with gzip.open(bnlearn_path(name), "rt") as fh:
@@ -108,7 +108,7 @@ def pgmpy_jeffrey(model: Any, target: str, node: str, q: dict[str, float],
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def agrum_from_pgmpy_name(name: str) -> Any:
     return agrum_from_pgmpy(pgmpy_bnlearn(name))
 

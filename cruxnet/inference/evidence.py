@@ -116,7 +116,7 @@ class Evidence:
         >>> Evidence(hard={"catastrophe": "maybe"}).validate(spec)
         Traceback (most recent call last):
         ...
-        cruxnet.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe (states: no, yes)
+        cruxnet.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe (states: ...)
         """
         for kind, items in (("evidence", self.hard), ("do", self.do)):
             for node, state in items.items():

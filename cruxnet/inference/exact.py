@@ -66,7 +66,8 @@ class Posterior:
         """As an ``xarray.DataArray`` with dim named after the target and provenance attrs."""
         import xarray as xr
 
-        return xr.DataArray(self.probs, dims=(self.target,), coords={self.target: list(self.states)},
+        return xr.DataArray(self.probs, dims=(self.target,),
+                            coords={self.target: list(self.states)},
                             name=f"P({self.target})",
                             attrs={**self.provenance, "evidence": self.evidence.describe(),
                                    "method": "exact"})
@@ -174,7 +175,7 @@ def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Fa
     for _sweep in range(JEFFREY_MAX_SWEEPS):
         worst = 0.0
         for node, q in targets.items():
-            others = [(lam, (n,)) for n, lam in lams.items() if n != node]
+            others: list[Factor] = [(lam, (n,)) for n, lam in lams.items() if n != node]
             m = contract_factors(base + others, [node])
             m = m / m.sum()
             if np.any((q > 0) & (m <= 0)):

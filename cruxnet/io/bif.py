@@ -199,10 +199,10 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
     off = np.abs(sums - 1.0) > SUM_TOL
     if off.any():
         if not normalize or np.any(sums <= 0):
-            idx = tuple(int(i) for i in np.argwhere(off)[0])
+            where = tuple(int(i) for i in np.argwhere(off)[0])
             config = ", ".join(f"{p}={spec.node(p).states[i]}"
-                               for p, i in zip(node.parents, idx, strict=True)) or "(no parents)"
-            raise SpecError(f"CPT row for {config} sums to {float(sums[idx]):.12g}, not 1 "
+                               for p, i in zip(node.parents, where, strict=True)) or "(no parents)"
+            raise SpecError(f"CPT row for {config} sums to {float(sums[where]):.12g}, not 1 "
                             "(use --normalize for rounded files)", file=file, node=node.id)
         arr = arr / sums[..., None]
     arr.setflags(write=False)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -94,7 +94,5 @@ class BayesNet:
             onehot[node.states.index(state)] = 1.0
             onehot.setflags(write=False)
             cpts[node_id] = onehot
-            from dataclasses import replace
-
             new_nodes.append(replace(node, parents=(), edges=()))
         return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance)

@@ -213,7 +213,7 @@ def _find_cycle(nodes: Mapping[str, NodeSpec], remaining: set[str]) -> list[str]
         seen[v] = len(path)
         path.append(v)
         v = next(p for p in nodes[v].parents if p in remaining)
-    cycle = path[seen[v]:] + [v]
+    cycle = [*path[seen[v]:], v]
     return list(reversed(cycle))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,7 @@ class Anchor:
     author: bool = False
 
 
-def _p(net: BayesNet, target: str, state: str, **kw: dict[str, str]) -> float:
+def _p(net: BayesNet, target: str, state: str, **kw: Any) -> float:
     return posterior(net, target, Evidence(**kw))[state]
 
 

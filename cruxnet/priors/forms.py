@@ -158,7 +158,7 @@ class TableForm(CPTForm):
 class NoisyOrForm(CPTForm):
     """Generalised noisy-OR: each cause fires with its probability when its conditions hold."""
 
-    leak: Param = Param(0.0, "probability", "fixed")
+    leak: Param = field(default_factory=lambda: Param(0.0, "probability", "fixed"))
     causes: tuple[tuple[Conditions, ByParent], ...] = ()
     kind: ClassVar[str] = "noisy_or"
 
@@ -514,7 +514,8 @@ def _parse_table(r: _Reader, raw: Mapping[str, Any], node: str) -> TableForm:
                                     f"got {', '.join(key_map)}")
                 key = tuple(key_map[b] for b in by)
                 if key in rows:
-                    raise ctx.error(f"rows[{i}]: duplicate row for {dict(zip(by, key, strict=True))}")
+                    dup = dict(zip(by, key, strict=True))
+                    raise ctx.error(f"rows[{i}]: duplicate row for {dup}")
                 rows[key] = row(entry, f"rows[{i}]")
         else:
             raise ctx.error(f"'rows' must be a mapping or a list, got {rows_raw!r}")

@@ -154,7 +154,7 @@ def parse_prob_vector(
     >>> parse_prob_vector([0.3, 0.3, 0.3], 3, "p", ctx)
     Traceback (most recent call last):
     ...
-    cruxnet.errors.SpecError: w.yaml: node lead_time: p: probabilities [0.3, 0.3, 0.3] sum to 0.9, not 1 (set 'normalize: true' for hand-rounded rows)
+    cruxnet.errors.SpecError: w.yaml: node lead_time: p: probabilities [0.3, 0.3, 0.3] sum to 0.9...
     """
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if card != 2:

@@ -1,0 +1,70 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Querying the crux network
+#
+# The bundled model turns the cruxes of three essays (Greenblatt & Stastny on deferring to AIs,
+# Karnofsky's playbook, Carlsmith's "AI for AI safety") into a Bayesian network. Four
+# worldviews give its probabilities. This notebook asks it questions with each kind of
+# evidence. (Open it in Jupyter with `jupytext --to notebook`, or run it as a script.)
+
+# %%
+from cruxnet import Evidence, load_network, posterior
+
+WORLDVIEWS = ["gs_deference", "karnofsky_playbook", "carlsmith_ai4ais", "human_labor_first"]
+nets = {w: load_network("crux_network", w) for w in WORLDVIEWS}
+for w, net in nets.items():
+    print(f"{w:20s} P(catastrophe) = {posterior(net, 'catastrophe')['yes']:.3f}")
+
+# %% [markdown]
+# ## Four kinds of evidence
+# * **hard**: a lab's lead is measured at about 3 months (`lead_time=to_6mo`);
+# * **likelihood**: a report three times as likely if the AIs scheme (Pearl's virtual evidence);
+# * **fixed marginal**: "70% sure the lead is under a month" (Jeffrey's rule);
+# * **do**: "what if there were a global pause?" (graph surgery).
+
+# %%
+net = nets["gs_deference"]
+cases = {
+    "no evidence": Evidence(),
+    "lead measured at 1-6 months": Evidence(hard={"lead_time": "to_6mo"}),
+    "report 3x likelier if scheming": Evidence(likelihood={"scheming": (1.0, 3.0)}),
+    "70% sure lead < 1 month": Evidence(fixed={"lead_time": (0.7, 0.1, 0.1, 0.1)}),
+    "do(global pause)": Evidence(do={"capability_restraint": "pause"}),
+    "pause observed": Evidence(hard={"capability_restraint": "pause"}),
+}
+for label, ev in cases.items():
+    print(f"{label:32s} P(catastrophe) = {posterior(net, 'catastrophe', ev)['yes']:.3f}")
+
+# %% [markdown]
+# Observing a pause and causing one differ: an observed pause also says something about what
+# led to it (a demonstrated deception, hence harder alignment), which `do()` cuts away.
+#
+# ## How much is "scheming handled separately" worth?
+# Greenblatt & Stastny set scheming aside. Conditioning on `scheming=no` shows how much of the
+# risk that assumption removes under each worldview.
+
+# %%
+for w, n in nets.items():
+    base = posterior(n, "catastrophe")["yes"]
+    solved = posterior(n, "catastrophe", Evidence(hard={"scheming": "no"}))["yes"]
+    print(f"{w:20s} {base:.3f} -> {solved:.3f} if the AIs relied on do not scheme")
+
+# %% [markdown]
+# Impossible evidence is an error, not a silent NaN: a good initialization rules out scheming.
+
+# %%
+from cruxnet import ImpossibleEvidenceError  # noqa: E402
+
+try:
+    posterior(net, "catastrophe", Evidence(hard={"good_initialization": "yes", "scheming": "yes"}))
+except ImpossibleEvidenceError as exc:
+    print("ImpossibleEvidenceError:", exc)
