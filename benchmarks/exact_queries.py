@@ -15,11 +15,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import agrum_from_pgmpy, agrum_query, bnlearn_path, pgmpy_bnlearn  # noqa: E402
-from oracles import pgmpy_from_bif_text, pgmpy_query  # noqa: E402
+from oracles import (
+    agrum_from_pgmpy,
+    agrum_query,
+    bnlearn_path,
+    pgmpy_bnlearn,
+    pgmpy_from_bif_text,
+    pgmpy_query,
+)
 
-from cruxnet import Evidence, load_network, posterior  # noqa: E402
-from cruxnet.io.bif import format_bif, read_bif  # noqa: E402
+from cruxnet import Evidence, load_network, posterior
+from cruxnet.io.bif import format_bif, read_bif
 
 
 def median_time(fn, repeat: int = 30) -> float:  # type: ignore[no-untyped-def]

@@ -8,10 +8,13 @@ model) or a path to a worldview ``.yaml``. A BIF/XMLBIF network is its own world
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+import numpy as np
 
 from cruxnet.errors import SpecError
 from cruxnet.models.network import BayesNet
@@ -165,8 +168,12 @@ def load_network(model: str | Path = DEFAULT_MODEL, worldview: str | Path | None
         if worldview is not None and str(worldview) != net.worldview:
             wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
             return _network(entry.spec, wv)
+        digest = hashlib.sha256()
+        for node in net.spec.node_ids:
+            digest.update(np.ascontiguousarray(net.cpts[node]).tobytes())
         prov = {"model": net.spec.name, "spec_sha256": net.spec.sha256,
-                "worldview": net.worldview, "cruxnet_version": cruxnet_version()}
+                "worldview": net.worldview, "worldview_sha256": digest.hexdigest(),
+                "cruxnet_version": cruxnet_version()}
         return BayesNet(net.spec, net.cpts, net.worldview, prov)
     wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
     return _network(entry.spec, wv)

@@ -104,18 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
+    from cruxnet.errors import EvidenceError
     from cruxnet.inference.evidence import Evidence, parse_assignment, parse_distribution
 
-    hard: dict[str, str] = {}
-    for text in ns.evidence:
-        node, state = parse_assignment(text, "evidence")
-        hard[node] = state
-    do: dict[str, str] = {}
-    for text in ns.do:
-        node, state = parse_assignment(text, "do")
-        do[node] = state
-    lik = dict(parse_distribution(t, spec, "likelihood") for t in ns.likelihood)
-    fixed = dict(parse_distribution(t, spec, "fixed") for t in ns.fixed)
+    def once(pairs: list[tuple[str, Any]], kind: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for node, value in pairs:
+            if node in out and out[node] != value:
+                raise EvidenceError(f"{kind}: {node} is given twice, as {out[node]!r} and "
+                                    f"{value!r}")
+            out[node] = value
+        return out
+
+    hard = once([parse_assignment(t, "evidence") for t in ns.evidence], "evidence")
+    do = once([parse_assignment(t, "do") for t in ns.do], "do")
+    lik = once([parse_distribution(t, spec, "likelihood") for t in ns.likelihood], "likelihood")
+    fixed = once([parse_distribution(t, spec, "fixed") for t in ns.fixed], "fixed")
     return Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
 
 

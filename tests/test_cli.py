@@ -80,6 +80,8 @@ def test_help_on_every_command(command: str) -> None:
     (["query", "catastrophe", "-e", "schemingyes"], ["expected NODE=STATE"]),
     (["query", "catastrophe", "--do", "nothing=yes"], ["do: unknown node 'nothing'"]),
     (["query", "nothing"], ["unknown node 'nothing'"]),
+    (["query", "catastrophe", "-e", "scheming=yes", "-e", "scheming=no"],
+     ["scheming is given twice, as 'yes' and 'no'"]),
     (["query", "catastrophe", "--likelihood", "lead_time=under_1mo:x"], ["'x' is not a number"]),
     (["query", "catastrophe", "--likelihood", "lead_time=under_1mo:0"], ["all zeros"]),
     (["query", "catastrophe", "--fixed", "scheming=yes:0.7,no:0.2"], ["sums to 0.9"]),
