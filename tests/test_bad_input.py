@@ -102,6 +102,8 @@ def test_cycle_message_names_the_cycle(tmp_path: Path) -> None:
     (WORLDVIEW.replace("odds_ratios: {b:", "odds_ratios: {zz:"), "'zz' is not a parent of c"),
     (WORLDVIEW.replace("{mid: 2, high: 4}", "{mid: 2, high: -4}"), "ratio must be > 0"),
     (WORLDVIEW.replace("form: logit_additive", "form: magic"), "unknown form 'magic'; allowed: "),
+    (WORLDVIEW.replace("form: logit_additive", "form: logit_additive\n    ess: 5"),
+     "unknown key 'ess' for form 'logit_additive'"),
     (WORLDVIEW.replace("  a: {form: table, p: 0.3}\n", ""), "gives no CPT for node 'a'"),
     (WORLDVIEW + "  d: {form: table, p: 0.5}\n", "'d', which is not a node of model tiny"),
     (WORLDVIEW.replace("model: tiny", "model: other"), "for model 'other', not 'tiny'"),

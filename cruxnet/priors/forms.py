@@ -370,7 +370,7 @@ class _Reader:
 
     def allowed(self, keys: set[str]) -> None:
         extra = sorted(set(map(str, self.raw)) - keys - {"form", "require", "otherwise", "note",
-                                                          "sources", "ess", "normalize"})
+                                                          "sources"})
         if extra:
             allowed = sorted(keys | {"form", "require", "otherwise", "note", "sources"})
             raise self.ctx.error(f"unknown key {extra[0]!r} for form "
@@ -560,7 +560,7 @@ def parse_cpt(raw: object, model: ModelSpec, node_id: str, ctx: ParseContext) ->
     common: dict[str, Any] = {"node": node_id, "require": require, "otherwise": otherwise}
     form: CPTForm
     if kind == "table":
-        r.allowed({"p", "rows", "by"})
+        r.allowed({"p", "rows", "by", "ess", "normalize"})
         t = _parse_table(r, raw, node_id)
         form = TableForm(by=t.by, rows=t.rows, **common)
     elif kind == "noisy_or":
