@@ -80,6 +80,8 @@ def test_help_on_every_command(command: str) -> None:
     (["query", "catastrophe", "-e", "schemingyes"], ["expected NODE=STATE"]),
     (["query", "catastrophe", "--do", "nothing=yes"], ["do: unknown node 'nothing'"]),
     (["query", "nothing"], ["unknown node 'nothing'"]),
+    (["query", "Catastrophe"], ["unknown node 'Catastrophe'", "did you mean 'catastrophe'?"]),
+    (["query", "catastrophe", "-e", "lead_time=to_6mos"], ["did you mean 'to_6mo'?"]),
     (["query", "catastrophe", "-e", "scheming=yes", "-e", "scheming=no"],
      ["scheming is given twice, as 'yes' and 'no'"]),
     (["query", "catastrophe", "--likelihood", "lead_time=under_1mo:x"], ["'x' is not a number"]),

@@ -15,6 +15,7 @@ objects.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,7 +124,8 @@ class Evidence:
                 _check_node(spec, node, kind)
                 if state not in spec.node(node).states:
                     raise EvidenceError(f"{kind}: unknown state {state!r} of {node} "
-                                        f"(states: {', '.join(spec.node(node).states)})")
+                                        f"(states: {', '.join(spec.node(node).states)})"
+                                        + did_you_mean(state, spec.node(node).states))
         for node, vec in self.likelihood.items():
             _check_node(spec, node, "likelihood")
             _check_vector(spec, node, vec, "likelihood")
@@ -151,9 +153,23 @@ class Evidence:
                                 "give one of them")
 
 
+def did_you_mean(name: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close match, ignoring case, else an empty string.
+
+    >>> did_you_mean("Scheming", ["scheming", "lead_time"])
+    " (did you mean 'scheming'?)"
+    """
+    lowered = {c.lower(): c for c in choices}
+    if name.lower() in lowered:
+        return f" (did you mean {lowered[name.lower()]!r}?)"
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
 def _check_node(spec: ModelSpec, node: str, kind: str) -> None:
     if node not in spec:
-        raise EvidenceError(f"{kind}: unknown node {node!r} in model {spec.name}")
+        raise EvidenceError(f"{kind}: unknown node {node!r} in model {spec.name}"
+                            + did_you_mean(node, spec.node_ids))
 
 
 def _check_vector(spec: ModelSpec, node: str, vec: Sequence[float], kind: str) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import Factor, contract_factors
-from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.models.network import BayesNet
 
 if TYPE_CHECKING:
@@ -138,7 +138,8 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
     """
     ev = evidence or Evidence()
     if target not in net.spec:
-        raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}")
+        raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}"
+                            + did_you_mean(target, net.spec.node_ids))
     ev.validate(net.spec)
     work = net.do(ev.do) if ev.do else net
     spec = work.spec

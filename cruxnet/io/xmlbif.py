@@ -59,7 +59,8 @@ def parse_xmlbif(text: str, *, file: str = "<xmlbif>", normalize: bool = False) 
             raise SpecError("has no <DEFINITION>", file=file, node=v)
     nodes = [NodeSpec(id=v, states=states[v], parents=defs[v][0], label=labels[v])
              for v in states]
-    spec = build_model_spec(name or Path(file).stem, nodes, file=file)
+    stem = Path(file).name.split(".")[0]
+    spec = build_model_spec(name if name and name != "unknown" else stem, nodes, file=file)
     cpts = {}
     for node in spec.nodes:
         vals = defs[node.id][1]
