@@ -200,3 +200,32 @@ def test_yaml_tags_that_would_execute_code_are_rejected(tmp_path: Path) -> None:
     evil = "model: tiny\nnodes: !!python/object/apply:os.system ['echo pwned']\n"
     msg = _error(SpecError, load_model_spec, _files(tmp_path, model=evil))
     assert "line 2" in msg
+
+
+COPY_MODEL = """\
+model: copy
+default_worldview: w
+nodes:
+  - {id: x, states: [no, yes]}
+  - {id: y, states: [no, yes], parents: [x]}
+"""
+COPY_WORLDVIEW = """\
+worldview: w
+model: copy
+cpts:
+  x: {p: 0.5}
+  y: {form: gate, any: {x: yes}}
+"""
+
+
+def test_fixed_marginals_that_contradict_each_other(tmp_path: Path) -> None:
+    """y copies x, so fixing them to different marginals cannot hold: a named error, no NaN and
+    no numpy warning (the test config turns warnings into errors)."""
+    (tmp_path / "copy.yaml").write_text(COPY_MODEL)
+    (tmp_path / "w.yaml").write_text(COPY_WORLDVIEW)
+    net = load_network(tmp_path / "copy.yaml")
+    msg = _error(EvidenceError, posterior, net, "x",
+                 Evidence(fixed={"x": (0.5, 0.5), "y": (0.2, 0.8)}))
+    assert "fixed marginals cannot all hold together" in msg
+    post = posterior(net, "x", Evidence(fixed={"x": (0.2, 0.8), "y": (0.2, 0.8)}))
+    assert post.probs.tolist() == pytest.approx([0.2, 0.8], abs=1e-12)

@@ -170,32 +170,43 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
 
 
 def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Factor]:
-    """Likelihood factors that make each fixed node's posterior equal its target marginal."""
+    """Likelihood factors that make each fixed node's posterior equal its target marginal.
+
+    One fixed node needs one step (lambda = q / P(node | other evidence)); several are fitted in
+    turn (iterative proportional fitting) until every marginal holds to ``JEFFREY_TOL``.
+    """
     targets = {n: np.asarray(q, dtype=float) for n, q in ev.fixed.items()}
+    for node, q in targets.items():  # support: possible given the hard/likelihood evidence?
+        m0 = contract_factors(base, [node])
+        bad = [s for s, qi, mi in zip(net.spec.node(node).states, q, m0, strict=True)
+               if qi > 0 and not mi > 0]
+        if bad:
+            raise ImpossibleEvidenceError(
+                f"fixed marginal for {node} puts mass on state {bad[0]!r}, which has "
+                f"probability 0 given the other evidence ({ev.describe()})")
     lams = {n: np.ones_like(q) for n, q in targets.items()}
-    for _sweep in range(JEFFREY_MAX_SWEEPS):
-        worst = 0.0
-        for node, q in targets.items():
-            others: list[Factor] = [(lam, (n,)) for n, lam in lams.items() if n != node]
-            m = contract_factors(base + others, [node])
-            m = m / m.sum()
-            if np.any((q > 0) & (m <= 0)):
-                bad = [s for s, qi, mi in zip(net.spec.node(node).states, q, m, strict=True)
-                       if qi > 0 and mi <= 0]
-                raise ImpossibleEvidenceError(
-                    f"fixed marginal for {node} puts mass on state {bad[0]!r}, which has "
-                    f"probability 0 given the other evidence ({ev.describe()})")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                new = np.where(q > 0, q / m, 0.0)
-            current = m * lams[node]
-            current = current / current.sum()
-            worst = max(worst, float(np.max(np.abs(current - q))))
-            lams[node] = new
-        if worst < JEFFREY_TOL:
-            break
-    else:
-        raise EvidenceError(f"the fixed marginals cannot all hold together with the other "
-                            f"evidence ({ev.describe()})")
+    inconsistent = EvidenceError(f"the fixed marginals cannot all hold together "
+                                 f"({ev.describe()})")
+    with np.errstate(all="ignore"):
+        for _sweep in range(JEFFREY_MAX_SWEEPS):
+            worst = 0.0
+            for node, q in targets.items():
+                others: list[Factor] = [(lam, (n,)) for n, lam in lams.items() if n != node]
+                m = contract_factors(base + others, [node])
+                total = m.sum()
+                if not (np.isfinite(total) and total > 0):
+                    raise inconsistent
+                m = m / total
+                if np.any((q > 0) & ~(m > 0)):
+                    raise inconsistent
+                current = m * lams[node]
+                worst = max(worst, float(np.max(np.abs(current / current.sum() - q))))
+                new = np.where(q > 0, q / np.where(m > 0, m, 1.0), 0.0)
+                lams[node] = new / new.max()
+            if worst < JEFFREY_TOL:
+                break
+        else:
+            raise inconsistent
     return [(lam, (n,)) for n, lam in lams.items()]
 
 
