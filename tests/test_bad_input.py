@@ -77,6 +77,8 @@ def test_the_valid_tiny_model_loads_and_answers(tmp_path: Path) -> None:
      "role 'boss'"),
     ("model: tiny\nnodes:\n  - {id: a, states: [no, yes]\n", "line 4"),
     ("", "empty file"),
+    (MODEL.replace("default_worldview:", "defualt_worldview:"), "unknown key 'defualt_worldview'"),
+    (MODEL.replace("parents: [a]}", "parents: [{node: []}]}"), "a parent's 'node' must be"),
 ])
 def test_bad_model_files(tmp_path: Path, model: str, needle: str) -> None:
     path = _files(tmp_path, model=model)

@@ -273,6 +273,9 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
         raise SpecError(f"'parents' must be a list, got {parents_raw!r}", file=file, node=nid)
     for p in parents_raw:
         if isinstance(p, dict) and "node" in p:
+            if isinstance(p["node"], bool) or not isinstance(p["node"], (str, int)):
+                raise SpecError(f"a parent's 'node' must be a node id, got {p['node']!r}",
+                                file=file, node=nid)
             edges.append(Edge(parent=state_name(p["node"]), reason=str(p.get("reason", "")),
                               sources=_sources(p.get("sources"), "parent", file, nid)))
         elif isinstance(p, (str, int)) and not isinstance(p, bool):
@@ -312,8 +315,16 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
     return ModelSpec(name=name, nodes=tuple(by_id[k] for k in order), file=file, **meta)
 
 
+_MODEL_KEYS = frozenset({"model", "title", "description", "default_worldview", "sources",
+                         "nodes"})
+
+
 def model_spec_from_mapping(data: Mapping[str, Any], *, file: str | None = None) -> ModelSpec:
     """Validate a parsed model file into a :class:`ModelSpec`."""
+    unknown = sorted(set(map(str, data)) - _MODEL_KEYS)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_MODEL_KEYS))}",
+                        file=file)
     name = data.get("model")
     if not isinstance(name, str) or not name:
         raise SpecError("the file needs a 'model: NAME' entry", file=file)

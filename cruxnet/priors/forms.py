@@ -550,7 +550,7 @@ def parse_cpt(raw: object, model: ModelSpec, node_id: str, ctx: ParseContext) ->
     if not isinstance(raw, Mapping):
         raise ctx.error(f"the CPT entry must be a mapping with a 'form', got {raw!r}")
     kind = raw.get("form", "table" if ("p" in raw or "rows" in raw) else None)
-    if kind not in FORMS:
+    if not isinstance(kind, str) or kind not in FORMS:
         raise ctx.error(f"unknown form {kind!r}; allowed: {', '.join(sorted(FORMS))}")
     r = _Reader(raw, model, nspec, ctx)
     require = r.conditions(raw.get("require"), "require")
