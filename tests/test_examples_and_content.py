@@ -37,6 +37,8 @@ def test_carlsmith_chain_is_the_product_of_premises(worldview: str) -> None:
     for k, node in enumerate(ids):
         post = posterior(net, "catastrophe", Evidence(hard={node: "yes"}))
         assert post["yes"] == pytest.approx(math.prod(p[k + 1:]), abs=1e-15)
+        # P(evidence) = P(premises 1..k+1 all hold)
+        assert post.p_evidence == pytest.approx(math.prod(p[:k + 1]), abs=1e-15)
     # Structural zeros: a failed premise rules out catastrophe.
     for node in ids[:-1]:
         assert posterior(net, "catastrophe", Evidence(hard={node: "no"}))["yes"] == 0.0

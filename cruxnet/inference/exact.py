@@ -153,16 +153,19 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
             factors.append((np.asarray(lam[hard[node]]), ()))
         else:
             factors.append((lam, (node,)))
-    base = list(factors)
-    p_e = float(contract_factors(base, []).sum()) if (hard or ev.likelihood) else 1.0
-    if not p_e > 0:
-        raise _impossible(net, ev)
     if ev.fixed:
-        factors = base + _jeffrey_factors(net, ev, base)
+        # P(e) of the hard/likelihood evidence needs its own contraction only here; otherwise
+        # it is the normaliser of the target's contraction below.
+        p_e = float(contract_factors(factors, []).sum())
+        if not p_e > 0:
+            raise _impossible(net, ev)
+        factors = factors + _jeffrey_factors(net, ev, factors)
     unnorm = contract_factors(factors, [target])
     z = float(unnorm.sum())
     if not z > 0:
         raise _impossible(net, ev)
+    if not ev.fixed:
+        p_e = z
     probs = unnorm / z
     probs.setflags(write=False)
     return Posterior(target=target, states=spec.node(target).states, probs=probs,
