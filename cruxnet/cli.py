@@ -28,6 +28,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"cruxnet: error: {message} (see '{self.prog} --help')\n")
 
 
+def _one_line(exc: BaseException) -> str:
+    """The message on one line, whatever a file's text put into it."""
+    return " ".join(str(exc).split())
+
+
 def _evidence_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("evidence (each may be repeated)")
     g.add_argument("-e", "--evidence", action="append", default=[], metavar="NODE=STATE",
@@ -255,7 +260,7 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
             print(_validate_file(f, ns.model, ns.normalize))
         except CruxnetError as exc:
             failed += 1
-            print(f"cruxnet: error: {exc}", file=sys.stderr)
+            print(f"cruxnet: error: {_one_line(exc)}", file=sys.stderr)
     return EXIT_USAGE if failed else 0
 
 
@@ -289,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CruxnetError as exc:
         if os.environ.get("CRUXNET_DEBUG"):
             raise
-        print(f"cruxnet: error: {exc}", file=sys.stderr)
+        print(f"cruxnet: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("cruxnet: interrupted", file=sys.stderr)

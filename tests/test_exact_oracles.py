@@ -19,7 +19,7 @@ from oracles import (
     pgmpy_query,
 )
 
-from cruxnet import Evidence, load_network, posterior
+from cruxnet import Evidence, ImpossibleEvidenceError, load_network, posterior
 from cruxnet.io.bif import format_bif, read_bif
 from cruxnet.models.network import BayesNet
 
@@ -75,6 +75,7 @@ def test_do_with_hard_and_likelihood_matches_mutilated_pgmpy(name: str,
     net = read_bif(bnlearn_path(name), normalize=True)
     pg = pgmpy_bnlearn(name)
     with_parents = [n.id for n in net.spec.nodes if n.parents]
+    compared = 0
     for target, hard in _queries(net, rng, 3):
         dnode = str(rng.choice([n for n in with_parents if n not in hard and n != target]))
         dstate = str(rng.choice(net.spec.node(dnode).states))
@@ -84,10 +85,11 @@ def test_do_with_hard_and_likelihood_matches_mutilated_pgmpy(name: str,
         ev = Evidence(hard=hard, likelihood={lnode: lam}, do={dnode: dstate})
         try:
             ours = posterior(net, target, ev).as_dict()
-        except Exception as exc:  # evidence can become impossible after surgery
-            assert type(exc).__name__ == "ImpossibleEvidenceError"
+        except ImpossibleEvidenceError:  # the observed states may be cut off by the surgery
             continue
         _close(ours, pgmpy_query(pg, target, hard, likelihood={lnode: lam}, do={dnode: dstate}))
+        compared += 1
+    assert compared >= 2, f"only {compared} do() queries were possible on {name}"
 
 
 @pytest.mark.parametrize("name", ["asia", "child", "alarm", "insurance"])

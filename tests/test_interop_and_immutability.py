@@ -49,6 +49,10 @@ def test_bif_default_rows_and_errors() -> None:
         parse_bif(head + "probability ( b | a ) { (x) 0.2, 0.8; }", file="t.bif")
     with pytest.raises(SpecError, match=r"node b: row \(z\): unknown state 'z' of a"):
         parse_bif(head + "probability ( b | a ) { (z) 0.2, 0.8; (x) 0.2, 0.8; }")
+    # A header broken across lines (a missing brace) is named with its line, on one line.
+    with pytest.raises(SpecError, match=r"line 2: malformed 'variable' header 'b \(no\) 0.8;'"):
+        parse_bif("variable a { type discrete [ 2 ] { x, y }; }\nvariable b\n(no) 0.8;\n"
+                  " { type discrete [ 2 ] { u, v }; }\n")
     with pytest.raises(SpecError, match=r"cycle"):
         parse_bif(head.replace("probability ( a ) { table 0.3, 0.7; }",
                                "probability ( a | b ) { (u) 0.3, 0.7; (v) 0.3, 0.7; }")

@@ -24,6 +24,8 @@ from cruxnet.priors.params import SUM_TOL
 __all__ = ["parse_bif", "read_bif", "write_bif"]
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+# A variable name (spaces allowed, as pgmpy allows) or a "( X | A, B )" probability header.
+_HEADER = re.compile(r"^(?:[^\s;(){}|,][^\n;(){}|,]*|\([^\n;(){}]*\))$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -70,7 +72,12 @@ def _blocks(text: str, file: str) -> list[tuple[str, str, str]]:
         if depth:
             line = text.count("\n", 0, brace) + 1
             raise SpecError(f"line {line}: unclosed '{{' in '{kw}' block", file=file)
-        out.append((kw, text[m.end():brace].strip(), text[brace + 1:j]))
+        header = text[m.end():brace].strip()
+        if kw != "network" and not _HEADER.match(header):
+            line = text.count("\n", 0, m.end()) + 1
+            shown = " ".join(header.split())[:40]
+            raise SpecError(f"line {line}: malformed '{kw}' header {shown!r}", file=file)
+        out.append((kw, header, text[brace + 1:j]))
         i = j + 1
     return out
 
