@@ -89,7 +89,8 @@ def _is_worldview_file(path: Path) -> bool:
         return False
 
 
-def _is_network_file(path: Path) -> bool:
+def is_network_file(path: Path) -> bool:
+    """True for a BIF or XMLBIF file name (by extension)."""
     return path.name.lower().endswith(_NETWORK_SUFFIXES)
 
 
@@ -104,7 +105,7 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
             raise SpecError("file not found", file=text)
         raise SpecError(f"unknown model {text!r}; bundled models: {', '.join(bundled_models())} "
                         "(or give a path to a .yaml, .bif or .xmlbif file)")
-    if _is_network_file(path):
+    if is_network_file(path):
         from cruxnet.io.bif import read_bif
         from cruxnet.io.xmlbif import read_xmlbif
 
@@ -162,7 +163,11 @@ def load_network(model: str | Path = DEFAULT_MODEL, worldview: str | Path | None
     >>> net.worldview, net.spec.node_ids[-1]
     ('superforecasters_2023', 'catastrophe')
     """
-    entry = load_model(model, normalize=normalize)
+    return network_for(load_model(model, normalize=normalize), worldview)
+
+
+def network_for(entry: ModelEntry, worldview: str | Path | None = None) -> BayesNet:
+    """The network of an already loaded model under ``worldview`` (see :func:`load_network`)."""
     if entry.network is not None:
         net = entry.network
         if worldview is not None and str(worldview) != net.worldview:

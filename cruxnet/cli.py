@@ -174,7 +174,7 @@ def _cmd_query(ns: argparse.Namespace) -> int:
 
 
 def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
-    from cruxnet.catalog import load_model, load_network, worldview_names
+    from cruxnet.catalog import load_model, network_for, worldview_names
     from cruxnet.inference.exact import posterior
 
     entry = load_model(ns.model, normalize=ns.normalize)
@@ -185,7 +185,7 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
     headline = [n.id for n in entry.spec.nodes if n.headline]
     rows = []
     for w in names:
-        net = load_network(ns.model, w, normalize=ns.normalize)
+        net = network_for(entry, w)
         ev = _evidence(ns, net.spec)
         rows.append({
             "worldview": net.worldview, "target": target,
@@ -225,14 +225,13 @@ def _cmd_summary(ns: argparse.Namespace) -> int:
 
 
 def _validate_file(path: str, model: str | None, normalize: bool) -> str:
-    from cruxnet.catalog import load_model
+    from cruxnet.catalog import is_network_file, load_model
     from cruxnet.models.spec import model_spec_from_mapping
     from cruxnet.priors.worldview import load_worldview
     from cruxnet.yamlio import load_yaml_mapping
 
     p = Path(path)
-    low = p.name.lower()
-    if low.endswith((".bif", ".bif.gz", ".xml", ".xmlbif", ".bifxml", ".xml.gz")):
+    if is_network_file(p):
         entry = load_model(p, normalize=normalize)
         return f"{path}: ok (network {entry.spec.name}, {len(entry.spec.nodes)} nodes)"
     data = load_yaml_mapping(p)
@@ -266,11 +265,10 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
 
 def _cmd_export(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
-    from cruxnet.io.bif import _check_names, format_bif
+    from cruxnet.io.bif import format_bif
     from cruxnet.io.xmlbif import format_xmlbif
 
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
-    _check_names(net)
     text = format_bif(net) if ns.format == "bif" else format_xmlbif(net)
     if ns.output:
         try:

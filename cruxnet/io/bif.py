@@ -82,7 +82,7 @@ def _blocks(text: str, file: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _numbers(text: str, what: str, file: str, node: str) -> list[float]:
+def numbers(text: str, what: str, file: str, node: str) -> list[float]:
     items = [t for t in re.split(r"[\s,]+", text.strip()) if t]
     vals = []
     for t in items:
@@ -163,9 +163,9 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
         if not entry or entry.startswith("property"):
             continue
         if entry.startswith("table"):
-            table = _numbers(entry[5:], "table", file, node.id)
+            table = numbers(entry[5:], "table", file, node.id)
         elif entry.startswith("default"):
-            default = _numbers(entry[7:], "default", file, node.id)
+            default = numbers(entry[7:], "default", file, node.id)
         elif entry.startswith("("):
             close = entry.find(")")
             labels = [s.strip() for s in entry[1:close].split(",")]
@@ -178,7 +178,7 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
                     raise SpecError(f"row {entry[:close + 1]}: unknown state {s!r} of {p}",
                                     file=file, node=node.id)
                 idx.append(spec.node(p).states.index(s))
-            rows[tuple(idx)] = _numbers(entry[close + 1:], "row", file, node.id)
+            rows[tuple(idx)] = numbers(entry[close + 1:], "row", file, node.id)
         else:
             raise SpecError(f"unexpected entry {entry[:40]!r}", file=file, node=node.id)
     n_cfg = int(np.prod(pcards)) if pcards else 1
@@ -199,6 +199,14 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
                 raise SpecError(f"a row has {len(vals)} values, expected {k}",
                                 file=file, node=node.id)
             arr[cfg] = vals
+    return checked_table(arr, spec, node, file, normalize)
+
+
+def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normalize: bool) -> Any:
+    """A read-only CPT whose entries lie in [0, 1] and rows sum to 1 (rescaled if ``normalize``).
+
+    Shared by the BIF and XMLBIF readers; the error names the file, node and row.
+    """
     if np.any(arr < 0) or np.any(arr > 1):
         bad = float(arr[(arr < 0) | (arr > 1)][0])
         raise SpecError(f"probability {bad:g} is outside [0, 1]", file=file, node=node.id)
@@ -239,7 +247,11 @@ def _fmt(x: float) -> str:
 
 
 def format_bif(net: BayesNet) -> str:
-    """BIF text of a network (point CPTs, full float precision)."""
+    """BIF text of a network (point CPTs, full float precision).
+
+    Raises :class:`SpecError` for names other tools cannot read.
+    """
+    check_exportable_names(net)
     spec = net.spec
     lines = [f"network {spec.name} {{", "}"]
     for node in spec.nodes:
@@ -262,14 +274,14 @@ def format_bif(net: BayesNet) -> str:
 
 def write_bif(net: BayesNet, path: str | Path) -> None:
     """Write ``net`` as a BIF file that pgmpy, pyAgrum, GeNIe and Netica read."""
-    _check_names(net)
     Path(path).write_text(format_bif(net), encoding="utf-8")
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
-def _check_names(net: BayesNet) -> None:
+def check_exportable_names(net: BayesNet) -> None:
+    """Raise :class:`SpecError` for a node or state name BIF/XMLBIF readers would reject."""
     for node in net.spec.nodes:
         for name in (node.id, *node.states):
             if not _IDENT.match(name):

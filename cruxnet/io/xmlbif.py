@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from cruxnet.errors import SpecError
-from cruxnet.io.bif import _check_names, _numbers, read_text
+from cruxnet.io.bif import check_exportable_names, checked_table, numbers, read_text
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import NodeSpec, build_model_spec
-from cruxnet.priors.params import SUM_TOL
 
 __all__ = ["parse_xmlbif", "read_xmlbif", "write_xmlbif"]
 
@@ -53,7 +52,7 @@ def parse_xmlbif(text: str, *, file: str = "<xmlbif>", normalize: bool = False) 
         if v not in states:
             raise SpecError("<DEFINITION> for an undeclared variable", file=file, node=v or "?")
         given = tuple((g.text or "").strip() for g in d.findall("GIVEN"))
-        defs[v] = (given, _numbers(d.findtext("TABLE") or "", "TABLE", file, v))
+        defs[v] = (given, numbers(d.findtext("TABLE") or "", "TABLE", file, v))
     for v in states:
         if v not in defs:
             raise SpecError("has no <DEFINITION>", file=file, node=v)
@@ -68,19 +67,8 @@ def parse_xmlbif(text: str, *, file: str = "<xmlbif>", normalize: bool = False) 
         if len(vals) != int(np.prod(shape)):
             raise SpecError(f"TABLE has {len(vals)} values, expected {int(np.prod(shape))}",
                             file=file, node=node.id)
-        arr = np.asarray(vals).reshape(shape)
-        if np.any(arr < 0) or np.any(arr > 1):
-            raise SpecError(f"probability {float(arr[(arr < 0) | (arr > 1)][0]):g} is outside "
-                            "[0, 1]", file=file, node=node.id)
-        sums = arr.sum(axis=-1)
-        if np.any(np.abs(sums - 1) > SUM_TOL):
-            if not normalize or np.any(sums <= 0):
-                bad = float(sums[np.abs(sums - 1) > SUM_TOL][0])
-                raise SpecError(f"a CPT row sums to {bad:.12g}, not 1 (use --normalize for "
-                                "rounded files)", file=file, node=node.id)
-            arr = arr / sums[..., None]
-        arr.setflags(write=False)
-        cpts[node.id] = arr
+        cpts[node.id] = checked_table(np.asarray(vals).reshape(shape), spec, node, file,
+                                      normalize)
     return BayesNet(spec, cpts, worldview=spec.name)
 
 
@@ -90,7 +78,8 @@ def read_xmlbif(path: str | Path, *, normalize: bool = False) -> BayesNet:
 
 
 def format_xmlbif(net: BayesNet) -> str:
-    """XMLBIF 0.3 text of a network."""
+    """XMLBIF 0.3 text of a network; raises :class:`SpecError` for names others cannot read."""
+    check_exportable_names(net)
     spec = net.spec
     bif = ET.Element("BIF", VERSION="0.3")
     network = ET.SubElement(bif, "NETWORK")
@@ -115,5 +104,4 @@ def format_xmlbif(net: BayesNet) -> str:
 
 def write_xmlbif(net: BayesNet, path: str | Path) -> None:
     """Write ``net`` as XMLBIF 0.3."""
-    _check_names(net)
     Path(path).write_text(format_xmlbif(net), encoding="utf-8")

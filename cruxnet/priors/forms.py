@@ -36,6 +36,7 @@ from cruxnet.priors.params import (
     SUM_TOL,
     Param,
     ParseContext,
+    parse_ess,
     parse_param,
     parse_prob_vector,
 )
@@ -464,10 +465,7 @@ def _parse_table(r: _Reader, raw: Mapping[str, Any], node: str) -> TableForm:
     normalize = bool(raw.get("normalize", False))
     ess_default = raw.get("ess", ctx.default_ess)
     if ess_default is not None:
-        if isinstance(ess_default, bool) or not isinstance(ess_default, (int, float)):
-            raise ctx.error(f"ess must be a number, got {ess_default!r}")
-        if not ess_default > 0:
-            raise ctx.error(f"effective sample size must be > 0, got {ess_default!r}")
+        ess_default = parse_ess(ess_default, "", ctx)
     by_raw = raw.get("by")
     if by_raw is None:
         by_raw = [] if "p" in raw else list(nspec.parents)
@@ -478,10 +476,8 @@ def _parse_table(r: _Reader, raw: Mapping[str, Any], node: str) -> TableForm:
     def row(value: object, what: str) -> tuple[tuple[float, ...], float | None]:
         ess = ess_default
         if isinstance(value, Mapping):
-            ess = value.get("ess", ess)
-            if ess is not None and (isinstance(ess, bool) or not isinstance(ess, (int, float))
-                                    or not ess > 0):
-                raise ctx.error(f"{what}: effective sample size must be > 0, got {ess!r}")
+            if "ess" in value:
+                ess = parse_ess(value["ess"], what, ctx)
             value = value.get("p")
         vec = parse_prob_vector(value, nspec.card, what, ctx, normalize=normalize)
         return vec, (float(ess) if ess is not None else None)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from cruxnet.errors import SpecError
 
-__all__ = ["SUM_TOL", "Param", "ParseContext", "parse_param", "parse_prob_vector"]
+__all__ = ["SUM_TOL", "Param", "ParseContext", "parse_ess", "parse_param", "parse_prob_vector"]
 
 #: Tolerance for a probability vector to count as summing to 1.
 SUM_TOL = 1e-9
@@ -74,9 +74,12 @@ def _number(raw: object, what: str, ctx: ParseContext) -> float:
     return x
 
 
-def _check_ess(ess: float, what: str, ctx: ParseContext) -> float:
+def parse_ess(raw: object, what: str, ctx: ParseContext) -> float:
+    """An effective sample size: a finite number > 0 (``what`` labels the message, may be "")."""
+    prefix = f"{what}: " if what else ""
+    ess = _number(raw, f"{prefix}ess", ctx)
     if not ess > 0:
-        raise ctx.error(f"{what}: effective sample size must be > 0, got {ess:g}")
+        raise ctx.error(f"{prefix}effective sample size must be > 0, got {ess:g}")
     return ess
 
 
@@ -112,7 +115,7 @@ def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
             _check_value(x, kind, what, ctx)
             if "ess" not in keys:
                 raise ctx.error(f"{what}: 'mean' needs an 'ess' (effective sample size)")
-            ess = _check_ess(_number(raw["ess"], f"{what} ess", ctx), what, ctx)
+            ess = parse_ess(raw["ess"], what, ctx)
             return Param(x, kind, "beta", ess)
         if "median" in keys:
             x = _number(raw["median"], f"{what} median", ctx)
@@ -180,8 +183,3 @@ def parse_prob_vector(
                         "(set 'normalize: true' for hand-rounded rows)")
     return tuple(vals)
 
-
-def describe(raw: Any) -> str:
-    """Compact text of a raw YAML value for messages."""
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
