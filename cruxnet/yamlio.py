@@ -22,8 +22,8 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping that repeats a key (PyYAML would silently keep the last value)."""
 
 
-class _CruxLoader(yaml.SafeLoader):
-    """Safe loader whose booleans are only ``true``/``false`` and whose keys must be unique."""
+class _UniqueKeys(yaml.constructor.SafeConstructor):
+    """Mixin: a mapping that repeats a key is an error (PyYAML keeps the last value silently)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -40,16 +40,29 @@ class _CruxLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_CruxLoader.yaml_implicit_resolvers = {
+class _CruxLoader(_UniqueKeys, yaml.SafeLoader):
+    """Pure-Python safe loader; booleans are only ``true``/``false``, keys must be unique."""
+
+
+# The same rules on libyaml's parser (several times faster); used first, see parse_yaml_mapping.
+_FastLoader: type[Any] = _CruxLoader
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(_UniqueKeys, yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml-backed :class:`_CruxLoader`."""
+
+
+_RESOLVERS = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_CruxLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
+_loader: Any
+for _loader in dict.fromkeys((_CruxLoader, _FastLoader)):
+    _loader.yaml_implicit_resolvers = {k: list(v) for k, v in _RESOLVERS.items()}
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
 
 def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     """Parse YAML text that must hold a mapping at the top level.
@@ -76,6 +89,10 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     cruxnet.errors.SpecError: m.yaml: line 1, column 9: malformed YAML (expected ',' or ']', ...)
     """
     try:
+        return _checked(yaml.load(text, Loader=_FastLoader), source)
+    except (yaml.YAMLError, RecursionError):
+        pass  # malformed: parse again with the pure-Python loader for its line and message
+    try:
         data = yaml.load(text, Loader=_CruxLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -87,6 +104,10 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
         raise SpecError(f"malformed YAML ({first})", file=source) from None
     except RecursionError:
         raise SpecError("malformed YAML (nested too deeply)", file=source) from None
+    return _checked(data, source)
+
+
+def _checked(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         kind = "an empty file" if data is None else f"a {type(data).__name__}"
         raise SpecError(f"expected a mapping at the top level, got {kind}", file=source)
