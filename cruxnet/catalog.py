@@ -187,4 +187,4 @@ def network_for(entry: ModelEntry, worldview: str | Path | None = None) -> Bayes
 def _network(spec: ModelSpec, wv: Worldview) -> BayesNet:
     prov = {"model": spec.name, "spec_sha256": spec.sha256, "worldview": wv.name,
             "worldview_sha256": wv.sha256, "cruxnet_version": cruxnet_version()}
-    return BayesNet(spec, wv.point_cpts(spec), wv.name, prov)
+    return BayesNet(spec, wv.point_cpts(spec), wv.name, prov, wv)

@@ -3,29 +3,106 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import opt_einsum as oe
 
-__all__ = ["Factor", "contract_factors"]
+__all__ = ["LAST_AXIS", "Factor", "contract_factors", "largest_intermediate"]
+
+#: Axis name kept last (contiguous) in every intermediate: the batched engine's draw axis.
+LAST_AXIS = "\0draw"
 
 #: A factor: an array and the names of its axes, in order.
 Factor = tuple[np.ndarray[Any, np.dtype[np.float64]], tuple[str, ...]]
 
 
-@lru_cache(maxsize=4096)
-def _expression(signature: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...],
-                output: tuple[str, ...]) -> Any:
+Signature = tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
+
+
+def _equation(signature: Signature, output: tuple[str, ...]) -> str:
     symbols: dict[str, str] = {}
     for axes, _ in signature:
         for a in axes:
             symbols.setdefault(a, oe.get_symbol(len(symbols)))
     terms = ",".join("".join(symbols[a] for a in axes) for axes, _ in signature)
-    eq = f"{terms}->{''.join(symbols[a] for a in output)}"
+    return f"{terms}->{''.join(symbols[a] for a in output)}"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A contraction as a sequence of small einsums (one per step of the path)."""
+
+    steps: tuple[tuple[tuple[int, ...], str], ...]  # (operand positions, einsum equation)
+    final: str  # einsum equation putting the last operand's axes in the output order
+
+
+@lru_cache(maxsize=4096)
+def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
+    """Path by opt_einsum (greedy); each intermediate keeps the ``last`` axis name last.
+
+    Keeping the draw axis of the batched engine last and contiguous in every intermediate lets
+    each step's inner loop run over draws (a vectorised multiply-add).
+    """
+    eq = _equation(signature, output)
     shapes = [shape for _, shape in signature]
-    return oe.contract_expression(eq, *shapes, optimize="greedy")
+    path, _ = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
+    lhs, out = eq.split("->")
+    ops = lhs.split(",") if lhs else []
+    last = _symbol_of(signature, LAST_AXIS)
+    steps = []
+    for pos in path:
+        inputs = [ops[i] for i in pos]
+        for i in sorted(pos, reverse=True):
+            del ops[i]
+        needed = set(out).union(*ops)
+        seen: list[str] = []
+        for term in inputs:
+            seen.extend(c for c in term if c not in seen and c in needed)
+        if last is not None and last in seen:
+            seen.remove(last)
+            seen.append(last)
+        result = "".join(seen)
+        steps.append((tuple(pos), _ascii(",".join(inputs) + "->" + result)))
+        ops.append(result)
+    final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
+    return _Plan(tuple(steps), final)
+
+
+def _ascii(eq: str) -> str:
+    """The equation with its symbols renamed to ASCII letters (numpy's einsum needs them).
+
+    One step involves few axes, so the 52 letters suffice even when the whole network has more.
+    """
+    letters: dict[str, str] = {}
+    for c in eq:
+        if c not in ",->" and c not in letters:
+            letters[c] = oe.get_symbol(len(letters))
+    return "".join(letters.get(c, c) for c in eq)
+
+
+def _symbol_of(signature: Signature, name: str) -> str | None:
+    symbols: dict[str, str] = {}
+    for axes, _ in signature:
+        for a in axes:
+            symbols.setdefault(a, oe.get_symbol(len(symbols)))
+    return symbols.get(name)
+
+
+@lru_cache(maxsize=1024)
+def _largest(signature: Signature, output: tuple[str, ...]) -> int:
+    shapes = [shape for _, shape in signature]
+    _, info = oe.contract_path(_equation(signature, output), *shapes, shapes=True,
+                               optimize="greedy")
+    return int(info.largest_intermediate)
+
+
+def largest_intermediate(factors: Sequence[Factor], output: Sequence[str]) -> int:
+    """Number of entries in the largest intermediate of the contraction to ``output``."""
+    signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
+    return _largest(signature, tuple(output))
 
 
 def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.ndarray[Any, Any]:
@@ -50,5 +127,13 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     [0.41, 0.59]
     """
     signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
-    expr = _expression(signature, tuple(output))
-    return np.asarray(expr(*(arr for arr, _ in factors)))
+    plan = _plan(signature, tuple(output))
+    ops = [arr for arr, _ in factors]
+    for pos, eq in plan.steps:
+        inputs = [ops[i] for i in pos]
+        for i in sorted(pos, reverse=True):
+            del ops[i]
+        ops.append(np.einsum(eq, *inputs))
+    if not ops:
+        return np.asarray(1.0)
+    return np.asarray(np.einsum(plan.final, ops[0]))

@@ -22,7 +22,8 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import Factor, contract_factors
-from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.models.network import BayesNet
 
 if TYPE_CHECKING:
@@ -73,30 +74,6 @@ class Posterior:
                                    "method": "exact"})
 
 
-def _relevant_factors(net: BayesNet, keep: set[str], hard: Mapping[str, int],
-                      target: str) -> list[Factor]:
-    factors: list[Factor] = []
-    for node in net.spec.nodes:
-        if node.id not in keep:
-            continue
-        arr = np.asarray(net.cpts[node.id])
-        axes = [*node.parents, node.id]
-        index: list[Any] = []
-        kept: list[str] = []
-        for a in axes:
-            if a in hard and a != target:
-                index.append(hard[a])
-            else:
-                index.append(slice(None))
-                kept.append(a)
-        factors.append((arr[tuple(index)], tuple(kept)))
-    if target in hard:
-        ind = np.zeros(net.spec.node(target).card)
-        ind[hard[target]] = 1.0
-        factors.append((ind, (target,)))
-    return factors
-
-
 def _impossible(net: BayesNet, evidence: Evidence) -> ImpossibleEvidenceError:
     return ImpossibleEvidenceError(
         f"the evidence has probability 0 in model {net.spec.name}"
@@ -136,23 +113,12 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
     >>> round(posterior(net, "catastrophe", Evidence(hard={"aps_systems": "yes"}))["yes"], 6)
     0.07904
     """
-    ev = evidence or Evidence()
-    if target not in net.spec:
-        raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}"
-                            + did_you_mean(target, net.spec.node_ids))
-    ev.validate(net.spec)
-    work = net.do(ev.do) if ev.do else net
+    q = prepare_query(net, target, evidence)
+    ev, work, hard, keep = q.evidence, q.work, q.hard, q.keep
     spec = work.spec
-    hard = {n: spec.node(n).states.index(s) for n, s in ev.hard.items()}
     # A do() node that is also observed: consistent or impossible, decided by its point mass.
-    keep = spec.ancestors({target, *ev.hard, *ev.likelihood, *ev.fixed})
-    factors = _relevant_factors(work, keep, hard, target)
-    for node, vec in ev.likelihood.items():
-        lam = np.asarray(vec, dtype=float)
-        if node in hard and node != target:
-            factors.append((np.asarray(lam[hard[node]]), ()))
-        else:
-            factors.append((lam, (node,)))
+    factors = query_factors(spec, keep, hard, target, ev.likelihood,
+                            lambda n: (np.asarray(work.cpts[n]), False))
     if ev.fixed:
         # P(e) of the hard/likelihood evidence needs its own contraction only here; otherwise
         # it is the normaliser of the target's contraction below.

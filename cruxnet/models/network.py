@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cruxnet.errors import EvidenceError
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import NDArray
+
+if TYPE_CHECKING:
+    from cruxnet.priors.worldview import Worldview
 
 __all__ = ["BayesNet"]
 
@@ -31,12 +35,16 @@ class BayesNet:
         The worldview the CPTs come from.
     provenance
         Hashes and names that results carry.
+    prior
+        The worldview's CPT forms with their uncertainty, which parameter draws come from
+        (:mod:`cruxnet.priors.draws`); ``None`` if the network has only point CPTs.
     """
 
     spec: ModelSpec
     cpts: Mapping[str, NDArray]
     worldview: str = ""
     provenance: Mapping[str, str] = field(default_factory=dict)
+    prior: Worldview | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for node in self.spec.nodes:
@@ -55,10 +63,19 @@ class BayesNet:
         return self.spec.node(node).states
 
     def with_cpt(self, node: str, cpt: NDArray) -> BayesNet:
-        """A copy with ``node``'s CPT replaced; the original network is unchanged."""
+        """A copy with ``node``'s CPT replaced; the original network is unchanged.
+
+        The new table is a point value: in the copy's ``prior`` it states no uncertainty.
+        """
         arr = np.array(cpt, dtype=float)
         arr.setflags(write=False)
-        return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance)
+        prior = self.prior
+        if prior is not None:
+            from cruxnet.priors.worldview import point_table
+
+            prior = replace(prior, cpts={**prior.cpts, node: point_table(self.spec, node, arr)})
+        return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance,
+                        prior)
 
     def do(self, interventions: Mapping[str, str]) -> BayesNet:
         """Graph surgery: cut each intervened node from its parents and fix its state.
@@ -95,4 +112,5 @@ class BayesNet:
             onehot.setflags(write=False)
             cpts[node_id] = onehot
             new_nodes.append(replace(node, parents=(), edges=()))
-        return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance)
+        return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance,
+                        self.prior)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -41,7 +41,7 @@ from cruxnet.priors.params import (
     parse_prob_vector,
 )
 
-__all__ = ["FORMS", "CPTForm", "parse_cpt"]
+__all__ = ["FORMS", "POINT", "CPTForm", "ParamValues", "PointValues", "parse_cpt"]
 
 Conditions = tuple[tuple[str, frozenset[str]], ...]
 NDArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -71,6 +71,73 @@ def _binary(p_yes: NDArray) -> NDArray:
     return np.stack([1.0 - p_yes, p_yes], axis=-1)
 
 
+def _lead(x: NDArray, ndim: int) -> NDArray:
+    """``x`` of shape ``(n,)`` as ``(n, 1, ..., 1)`` with ``ndim`` trailing unit axes."""
+    return x.reshape((x.shape[0], *([1] * ndim)))
+
+
+class ParamValues(Protocol):
+    """Where a form gets its parameters' values: point values, or ``n`` draws of each.
+
+    Every array a form builds has a leading axis of length ``n`` (1 for point values).
+    """
+
+    n: int
+
+    def scalar(self, name: str, param: Param) -> NDArray:
+        """Values of one scalar parameter, shape ``(n,)``."""
+        ...
+
+    def rows(self, name: str, labels: Sequence[str], means: NDArray,
+             ess: Sequence[float | None]) -> NDArray:
+        """Values of table rows with Dirichlet means ``means`` ``(R, card)``: ``(n, R, card)``."""
+        ...
+
+    def as_probability(self, p: NDArray) -> NDArray:
+        """A computed probability: unchanged for point values, clipped to [0, 1] for draws."""
+        ...
+
+
+class PointValues:
+    """The parameters' point values (the Beta mean, the log-normal median): ``n == 1``."""
+
+    n = 1
+
+    def scalar(self, name: str, param: Param) -> NDArray:
+        return np.array([param.value])
+
+    def rows(self, name: str, labels: Sequence[str], means: NDArray,
+             ess: Sequence[float | None]) -> NDArray:
+        return means[None]
+
+    def as_probability(self, p: NDArray) -> NDArray:
+        # Point CPTs are validated as they are (out-of-range values are errors, not clipped).
+        return p
+
+
+#: The point values: ``form.cpt(model, POINT)[0]`` is the point CPT.
+POINT = PointValues()
+
+
+class _Recorder(PointValues):
+    """Point values that also record every parameter a form reads (for ``params``)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Param]] = []
+
+    def scalar(self, name: str, param: Param) -> NDArray:
+        self.seen.append((name, param))
+        return super().scalar(name, param)
+
+    def rows(self, name: str, labels: Sequence[str], means: NDArray,
+             ess: Sequence[float | None]) -> NDArray:
+        for label, vec, e in zip(labels, means, ess, strict=True):
+            for state_i, v in enumerate(vec):
+                self.seen.append((f"{name}[{label}][{state_i}]",
+                                  Param(float(v), "probability", "beta" if e else None, e)))
+        return super().rows(name, labels, means, ess)
+
+
 @dataclass(frozen=True)
 class ByParent:
     """A value that is either constant or given per state of one parent."""
@@ -79,17 +146,16 @@ class ByParent:
     values: tuple[Param, ...]  # one per parent state, or a single constant
     states: tuple[str, ...] = ()  # the parent's states, for labels
 
-    def array(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+    def array(self, model: ModelSpec, node: NodeSpec, values: ParamValues, name: str) -> NDArray:
+        """Shape ``(n, *parent axes)``: constant, or varying along the parent's axis."""
+        nd = len(node.parents)
         if self.parent is None:
-            return np.full(_parent_shape(model, node), self.values[0].value)
-        return _axis_vector(model, node, self.parent, [v.value for v in self.values])
-
-    def params(self, name: str) -> Iterator[tuple[str, Param]]:
-        if self.parent is None:
-            yield name, self.values[0]
-        else:
-            for v, s in zip(self.values, self.states, strict=True):
-                yield f"{name}[{self.parent}={s}]", v
+            return _lead(values.scalar(name, self.values[0]), nd)
+        per_state = np.stack([values.scalar(f"{name}[{self.parent}={s}]", v)
+                              for v, s in zip(self.values, self.states, strict=True)], axis=-1)
+        shape = [values.n] + [1] * nd
+        shape[1 + node.parents.index(self.parent)] = len(self.values)
+        return per_state.reshape(shape)
 
 
 # ------------------------------------------------------------------------------------- forms
@@ -103,25 +169,45 @@ class CPTForm:
     kind: ClassVar[str] = ""
     deterministic: ClassVar[bool] = False
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        """The table before structural zeros, broadcastable to ``(n, *parents, card)``."""
         raise NotImplementedError
+
+    def cpt(self, model: ModelSpec, values: ParamValues = POINT) -> NDArray:
+        """The CPT for each set of parameter values: shape ``(values.n, *parent cards, card)``.
+
+        With :data:`POINT` this is the point CPT with a leading axis of length 1; with draws
+        (:mod:`cruxnet.priors.draws`) it is one CPT per draw. Deterministic forms give a
+        broadcast view.
+        """
+        node = model.node(self.node)
+        shape = (values.n, *_parent_shape(model, node), node.card)
+        cpt = np.broadcast_to(self._raw_cpt(model, node, values), shape)
+        if self.require:
+            ok = _condition_mask(model, node, self.require)[..., None].astype(bool)
+            off = np.zeros(node.card)
+            off[self.otherwise] = 1.0
+            cpt = np.where(ok, cpt, off)
+        return cpt
 
     def point_cpt(self, model: ModelSpec) -> NDArray:
         """The CPT at the parameters' point values: parents' axes, then the node's states."""
-        node = model.node(self.node)
-        cpt = np.broadcast_to(self._raw_cpt(model, node),
-                              (*_parent_shape(model, node), node.card)).copy()
-        if self.require:
-            ok = _condition_mask(model, node, self.require)[..., None]
-            off = np.zeros(node.card)
-            off[self.otherwise] = 1.0
-            cpt = ok * cpt + (1.0 - ok) * off
+        cpt = np.array(self.cpt(model, POINT)[0], dtype=float)
         cpt.setflags(write=False)
         return cpt
 
-    def params(self) -> Iterator[tuple[str, Param]]:
-        """Named scalar parameters (for uncertainty and sensitivity); none for deterministic."""
-        return iter(())
+    def params(self, model: ModelSpec) -> list[tuple[str, Param]]:
+        """Named scalar parameters, in the order the form reads them; none if deterministic.
+
+        Table rows appear as one entry per state (``p[row][state index]``) with the row's ess.
+        """
+        rec = _Recorder()
+        self._raw_cpt(model, model.node(self.node), rec)
+        return rec.seen
+
+    def is_fixed(self, model: ModelSpec) -> bool:
+        """True if the table is the same in every draw (deterministic, or every value fixed)."""
+        return self.deterministic or all(p.dist == "fixed" for _, p in self.params(model))
 
 
 @dataclass(frozen=True)
@@ -133,26 +219,21 @@ class TableForm(CPTForm):
         default_factory=dict)
     kind: ClassVar[str] = "table"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        by_cards = [model.node(b).card for b in self.by]
-        sub = np.empty((*by_cards, node.card))
-        for combo in itertools.product(*(range(c) for c in by_cards)):
-            key = tuple(model.node(b).states[i] for b, i in zip(self.by, combo, strict=True))
-            sub[combo] = self.rows[key][0]
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        by_nodes = [model.node(b) for b in self.by]
+        keys = list(itertools.product(*(b.states for b in by_nodes)))
+        means = np.array([self.rows[k][0] for k in keys], dtype=float).reshape(
+            len(keys), node.card)
+        labels = [",".join(f"{b}={s}" for b, s in zip(self.by, k, strict=True)) for k in keys]
+        drawn = values.rows("p", labels, means, [self.rows[k][1] for k in keys])
+        sub = drawn.reshape((values.n, *(b.card for b in by_nodes), node.card))
         # Put the by-axes where they sit among the parents; broadcast over the others.
         order = sorted(range(len(self.by)), key=lambda i: node.parents.index(self.by[i]))
-        sub = np.transpose(sub, [*order, len(self.by)])
+        sub = np.transpose(sub, [0, *(1 + o for o in order), len(self.by) + 1])
         shape = [1] * len(node.parents)
-        for b in self.by:
-            shape[node.parents.index(b)] = model.node(b).card
-        return sub.reshape((*shape, node.card))
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        for key, (vec, ess) in self.rows.items():
-            label = ",".join(f"{b}={s}" for b, s in zip(self.by, key, strict=True))
-            for state_i, v in enumerate(vec):
-                yield (f"p[{label}][{state_i}]",
-                       Param(v, "probability", "beta" if ess else None, ess))
+        for b in by_nodes:
+            shape[node.parents.index(b.id)] = b.card
+        return sub.reshape((values.n, *shape, node.card))
 
 
 @dataclass(frozen=True)
@@ -163,16 +244,12 @@ class NoisyOrForm(CPTForm):
     causes: tuple[tuple[Conditions, ByParent], ...] = ()
     kind: ClassVar[str] = "noisy_or"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        stay = np.full(_parent_shape(model, node), 1.0 - self.leak.value)
-        for conds, p in self.causes:
-            stay = stay * (1.0 - _condition_mask(model, node, conds) * p.array(model, node))
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        stay = 1.0 - _lead(values.scalar("leak", self.leak), len(node.parents))
+        for i, (conds, p) in enumerate(self.causes):
+            stay = stay * (1.0 - _condition_mask(model, node, conds)
+                           * p.array(model, node, values, f"cause{i}"))
         return _binary(1.0 - stay)
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        yield "leak", self.leak
-        for i, (_, p) in enumerate(self.causes):
-            yield from p.params(f"cause{i}")
 
 
 @dataclass(frozen=True)
@@ -184,20 +261,15 @@ class LogitAdditiveForm(CPTForm):
     sharpness: float = 1.0
     kind: ClassVar[str] = "logit_additive"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        b = np.clip(self.base.array(model, node), 0.0, 1.0)
-        with np.errstate(divide="ignore"):
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        b = np.clip(self.base.array(model, node, values, "base"), 0.0, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
             logit = np.log(b) - np.log1p(-b)
             for r in self.odds_ratios:
-                logit = logit + np.log(r.array(model, node))
+                logit = logit + np.log(r.array(model, node, values, f"odds_ratio[{r.parent}]"))
         z = self.sharpness * logit
         return _binary(np.where(z >= 0, 1.0 / (1.0 + np.exp(-np.abs(z))),
                                 np.exp(-np.abs(z)) / (1.0 + np.exp(-np.abs(z)))))
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        yield from self.base.params("base")
-        for r in self.odds_ratios:
-            yield from r.params("odds_ratio")
 
 
 @dataclass(frozen=True)
@@ -208,16 +280,11 @@ class ProductForm(CPTForm):
     factors: tuple[ByParent, ...] = ()
     kind: ClassVar[str] = "product"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        p = self.base.array(model, node)
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        p = self.base.array(model, node, values, "base")
         for f in self.factors:
-            p = p * f.array(model, node)
-        return _binary(p)
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        yield from self.base.params("base")
-        for f in self.factors:
-            yield from f.params("factor")
+            p = p * f.array(model, node, values, "factor")
+        return _binary(values.as_probability(p))
 
 
 @dataclass(frozen=True)
@@ -229,18 +296,13 @@ class LinearForm(CPTForm):
     clip: tuple[float, float] | None = None
     kind: ClassVar[str] = "linear"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        p = self.base.array(model, node)
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        p = self.base.array(model, node, values, "base")
         for e in self.effects:
-            p = p + e.array(model, node)
+            p = p + e.array(model, node, values, "effect")
         if self.clip is not None:
             p = np.clip(p, *self.clip)
-        return _binary(p)
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        yield from self.base.params("base")
-        for e in self.effects:
-            yield from e.params("effect")
+        return _binary(values.as_probability(p))
 
 
 @dataclass(frozen=True)
@@ -252,13 +314,13 @@ class GateForm(CPTForm):
     kind: ClassVar[str] = "gate"
     deterministic: ClassVar[bool] = True
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
         masks = [_condition_mask(model, node, (c,)) for c in self.conditions]
         if self.mode == "any":
             on = 1.0 - np.prod([1.0 - m for m in masks], axis=0)
         else:
             on = np.prod(masks, axis=0)
-        return _binary(on)
+        return _binary(on)[None]
 
 
 @dataclass(frozen=True)
@@ -280,16 +342,17 @@ class ShiftedForm(CPTForm):
     shifts: tuple[Shift, ...] = ()
     kind: ClassVar[str] = "shifted"
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        cpt = np.broadcast_to(self.base._raw_cpt(model, node),
-                              (*_parent_shape(model, node), node.card)).copy()
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        cpt = np.broadcast_to(self.base._raw_cpt(model, node, values),
+                              (values.n, *_parent_shape(model, node), node.card)).copy()
         k = node.card
-        for s in self.shifts:
+        for j, s in enumerate(self.shifts):
             on = _condition_mask(model, node, s.when)[..., None]
             movable = np.array([s.from_states is None or i in s.from_states for i in range(k)],
                                dtype=float)
+            p = _lead(values.scalar(f"shift{j}", s.p), len(node.parents) + 1)
             for _ in range(s.times):
-                moved = cpt * movable * s.p.value
+                moved = cpt * movable * p
                 if s.up:
                     moved[..., k - 1] = 0.0
                     new = cpt - moved
@@ -300,11 +363,6 @@ class ShiftedForm(CPTForm):
                     new[..., :-1] += moved[..., 1:]
                 cpt = on * new + (1.0 - on) * cpt
         return cpt
-
-    def params(self) -> Iterator[tuple[str, Param]]:
-        yield from self.base.params()
-        for i, s in enumerate(self.shifts):
-            yield f"shift{i}", s.p
 
 
 def _uniform_sum_cdf(t: float, widths: Sequence[float]) -> float:
@@ -343,15 +401,15 @@ class BinnedProductForm(CPTForm):
     kind: ClassVar[str] = "binned_product"
     deterministic: ClassVar[bool] = True
 
-    def _raw_cpt(self, model: ModelSpec, node: NodeSpec) -> NDArray:
-        cpt = np.empty((*_parent_shape(model, node), node.card))
+    def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
+        cpt = np.empty((1, *_parent_shape(model, node), node.card))
         for combo in itertools.product(*(range(model.node(p).card) for p in node.parents)):
             ivs = [self.intervals[p][i] for p, i in zip(node.parents, combo, strict=True)]
             widths = [math.log(hi) - math.log(lo) for lo, hi in ivs]
             shift = math.log(self.scale) + sum(math.log(lo) for lo, _ in ivs)
             cdf = [0.0, *(_uniform_sum_cdf(math.log(t) - shift, widths)
                           for t in self.thresholds), 1.0]
-            cpt[combo] = np.diff(cdf)
+            cpt[(0, *combo)] = np.diff(cdf)
         return cpt
 
 

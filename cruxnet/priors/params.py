@@ -3,13 +3,16 @@
 In a worldview file a parameter is written as
 
 * a bare number: a point value. A probability slot takes the worldview's ``default_ess`` as its
-  Beta uncertainty when one is set; otherwise it has none (``dist is None``);
+  Beta uncertainty and a ratio slot its ``default_sd_log`` as its log-normal spread, when these
+  are set; otherwise the number has no stated uncertainty (``dist is None``), which is fine for
+  point queries and an error when parameters are drawn;
 * ``{mean: 0.3, ess: 5}``: a probability with a Beta(mean * ess, (1 - mean) * ess) uncertainty;
 * ``{median: 3, sd_log: 0.4}``: a positive ratio with a log-normal uncertainty;
-* ``{value: 0.3, fixed: true}``: a point value that is known (no uncertainty, never drawn).
+* ``{mean: 0.1, sd: 0.05}``: a real number (e.g. an additive effect) with a normal uncertainty;
+* ``{value: 0.3}``: a point value that is known exactly (never drawn).
 
 The point CPT (what exact inference uses) is built from the values: the Beta mean, the
-log-normal median.
+log-normal median, the normal mean.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ __all__ = ["SUM_TOL", "Param", "ParseContext", "parse_ess", "parse_param", "pars
 SUM_TOL = 1e-9
 
 Kind = Literal["probability", "ratio", "real"]
-Dist = Literal["fixed", "beta", "lognormal"]
+Dist = Literal["fixed", "beta", "lognormal", "normal"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,10 @@ class Param:
     kind
         ``probability`` in [0, 1], ``ratio`` > 0, or ``real``.
     dist
-        ``beta``, ``lognormal``, ``fixed`` (known exactly), or ``None`` (uncertainty not stated).
+        ``beta``, ``lognormal``, ``normal``, ``fixed`` (known exactly), or ``None`` (uncertainty
+        not stated).
     spread
-        The Beta effective sample size or the log-normal ``sd_log``.
+        The Beta effective sample size, the log-normal ``sd_log`` or the normal ``sd``.
     """
 
     value: float
@@ -59,6 +63,7 @@ class ParseContext:
     file: str | None
     node: str
     default_ess: float | None = None
+    default_sd_log: float | None = None
 
     def error(self, message: str) -> SpecError:
         """A :class:`SpecError` naming this file and node."""
@@ -107,6 +112,15 @@ def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
     """
     if isinstance(raw, Mapping):
         keys = set(map(str, raw))
+        if "mean" in keys and kind == "real":
+            x = _number(raw["mean"], f"{what} mean", ctx)
+            if "sd" not in keys:
+                raise ctx.error(f"{what}: 'mean' of a real number needs an 'sd' (its normal "
+                                "standard deviation)")
+            sd = _number(raw["sd"], f"{what} sd", ctx)
+            if not sd > 0:
+                raise ctx.error(f"{what}: sd must be > 0, got {sd:g}")
+            return Param(x, kind, "normal", sd)
         if "mean" in keys:
             if kind != "probability":
                 raise ctx.error(f"{what}: 'mean'/'ess' is for probabilities; for a {kind} use "
@@ -131,12 +145,14 @@ def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
             x = _number(raw["value"], f"{what} value", ctx)
             _check_value(x, kind, what, ctx)
             return Param(x, kind, "fixed", None)
-        raise ctx.error(f"{what}: expected a number, {{mean, ess}}, {{median, sd_log}} or "
-                        f"{{value, fixed}}, got {dict(raw)!r}")
+        raise ctx.error(f"{what}: expected a number, {{mean, ess}}, {{median, sd_log}}, "
+                        f"{{mean, sd}} or {{value}}, got {dict(raw)!r}")
     x = _number(raw, what, ctx)
     _check_value(x, kind, what, ctx)
     if kind == "probability" and ctx.default_ess is not None:
         return Param(x, kind, "beta", float(ctx.default_ess))
+    if kind == "ratio" and ctx.default_sd_log is not None:
+        return Param(x, kind, "lognormal", float(ctx.default_sd_log))
     return Param(x, kind, None, None)
 
 

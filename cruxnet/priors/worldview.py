@@ -19,14 +19,16 @@ import numpy as np
 
 from cruxnet.errors import SpecError
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import CPTForm, NDArray, parse_cpt
+from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
 from cruxnet.yamlio import load_yaml_mapping
 
-__all__ = ["Worldview", "load_worldview", "worldview_from_cpts"]
+__all__ = ["Worldview", "load_worldview", "point_table", "worldview_from_cpts"]
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
-                       "default_ess", "cpts", "sources"})
+                       "default_ess", "default_sd_log", "cpts", "sources"})
+#: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
+_INHERITED = ("default_ess", "default_sd_log")
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,9 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
         if parent_top.get("model") != data.get("model"):
             raise SpecError(f"'extends: {ext}' is a worldview of model "
                             f"{parent_top.get('model')!r}, not {data.get('model')!r}", file=file)
-        if "default_ess" not in data and "default_ess" in parent_top:
-            data["default_ess"] = parent_top["default_ess"]
+        for key in _INHERITED:
+            if key not in data and key in parent_top:
+                data[key] = parent_top[key]
     for node, entry in cpts.items():
         if isinstance(entry, dict):
             entry = {**entry, "_file": file}
@@ -134,18 +137,21 @@ def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
         raise SpecError(f"gives no CPT for node {missing[0]!r}"
                         + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
                         file=file)
-    dess = data.get("default_ess")
-    if dess is not None and (isinstance(dess, bool) or not isinstance(dess, (int, float))
-                             or not dess > 0):
-        raise SpecError(f"default_ess must be a number > 0, got {dess!r}", file=file)
+    defaults: dict[str, float | None] = {}
+    for key in _INHERITED:
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not 0 < value < float("inf")):
+            raise SpecError(f"{key} must be a number > 0, got {value!r}", file=file)
+        defaults[key] = float(value) if value is not None else None
     cpts: dict[str, CPTForm] = {}
     for node in model.node_ids:
         entry = merged[node]
         src = file
         if isinstance(entry, dict):
             src = entry.pop("_file", file)
-        ctx = ParseContext(file=src, node=node,
-                           default_ess=float(dess) if dess is not None else None)
+        ctx = ParseContext(file=src, node=node, default_ess=defaults["default_ess"],
+                           default_sd_log=defaults["default_sd_log"])
         cpts[node] = parse_cpt(entry, model, node, ctx)
     return Worldview(name=name, model=model.name, cpts=cpts, title=str(data.get("title", "")),
                      reading=" ".join(str(data.get("reading", "")).split()),
@@ -153,19 +159,23 @@ def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
                      raw=merged)
 
 
+def point_table(model: ModelSpec, node_id: str, cpt: NDArray) -> TableForm:
+    """A full table form for a point CPT, stating no uncertainty (every row's ess is None)."""
+    node = model.node(node_id)
+    arr = np.asarray(cpt, dtype=float)
+    rows = {}
+    for idx in np.ndindex(*arr.shape[:-1]):
+        key = tuple(model.node(p).states[i] for p, i in zip(node.parents, idx, strict=True))
+        rows[key] = (tuple(float(x) for x in arr[idx]), None)
+    return TableForm(node=node.id, by=node.parents, rows=rows)
+
+
 def worldview_from_cpts(name: str, model: ModelSpec, cpts: Mapping[str, NDArray],
                         *, file: str | None = None) -> Worldview:
     """A worldview of full point tables (no uncertainty), e.g. from a BIF file."""
-    from cruxnet.priors.forms import TableForm
-
     forms: dict[str, CPTForm] = {}
     raw: dict[str, Any] = {}
     for node in model.nodes:
-        arr = np.asarray(cpts[node.id], dtype=float)
-        rows = {}
-        for idx in np.ndindex(*arr.shape[:-1]):
-            key = tuple(model.node(p).states[i] for p, i in zip(node.parents, idx, strict=True))
-            rows[key] = (tuple(float(x) for x in arr[idx]), None)
-        forms[node.id] = TableForm(node=node.id, by=node.parents, rows=rows)
-        raw[node.id] = arr.tolist()
+        forms[node.id] = point_table(model, node.id, cpts[node.id])
+        raw[node.id] = np.asarray(cpts[node.id], dtype=float).tolist()
     return Worldview(name=name, model=model.name, cpts=forms, file=file, raw=raw)

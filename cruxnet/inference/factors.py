@@ -1,0 +1,101 @@
+"""The factors of a query: the relevant CPTs, sliced by hard evidence, plus likelihood factors.
+
+Shared by the exact engine (point CPTs) and the batched engine (CPTs with a trailing ``draw``
+axis). A factor is ``(array, axis names)``; a drawn CPT carries :data:`DRAW` as its last axis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cruxnet.errors import EvidenceError
+from cruxnet.inference.contract import LAST_AXIS, Factor
+from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.models.network import BayesNet
+from cruxnet.models.spec import ModelSpec
+
+__all__ = ["DRAW", "Query", "prepare_query", "query_factors"]
+
+#: Axis name of the draw axis inside the batched engine (last axis of every drawn factor).
+DRAW = LAST_AXIS
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated query: the evidence, the (mutilated) network, hard indices, kept nodes."""
+
+    target: str
+    evidence: Evidence
+    work: BayesNet
+    hard: Mapping[str, int]
+    keep: set[str]
+
+
+def prepare_query(net: BayesNet, target: str, evidence: Evidence | None) -> Query:
+    """Validate the target and evidence, apply do() by graph surgery and find the relevant
+    nodes (ancestors of the target and the evidence; barren nodes sum to 1)."""
+    ev = evidence or Evidence()
+    if target not in net.spec:
+        raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}"
+                            + did_you_mean(target, net.spec.node_ids))
+    ev.validate(net.spec)
+    work = net.do(ev.do) if ev.do else net
+    spec = work.spec
+    hard = {n: spec.node(n).states.index(s) for n, s in ev.hard.items()}
+    keep = spec.ancestors({target, *ev.hard, *ev.likelihood, *ev.fixed})
+    return Query(target, ev, work, hard, keep)
+
+
+def query_factors(spec: ModelSpec, keep: set[str], hard: Mapping[str, int], target: str,
+                  likelihood: Mapping[str, tuple[float, ...]],
+                  cpt_of: Callable[[str], tuple[np.ndarray[Any, Any], bool]]) -> list[Factor]:
+    """Factors whose contraction is the unnormalised P(target, evidence).
+
+    Parameters
+    ----------
+    spec
+        The (mutilated, if there is a do()) structure.
+    keep
+        The nodes whose CPTs enter (the ancestors of the target and the evidence).
+    hard
+        Node -> observed state index.
+    target
+        The query node (kept as an axis even when it is observed).
+    likelihood
+        Node -> likelihood vector.
+    cpt_of
+        Node -> (CPT array, drawn?). A drawn array has the draw axis last.
+    """
+    factors: list[Factor] = []
+    for node in spec.nodes:
+        if node.id not in keep:
+            continue
+        arr, drawn = cpt_of(node.id)
+        axes = [*node.parents, node.id]
+        index: list[Any] = []
+        kept: list[str] = []
+        for a in axes:
+            if a in hard and a != target:
+                index.append(hard[a])
+            else:
+                index.append(slice(None))
+                kept.append(a)
+        if drawn:
+            index.append(slice(None))
+            kept.append(DRAW)
+        factors.append((arr[tuple(index)], tuple(kept)))
+    if target in hard:
+        ind = np.zeros(spec.node(target).card)
+        ind[hard[target]] = 1.0
+        factors.append((ind, (target,)))
+    for node_id, vec in likelihood.items():
+        lam = np.asarray(vec, dtype=float)
+        if node_id in hard and node_id != target:
+            factors.append((np.asarray(lam[hard[node_id]]), ()))
+        else:
+            factors.append((lam, (node_id,)))
+    return factors
