@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "CruxnetError",
+    "DrawsError",
     "EvidenceError",
     "ImpossibleEvidenceError",
     "SpecError",
@@ -54,3 +55,8 @@ class EvidenceError(CruxnetError):
 
 class ImpossibleEvidenceError(CruxnetError):
     """The evidence has probability zero under the model, so no posterior exists."""
+
+
+class DrawsError(CruxnetError):
+    """A bad setting for parameter draws: their number, the seed, the interval mass, the ess,
+    or more draws than memory holds (the message says how much they would need)."""

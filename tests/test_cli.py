@@ -171,3 +171,55 @@ def test_query_does_not_import_heavy_libraries() -> None:
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "[]"
+
+
+def test_query_with_draws_json_and_reproducible() -> None:
+    args = ("query", "catastrophe", "-e", "scheming=yes", "--draws", "2e4", "--seed", "4",
+            "--ci", "0.8", "--json")
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout  # same seed: byte-identical JSON
+    out = json.loads(first.stdout)
+    assert out["draws"] == 20000 and out["seed"] == 4 and out["ci_prob"] == 0.8
+    assert out["impossible_draws"] == 0 and out["ci_kind"] == "eti"
+    assert set(out["mean"]) == set(out["interval"]) == {"no", "yes"}
+    lo, hi = out["interval"]["yes"]
+    assert 0 <= lo < out["median"]["yes"] < hi <= 1
+    assert sum(out["mean"].values()) == pytest.approx(1.0, abs=1e-12)
+    # The point answer is the network at the parameters' means; the draws' mean is near it.
+    assert out["mean"]["yes"] == pytest.approx(out["posterior"]["yes"], abs=0.03)
+    other = json.loads(run(*args[:-3], "--seed", "5", "--json").stdout)
+    assert other["mean"] != out["mean"]
+
+
+def test_query_with_draws_text_and_aggregation_note() -> None:
+    proc = run("query", "catastrophe", "-m", "carlsmith_2021", "-w", "superforecasters_2023",
+               "--draws", "20000")
+    assert proc.returncode == 0, proc.stderr
+    assert "90% [" in proc.stdout and "20000 draws" in proc.stdout
+    assert "product of medians" in proc.stdout and "differ by" in proc.stdout
+
+
+def test_query_draws_on_a_bif_file_needs_an_ess() -> None:
+    path = str(bnlearn_path("asia"))
+    assert_one_line_error(run("query", "lung", "-m", path, "--normalize", "--draws", "100"),
+                          "states no uncertainty", "--ess")
+    proc = run("query", "lung", "-m", path, "--normalize", "--draws", "100", "--ess", "20",
+               "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["draws"] == 100
+
+
+@pytest.mark.parametrize(("extra", "needle"), [
+    (["--draws", "0"], "--draws must be a positive integer"),
+    (["--draws", "ten"], "--draws must be a positive integer"),
+    (["--draws", "1.5"], "--draws must be a positive integer"),
+    (["--draws", "10", "--seed", "x"], "--seed must be a non-negative integer"),
+    (["--draws", "10", "--seed", "-3"], "--seed must be a non-negative integer"),
+    (["--draws", "10", "--ci", "1"], "--ci must be a number in (0, 1)"),
+    (["--draws", "10", "--ci", "nan"], "--ci must be a number in (0, 1)"),
+    (["--draws", "10", "--ess", "-1"], "--ess must be a number > 0"),
+    (["--draws", "1e15"], "GiB"),
+])
+def test_bad_draw_options_are_one_line_errors(extra: list[str], needle: str) -> None:
+    assert_one_line_error(run("query", "catastrophe", *extra), needle)

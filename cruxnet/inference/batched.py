@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.errors import DrawsError, ImpossibleEvidenceError
 from cruxnet.inference.contract import Factor, contract_factors, largest_intermediate
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
@@ -179,7 +179,7 @@ def _gib(nbytes: float) -> str:
 
 def _check_draws(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"the number of draws must be a positive integer, got {n!r}")
+        raise DrawsError(f"the number of draws must be a positive integer, got {n!r}")
     return int(n)
 
 
@@ -187,9 +187,10 @@ def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None) -
     """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``)."""
     from cruxnet.priors.worldview import worldview_from_cpts
 
-    prior = net.prior or worldview_from_cpts(net.worldview, net.spec, net.cpts)
+    prior = net.prior or worldview_from_cpts(net.worldview, net.spec, net.cpts,
+                                             file=net.spec.file)
     if ess is not None and not (isinstance(ess, (int, float)) and math.isfinite(ess) and ess > 0):
-        raise ValueError(f"ess must be a number > 0, got {ess!r}")
+        raise DrawsError(f"ess must be a number > 0, got {ess!r}")
     return WorldviewDraws(net.spec, prior, _check_draws(draws), seed, ess)
 
 
@@ -253,7 +254,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     q = prepare_query(net, target, evidence)
     ev, work, hard, keep = q.evidence, q.work, q.hard, q.keep
     if not (isinstance(memory_limit, int) and memory_limit > 0):
-        raise ValueError(f"memory_limit must be a positive number of bytes, got {memory_limit!r}")
+        raise DrawsError(f"memory_limit must be a positive number of bytes, got {memory_limit!r}")
     source: ParameterSource = parameters if parameters is not None else source_for(
         net, draws, seed, ess)
     n = source.n
@@ -268,7 +269,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     result_bytes = n * (card + 2) * 8
     avail = available_memory()
     if avail is not None and result_bytes > avail:
-        raise MemoryError(f"{n} draws need {_gib(result_bytes)} for the results alone "
+        raise DrawsError(f"{n} draws need {_gib(result_bytes)} for the results alone "
                           f"({n} x {card + 2} x 8 bytes) but only {_gib(avail)} is available; "
                           "use fewer draws")
     per_draw = 8 * sum(int(np.prod([spec.node(p).card for p in spec.node(node).parents]))

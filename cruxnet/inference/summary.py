@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError
+from cruxnet.errors import CruxnetError, DrawsError
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
 
@@ -49,13 +49,13 @@ def check_ci_prob(ci_prob: object) -> float:
     """A credible mass must be a number strictly between 0 and 1."""
     if (isinstance(ci_prob, bool) or not isinstance(ci_prob, (int, float))
             or not 0.0 < float(ci_prob) < 1.0):
-        raise ValueError(f"the credible interval probability must be in (0, 1), got {ci_prob!r}")
+        raise DrawsError(f"the credible interval probability must be in (0, 1), got {ci_prob!r}")
     return float(ci_prob)
 
 
 def _check_kind(ci_kind: str) -> str:
     if ci_kind not in CI_KINDS:
-        raise ValueError(f"unknown interval kind {ci_kind!r}; allowed: "
+        raise DrawsError(f"unknown interval kind {ci_kind!r}; allowed: "
                          f"{', '.join(sorted(CI_KINDS))}")
     return ci_kind
 

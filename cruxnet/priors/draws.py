@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import SpecError
+from cruxnet.errors import DrawsError, SpecError
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import POINT, NDArray
 from cruxnet.priors.params import Param
@@ -39,7 +39,8 @@ from cruxnet.priors.worldview import Worldview
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["BLOCK", "DrawValues", "WorldviewDraws", "check_seed", "cpt_name", "draw_parameters"]
+__all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_seed", "cpt_name",
+           "draw_parameters"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -48,7 +49,7 @@ BLOCK = 4096
 def check_seed(seed: object) -> int:
     """A seed must be a non-negative integer; anything else is a one-line error."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise DrawsError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
 
 
@@ -148,8 +149,7 @@ class DrawValues:
         for label, e in zip(labels, ess, strict=True):
             if e is None:
                 if self.ess is None:
-                    row = f"row {label}" if label else "the table"
-                    raise self._missing(f"{row} of {name}",
+                    raise self._missing(f"CPT row {label}" if label else "the CPT",
                                         "give the row an 'ess', set default_ess, or pass an ess "
                                         "for tables without one (--ess)")
                 e = self.ess
@@ -215,7 +215,7 @@ class WorldviewDraws:
     def __post_init__(self) -> None:
         check_seed(self.seed)
         if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise ValueError(f"the number of draws must be a positive integer, got {self.n!r}")
+            raise DrawsError(f"the number of draws must be a positive integer, got {self.n!r}")
 
     def is_fixed(self, node: str) -> bool:
         """True if ``node``'s CPT is the same in every draw."""
@@ -312,7 +312,7 @@ def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int
     chosen = list(nodes) if nodes is not None else list(model.node_ids)
     for node in chosen:
         if node not in model:
-            raise ValueError(f"unknown node {node!r} in model {model.name}")
+            raise DrawsError(f"unknown node {node!r} in model {model.name}")
     data: dict[str, xr.DataArray] = {}
     for node in chosen:
         spec = model.node(node)
@@ -325,3 +325,56 @@ def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int
             data[name] = xr.DataArray(source.block(node, 0, n), dims=("draw", *dims),
                                       coords={**coords, "draw": np.arange(n)}, attrs=attrs)
     return xr.Dataset(data, attrs={**source.provenance, "method": "prior draws"})
+
+
+class DatasetDraws:
+    """CPT draws held in an ``xarray.Dataset`` (from :func:`draw_parameters`, or fitted).
+
+    Each node's variable is found by ``attrs["node"]`` or by :func:`cpt_name`; a variable
+    without a ``draw`` dim is fixed. Every CPT must have the model's dims and be a distribution
+    over the node's states in every draw.
+    """
+
+    def __init__(self, model: ModelSpec, dataset: xr.Dataset):
+        self.model = model
+        self.dataset = dataset
+        by_node = {str(v.attrs.get("node")): name for name, v in dataset.data_vars.items()
+                   if "node" in v.attrs}
+        self._arrays: dict[str, NDArray] = {}
+        self._drawn: set[str] = set()
+        sizes = {int(dataset.sizes["draw"])} if "draw" in dataset.dims else set()
+        for node in model.node_ids:
+            name = by_node.get(node, cpt_name(model, node))
+            if name not in dataset.data_vars:
+                raise DrawsError(f"the parameter draws have no CPT for node {node!r} "
+                                 f"(expected a variable {name!r})")
+            var = dataset[name]
+            dims = (*model.node(node).parents, node)
+            has_draw = "draw" in var.dims
+            if set(var.dims) != set(dims) | ({"draw"} if has_draw else set()):
+                raise DrawsError(f"CPT draws for {node} have dims {var.dims}, expected "
+                                 f"{('draw', *dims) if has_draw else dims}")
+            arr = np.asarray(var.transpose(*(("draw",) if has_draw else ()), *dims).values,
+                             dtype=float)
+            if (not np.all(np.isfinite(arr)) or (arr < 0).any()
+                    or np.abs(arr.sum(axis=-1) - 1.0).max(initial=0.0) > 1e-9):
+                raise DrawsError(f"CPT draws for {node} are not probability distributions "
+                                 "over its states in every draw")
+            self._arrays[node] = arr
+            if has_draw:
+                self._drawn.add(node)
+        self.n = sizes.pop() if sizes else 1
+
+    def is_fixed(self, node: str) -> bool:
+        return node not in self._drawn
+
+    def point(self, node: str) -> NDArray:
+        return self._arrays[node]
+
+    def block(self, node: str, start: int, stop: int) -> NDArray:
+        return self._arrays[node][start:stop]
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return {k: v for k, v in self.dataset.attrs.items()
+                if isinstance(v, (str, int, float))}
