@@ -47,8 +47,11 @@ __all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "posterior_draws
 MEMORY_LIMIT = 512 * 2**20
 #: At most this many threads share the draws.
 MAX_WORKERS = 8
-#: Draws per contraction at most: intermediates of a few hundred draws stay in cache.
-SUB_CHUNK = 512
+#: Bytes of the largest intermediate per contraction: sub-chunks of draws this size stay in
+#: cache; small networks contract a whole block at once (fewer calls), large ones fewer draws.
+CACHE_BYTES = 2**20
+#: Fewest draws per contraction (below this, per-call overhead dominates).
+MIN_SUB_CHUNK = 256
 JEFFREY_TOL = 1e-12
 JEFFREY_MAX_SWEEPS = 1000
 
@@ -283,8 +286,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
 
     def run(chunk: tuple[int, int]) -> None:
         start, stop = chunk
-        blocks = {node: np.ascontiguousarray(np.moveaxis(source.block(node, start, stop), 0, -1))
-                  for node in drawn}
+        blocks = {node: _draw_last(source.block(node, start, stop)) for node in drawn}
         fixed_cpts = {node: np.asarray(source.point(node)) for node in keep
                       if node not in blocks}
 
@@ -330,12 +332,19 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
                           provenance=dict(source.provenance))
 
 
+def _draw_last(block: NDArray) -> NDArray:
+    """The block with its draw axis last and unit-stride (a view when it already is)."""
+    arr = np.moveaxis(block, 0, -1)
+    return arr if arr.strides[-1] == arr.itemsize else np.ascontiguousarray(arr)
+
+
 def _sub_chunk(factors: list[Factor], target: str, chunk: int, limit: int) -> int:
     """Draws per contraction so the intermediates stay within ``limit`` bytes."""
     if not any(DRAW in axes for _, axes in factors):
         return chunk
-    per_draw = 8 * (3 * largest_intermediate(factors, [target, DRAW]) // chunk + 1)
-    return max(1, min(chunk, SUB_CHUNK, limit // per_draw))
+    largest = 8 * (largest_intermediate(factors, [target, DRAW]) // chunk + 1)
+    cache_fit = max(MIN_SUB_CHUNK, CACHE_BYTES // largest)
+    return max(1, min(chunk, cache_fit, limit // (3 * largest)))
 
 
 def _contract(factors: list[Factor], output: list[str], m: int) -> NDArray:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-__all__ = ["LAST_AXIS", "Factor", "contract_factors", "largest_intermediate"]
+__all__ = ["LAST_AXIS", "Factor", "contract_factors", "contraction_work", "largest_intermediate"]
 
 #: Axis name kept last (contiguous) in every intermediate: the batched engine's draw axis.
 LAST_AXIS = "\0draw"
@@ -137,3 +137,25 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     if not ops:
         return np.asarray(1.0)
     return np.asarray(np.einsum(plan.final, ops[0]))
+
+
+def contraction_work(factors: Sequence[Factor], output: Sequence[str]) -> int:
+    """Multiply-adds the contraction performs: the sum over its steps of the number of entries
+    of the product of the step's operands (the union of their axes). The element-wise
+    throughput bound of a contraction is this count times the time of one ``a * b`` entry."""
+    signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
+    plan = _plan(signature, tuple(output))
+    dims: dict[str, int] = {}
+    for axes, shape in signature:
+        dims.update(zip(axes, shape, strict=True))
+    ops = [list(axes) for axes, _ in signature]
+    work = 0
+    for pos, _ in plan.steps:
+        inputs = [ops[i] for i in pos]
+        for i in sorted(pos, reverse=True):
+            del ops[i]
+        union = list(dict.fromkeys(a for term in inputs for a in term))
+        work += int(np.prod([dims[a] for a in union]))
+        needed = set(output).union(*ops)
+        ops.append([a for a in union if a in needed])
+    return work

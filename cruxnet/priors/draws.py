@@ -69,30 +69,36 @@ TINY_ALPHA = 0.1
 def _dirichlet(rng: np.random.Generator, alpha: NDArray, n: int) -> NDArray:
     """``n`` draws of Dirichlet rows: ``alpha`` is ``(R, card)``, the result ``(n, R, card)``.
 
-    Gamma variates normalised per row. A shape ``a < 1`` is drawn as ``G(a + 1) * U ** (1 / a)``
-    (faster than numpy's own small-shape sampler). A row whose weights are all below
-    :data:`TINY_ALPHA` could underflow to all zeros, so such rows are drawn in log space.
-    Zero weights (structural zeros) give exact zeros.
+    Gamma variates normalised per row, drawn one weight at a time with a scalar shape (numpy's
+    sampler is fastest so) into a draw-last buffer; the result is a view of that buffer, so the
+    batched engine, which wants the draw axis last, gets it without a copy. A shape ``a < 1`` is
+    drawn as ``G(a + 1) * U ** (1 / a)``. A row whose weights are all below :data:`TINY_ALPHA`
+    could underflow to all zeros, so such rows are drawn in log space. Zero weights
+    (structural zeros) give exact zeros.
     """
-    size = (n, *alpha.shape)
-    small = (alpha > 0) & (alpha < 1)
-    g = rng.standard_gamma(np.broadcast_to(np.where(small, alpha + 1.0, alpha), size))
-    if small.any():
-        inv = np.where(small, 1.0 / np.where(small, alpha, 1.0), 0.0)
-        tiny = alpha.max(axis=-1) < TINY_ALPHA
-        u = rng.random(size)
-        if tiny.any():
-            with np.errstate(divide="ignore"):
-                logg = np.log(g[:, tiny]) + np.log(u[:, tiny]) * inv[tiny]
-            logg = np.where(alpha[tiny] > 0, logg, -np.inf)
-            w = np.exp(logg - logg.max(axis=-1, keepdims=True))
-            g[:, tiny] = w
-            rest = ~tiny
-            g[:, rest] *= u[:, rest] ** inv[rest]
-        else:
-            g *= u ** inv  # inv is 0 where the shape was not boosted: a factor of 1
-    g /= g.sum(axis=-1, keepdims=True)
-    return g
+    buf = np.empty((*alpha.shape, n))
+    u = np.empty(n)
+    for r, row in enumerate(alpha):
+        tiny = row.max() < TINY_ALPHA
+        for c, a in enumerate(row):
+            out = buf[r, c]
+            if not a > 0:
+                out.fill(-np.inf if tiny else 0.0)
+                continue
+            rng.standard_gamma(a + 1.0 if a < 1 else a, size=n, out=out)
+            if a < 1:
+                rng.random(n, out=u)
+                if tiny:
+                    with np.errstate(divide="ignore"):
+                        np.log(out, out=out)
+                        out += np.log(u) / a
+                else:
+                    out *= u ** (1.0 / a)
+        if tiny:
+            top = buf[r].max(axis=0)
+            np.exp(buf[r] - top, out=buf[r])
+    buf /= buf.sum(axis=1, keepdims=True)
+    return np.moveaxis(buf, -1, 0)
 
 
 @dataclass
@@ -124,7 +130,7 @@ class DrawValues:
 
     def _beta(self, mean: float, ess: float) -> NDArray:
         alpha = np.array([[(1.0 - mean) * ess, mean * ess]])
-        return _dirichlet(self.rng, alpha, self.n)[:, 0, 1]
+        return np.ascontiguousarray(_dirichlet(self.rng, alpha, self.n)[:, 0, 1])
 
     def scalar(self, name: str, param: Param) -> NDArray:
         dist, spread = param.dist, param.spread
@@ -354,10 +360,12 @@ class DatasetDraws:
             if set(var.dims) != set(dims) | ({"draw"} if has_draw else set()):
                 raise DrawsError(f"CPT draws for {node} have dims {var.dims}, expected "
                                  f"{('draw', *dims) if has_draw else dims}")
-            arr = np.asarray(var.transpose(*(("draw",) if has_draw else ()), *dims).values,
-                             dtype=float)
+            # Drawn CPTs are kept draw-last, the layout the batched engine contracts.
+            arr = np.ascontiguousarray(var.transpose(*dims, *(("draw",) if has_draw else ()))
+                                       .values, dtype=float)
+            sums = arr.sum(axis=-2 if has_draw else -1)
             if (not np.all(np.isfinite(arr)) or (arr < 0).any()
-                    or np.abs(arr.sum(axis=-1) - 1.0).max(initial=0.0) > 1e-9):
+                    or np.abs(sums - 1.0).max(initial=0.0) > 1e-9):
                 raise DrawsError(f"CPT draws for {node} are not probability distributions "
                                  "over its states in every draw")
             self._arrays[node] = arr
@@ -372,7 +380,7 @@ class DatasetDraws:
         return self._arrays[node]
 
     def block(self, node: str, start: int, stop: int) -> NDArray:
-        return self._arrays[node][start:stop]
+        return np.moveaxis(self._arrays[node][..., start:stop], -1, 0)
 
     @property
     def provenance(self) -> dict[str, Any]:

@@ -267,9 +267,9 @@ class LogitAdditiveForm(CPTForm):
             logit = np.log(b) - np.log1p(-b)
             for r in self.odds_ratios:
                 logit = logit + np.log(r.array(model, node, values, f"odds_ratio[{r.parent}]"))
-        z = self.sharpness * logit
-        return _binary(np.where(z >= 0, 1.0 / (1.0 + np.exp(-np.abs(z))),
-                                np.exp(-np.abs(z)) / (1.0 + np.exp(-np.abs(z)))))
+        with np.errstate(over="ignore"):  # exp(-z) = inf for z << 0 gives p = 0 exactly
+            p_yes = 1.0 / (1.0 + np.exp(-self.sharpness * logit))
+        return _binary(p_yes)
 
 
 @dataclass(frozen=True)
@@ -347,22 +347,38 @@ class ShiftedForm(CPTForm):
                               (values.n, *_parent_shape(model, node), node.card)).copy()
         k = node.card
         for j, s in enumerate(self.shifts):
-            on = _condition_mask(model, node, s.when)[..., None]
+            # Mass that can move: the 'from' states, never past the last (up) / first (down).
             movable = np.array([s.from_states is None or i in s.from_states for i in range(k)],
                                dtype=float)
-            p = _lead(values.scalar(f"shift{j}", s.p), len(node.parents) + 1)
-            for _ in range(s.times):
-                moved = cpt * movable * p
-                if s.up:
-                    moved[..., k - 1] = 0.0
-                    new = cpt - moved
-                    new[..., 1:] += moved[..., :-1]
-                else:
-                    moved[..., 0] = 0.0
-                    new = cpt - moved
-                    new[..., :-1] += moved[..., 1:]
-                cpt = on * new + (1.0 - on) * cpt
+            movable[k - 1 if s.up else 0] = 0.0
+            rate = _lead(values.scalar(f"shift{j}", s.p), len(node.parents) + 1) * movable
+            for view in _condition_views(model, node, s.when, cpt):
+                for _ in range(s.times):
+                    moved = view * rate
+                    view -= moved
+                    if s.up:
+                        view[..., 1:] += moved[..., :-1]
+                    else:
+                        view[..., :-1] += moved[..., 1:]
         return cpt
+
+
+def _condition_views(model: ModelSpec, node: NodeSpec, conds: Conditions,
+                     cpt: NDArray) -> list[NDArray]:
+    """Views of ``cpt`` (draw axis, parents, states) on the configurations where ``conds`` hold.
+
+    One basic-indexing view per combination of allowed parent states, so updates in place touch
+    only those rows.
+    """
+    allowed = dict(conds)
+    choices: list[list[slice]] = []
+    for p in node.parents:
+        if p in allowed:
+            states = model.node(p).states
+            choices.append([slice(i, i + 1) for i in sorted(states.index(x) for x in allowed[p])])
+        else:
+            choices.append([slice(None)])
+    return [cpt[(slice(None), *combo, slice(None))] for combo in itertools.product(*choices)]
 
 
 def _uniform_sum_cdf(t: float, widths: Sequence[float]) -> float:
