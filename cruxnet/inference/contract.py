@@ -19,7 +19,17 @@ LAST_AXIS = "\0draw"
 Factor = tuple[np.ndarray[Any, np.dtype[np.float64]], tuple[str, ...]]
 
 
+try:  # numpy's C einsum, without the Python wrapper's per-call argument handling
+    from numpy._core.multiarray import c_einsum as _C_EINSUM
+except ImportError:  # pragma: no cover - other numpy layouts
+    _C_EINSUM = np.einsum
+
 Signature = tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
+
+
+def _signature(factors: Sequence[Factor]) -> Signature:
+    """The cache key of a contraction: each factor's axis names and shape."""
+    return tuple([(tuple(axes), arr.shape) for arr, axes in factors])
 
 
 def _equation(signature: Signature, output: tuple[str, ...]) -> str:
@@ -35,7 +45,8 @@ def _equation(signature: Signature, output: tuple[str, ...]) -> str:
 class _Plan:
     """A contraction as a sequence of small einsums (one per step of the path)."""
 
-    steps: tuple[tuple[tuple[int, ...], str], ...]  # (operand positions, einsum equation)
+    steps: tuple[tuple[tuple[int, ...], str], ...]
+    # (operand ids in single-static-assignment form: inputs, then one new id per step; equation)
     final: str  # einsum equation putting the last operand's axes in the output order
 
 
@@ -52,7 +63,7 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
     lhs, out = eq.split("->")
     ops = lhs.split(",") if lhs else []
     last = _symbol_of(signature, LAST_AXIS)
-    steps = []
+    eqs: list[str] = []
     for pos in path:
         inputs = [ops[i] for i in pos]
         for i in sorted(pos, reverse=True):
@@ -65,10 +76,11 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
             seen.remove(last)
             seen.append(last)
         result = "".join(seen)
-        steps.append((tuple(pos), _ascii(",".join(inputs) + "->" + result)))
+        eqs.append(_ascii(",".join(inputs) + "->" + result))
         ops.append(result)
     final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
-    return _Plan(tuple(steps), final)
+    ssa = oe.paths.linear_to_ssa(path) if path else []
+    return _Plan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final)
 
 
 def _ascii(eq: str) -> str:
@@ -101,7 +113,7 @@ def _largest(signature: Signature, output: tuple[str, ...]) -> int:
 
 def largest_intermediate(factors: Sequence[Factor], output: Sequence[str]) -> int:
     """Number of entries in the largest intermediate of the contraction to ``output``."""
-    signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
+    signature = _signature(factors)
     return _largest(signature, tuple(output))
 
 
@@ -126,36 +138,41 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     >>> contract_factors([(a, ("x",)), (b, ("x", "y"))], ["y"]).round(2).tolist()
     [0.41, 0.59]
     """
-    signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
+    signature = _signature(factors)
     plan = _plan(signature, tuple(output))
     ops = [arr for arr, _ in factors]
-    for pos, eq in plan.steps:
-        inputs = [ops[i] for i in pos]
-        for i in sorted(pos, reverse=True):
-            del ops[i]
-        ops.append(np.einsum(eq, *inputs))
     if not ops:
         return np.asarray(1.0)
-    return np.asarray(np.einsum(plan.final, ops[0]))
+    einsum = _C_EINSUM
+    for pos, eq in plan.steps:
+        ops.append(einsum(eq, *[ops[i] for i in pos]))
+    return np.asarray(einsum(plan.final, ops[-1]))
 
 
 def contraction_work(factors: Sequence[Factor], output: Sequence[str]) -> int:
     """Multiply-adds the contraction performs: the sum over its steps of the number of entries
     of the product of the step's operands (the union of their axes). The element-wise
     throughput bound of a contraction is this count times the time of one ``a * b`` entry."""
-    signature = tuple((tuple(axes), tuple(arr.shape)) for arr, axes in factors)
+    signature = _signature(factors)
     plan = _plan(signature, tuple(output))
     dims: dict[str, int] = {}
     for axes, shape in signature:
         dims.update(zip(axes, shape, strict=True))
-    ops = [list(axes) for axes, _ in signature]
     work = 0
-    for pos, _ in plan.steps:
-        inputs = [ops[i] for i in pos]
-        for i in sorted(pos, reverse=True):
-            del ops[i]
-        union = list(dict.fromkeys(a for term in inputs for a in term))
-        work += int(np.prod([dims[a] for a in union]))
-        needed = set(output).union(*ops)
-        ops.append([a for a in union if a in needed])
+    for pos, eq in plan.steps:
+        sizes = dict(zip(eq.replace(",", "").split("->")[0],
+                         (n for i in pos for n in _shape_of(signature, plan, i)), strict=True))
+        work += int(np.prod(list(sizes.values())))
     return work
+
+
+def _shape_of(signature: Signature, plan: _Plan, i: int) -> tuple[int, ...]:
+    """Shape of operand ``i`` (an input, or the result of a step) of the plan."""
+    if i < len(signature):
+        return signature[i][1]
+    pos, eq = plan.steps[i - len(signature)]
+    lhs, rhs = eq.split("->")
+    dims: dict[str, int] = {}
+    for term, j in zip(lhs.split(","), pos, strict=True):
+        dims.update(zip(term, _shape_of(signature, plan, j), strict=True))
+    return tuple(dims[c] for c in rhs)

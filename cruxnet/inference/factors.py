@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -50,6 +50,29 @@ def prepare_query(net: BayesNet, target: str, evidence: Evidence | None) -> Quer
     return Query(target, ev, work, hard, keep)
 
 
+Recipe = tuple[tuple[str, tuple[str | None, ...], tuple[str, ...]], ...]
+
+
+def _recipe(spec: ModelSpec, keep: frozenset[str], hard: frozenset[str], target: str) -> Recipe:
+    """Per kept node: its id, per axis the hard-evidence node that slices it (or None; empty if
+    nothing does), and the axes that remain. Memoised on the spec (queries repeat)."""
+    memo = spec.__dict__.setdefault("_factor_recipes", {})
+    key = (keep, hard, target)
+    if key not in memo:
+        if len(memo) > 4096:
+            memo.clear()
+        out = []
+        for node in spec.nodes:
+            if node.id not in keep:
+                continue
+            axes = (*node.parents, node.id)
+            sliced = tuple(a if a in hard and a != target else None for a in axes)
+            out.append((node.id, sliced if any(sliced) else (),
+                        tuple(a for a, h in zip(axes, sliced, strict=True) if h is None)))
+        memo[key] = tuple(out)
+    return cast(Recipe, memo[key])
+
+
 def query_factors(spec: ModelSpec, keep: set[str], hard: Mapping[str, int], target: str,
                   likelihood: Mapping[str, tuple[float, ...]],
                   cpt_of: Callable[[str], tuple[np.ndarray[Any, Any], bool]]) -> list[Factor]:
@@ -71,23 +94,14 @@ def query_factors(spec: ModelSpec, keep: set[str], hard: Mapping[str, int], targ
         Node -> (CPT array, drawn?). A drawn array has the draw axis last.
     """
     factors: list[Factor] = []
-    for node in spec.nodes:
-        if node.id not in keep:
-            continue
-        arr, drawn = cpt_of(node.id)
-        axes = [*node.parents, node.id]
-        index: list[Any] = []
-        kept: list[str] = []
-        for a in axes:
-            if a in hard and a != target:
-                index.append(hard[a])
-            else:
+    for node_id, hard_axes, kept in _recipe(spec, frozenset(keep), frozenset(hard), target):
+        arr, drawn = cpt_of(node_id)
+        if hard_axes:
+            index: list[Any] = [slice(None) if h is None else hard[h] for h in hard_axes]
+            if drawn:
                 index.append(slice(None))
-                kept.append(a)
-        if drawn:
-            index.append(slice(None))
-            kept.append(DRAW)
-        factors.append((arr[tuple(index)], tuple(kept)))
+            arr = arr[tuple(index)]
+        factors.append((arr, (*kept, DRAW) if drawn else kept))
     if target in hard:
         ind = np.zeros(spec.node(target).card)
         ind[hard[target]] = 1.0

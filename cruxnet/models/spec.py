@@ -129,7 +129,17 @@ class ModelSpec:
         return tuple(n.id for n in self.nodes if node_id in n.parents)
 
     def ancestors(self, node_ids: Iterable[str]) -> set[str]:
-        """The given nodes and all their ancestors."""
+        """The given nodes and all their ancestors (memoised per set of nodes)."""
+        key = frozenset(node_ids)
+        memo = cast(dict[frozenset[str], frozenset[str]],
+                    self.__dict__.setdefault("_ancestors_memo", {}))
+        if key not in memo:
+            if len(memo) > 4096:
+                memo.clear()
+            memo[key] = frozenset(self._ancestors(key))
+        return set(memo[key])
+
+    def _ancestors(self, node_ids: Iterable[str]) -> set[str]:
         seen: set[str] = set()
         stack = list(node_ids)
         while stack:
