@@ -7,22 +7,41 @@ Load a model and worldview, then ask exact questions with any kind of evidence::
     >>> round(posterior(net, "catastrophe")["yes"], 6)
     0.051376
 
+and the same question across draws of the worldview's uncertain parameters::
+
+    >>> post = posterior_draws(net, "catastrophe", draws=10_000, seed=1)
+    >>> lo, hi = post.summary(0.9).interval["yes"]
+    >>> bool(lo < 0.051376 < hi)
+    True
+
 Heavy dependencies (xarray, pgmpy, PyMC, ArviZ) are imported only where they are used.
 """
 
 from cruxnet.catalog import load_network
-from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError, SpecError
+from cruxnet.errors import (
+    CruxnetError,
+    DrawsError,
+    EvidenceError,
+    ImpossibleEvidenceError,
+    SpecError,
+)
+from cruxnet.inference.batched import PosteriorDraws, posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import Posterior, posterior, posteriors
+from cruxnet.priors.draws import draw_parameters
 
 __all__ = [
     "CruxnetError",
+    "DrawsError",
     "Evidence",
     "EvidenceError",
     "ImpossibleEvidenceError",
     "Posterior",
+    "PosteriorDraws",
     "SpecError",
+    "draw_parameters",
     "load_network",
     "posterior",
+    "posterior_draws",
     "posteriors",
 ]
