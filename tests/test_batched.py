@@ -92,6 +92,17 @@ def test_bnlearn_draws_equal_exact_and_pgmpy(name: str) -> None:
     for i in (0, BLOCK + 5):
         drawn = _net_in_draw(net, N, 2, i, ess=40)
         np.testing.assert_allclose(post.probs[i], posterior(drawn, target, ev).probs, atol=TOL)
+    # do() on a node with parents and a fixed marginal on a leaf, together.
+    mid = next(n for n in net.spec.node_ids
+               if net.spec.node(n).parents and n != target and n not in leaves)
+    card = net.spec.node(leaves[-1]).card
+    ev2 = Evidence(do={mid: net.spec.node(mid).states[-1]},
+                   fixed={leaves[-1]: tuple(np.full(card, 1.0 / card))})
+    post2 = posterior_draws(net, target, ev2, draws=N, seed=2, ess=40)
+    for i in (3, BLOCK + 2):
+        drawn = _net_in_draw(net, N, 2, i, ess=40)
+        np.testing.assert_allclose(post2.probs[i], posterior(drawn, target, ev2).probs,
+                                   atol=TOL)
     model = pgmpy_from_bif_text(format_bif(_net_in_draw(net, N, 2, 1, ess=40)))
     oracle = pgmpy_query(model, target, hard=dict(ev.hard), likelihood=dict(ev.likelihood))
     np.testing.assert_allclose(post.probs[1], [oracle[s] for s in net.spec.node(target).states],
