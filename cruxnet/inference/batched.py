@@ -214,7 +214,8 @@ def _chunks(n: int, per_draw_cpt_bytes: int, limit: int) -> Iterator[tuple[int, 
 def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None, *,
                     draws: int = 10_000, seed: int = 0, ess: float | None = None,
                     parameters: ParameterSource | None = None,
-                    memory_limit: int = MEMORY_LIMIT, progress: bool = False) -> PosteriorDraws:
+                    memory_limit: int = MEMORY_LIMIT, threads: int | None = None,
+                    progress: bool = False) -> PosteriorDraws:
     """P(target | evidence) in each of ``draws`` parameter draws, in one batched contraction.
 
     Parameters
@@ -235,6 +236,9 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
         Draws to use instead of the prior's (e.g. :class:`DatasetDraws` of fitted draws).
     memory_limit
         Bytes for drawn CPTs and intermediates per chunk (see the module docstring).
+    threads
+        Worker threads (default: one per core, at most :data:`MAX_WORKERS`). Results do not
+        depend on it.
     progress
         Show a progress bar (on a terminal) over chunks.
 
@@ -280,7 +284,10 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     probs = np.empty((card, n))
     p_ev = np.empty(n)
     ok = np.ones(n, dtype=bool)
-    workers = _workers(n)
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):
+        raise DrawsError(f"threads must be a positive integer, got {threads!r}")
+    workers = _workers(n) if threads is None else min(threads, max(1, n // BLOCK))
     chunks = list(_chunks(n, per_draw, memory_limit // workers))
     sub_limit = memory_limit // (2 * workers)
 

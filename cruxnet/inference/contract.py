@@ -63,19 +63,18 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
     lhs, out = eq.split("->")
     ops = lhs.split(",") if lhs else []
     last = _symbol_of(signature, LAST_AXIS)
+    rank = {c: i for i, c in enumerate(dict.fromkeys(lhs.replace(",", "")))}
     eqs: list[str] = []
     for pos in path:
         inputs = [ops[i] for i in pos]
         for i in sorted(pos, reverse=True):
             del ops[i]
         needed = set(out).union(*ops)
-        seen: list[str] = []
-        for term in inputs:
-            seen.extend(c for c in term if c not in seen and c in needed)
-        if last is not None and last in seen:
-            seen.remove(last)
-            seen.append(last)
-        result = "".join(seen)
+        # Every intermediate lists its axes in one global order (the order variables first
+        # appear, roughly topological), the draw axis last: operands then agree on axis order,
+        # so numpy iterates them without jumping through memory.
+        kept = {c for term in inputs for c in term if c in needed}
+        result = "".join(sorted(kept, key=lambda c: (c == last, rank[c])))
         eqs.append(_ascii(",".join(inputs) + "->" + result))
         ops.append(result)
     final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
