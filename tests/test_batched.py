@@ -190,6 +190,8 @@ def test_same_seed_same_numbers_and_independent_of_chunking() -> None:
     np.testing.assert_allclose(a.probs, b.probs, rtol=0, atol=1e-15)
     np.testing.assert_array_equal(a.probs, posterior_draws(net, "catastrophe", ev,
                                                            draws=3 * BLOCK, seed=1).probs)
+    one_thread = posterior_draws(net, "catastrophe", ev, draws=3 * BLOCK, seed=1, threads=1)
+    np.testing.assert_array_equal(a.probs, one_thread.probs)  # threads never change results
     assert not np.allclose(a.probs, c.probs)
     # A node's draws do not depend on which other nodes are drawn.
     wv = net.prior
