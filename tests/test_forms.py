@@ -106,3 +106,68 @@ def test_binned_product_matches_a_closed_form_and_monte_carlo(rng: np.random.Gen
     wx, wy, t = math.log(4), math.log(2), math.log(4)
     area = (t**2 - (t - wy) ** 2) / 2  # t <= wx, t > wy
     assert arr[0, 0, 0] == pytest.approx(area / (wx * wy), abs=1e-12)
+
+
+# ----------------------------------------------------------------------- drawn parameters
+def _draws(node: str, raw: dict, n: int = 20_000, seed: int = 0) -> np.ndarray:  # type: ignore[type-arg]
+    from cruxnet.priors.draws import DrawValues
+
+    form = parse_cpt(raw, SPEC, node, ParseContext(file="t.yaml", node=node, default_ess=8))
+    arr = np.asarray(form.cpt(SPEC, DrawValues(np.random.default_rng(seed), n, ("t.yaml", node))))
+    assert arr.shape == (n, *form.point_cpt(SPEC).shape)
+    assert np.all(arr >= 0) and np.all(arr <= 1)
+    np.testing.assert_allclose(arr.sum(-1), 1.0, atol=1e-12)
+    return arr
+
+
+def test_drawn_noisy_or_mean_is_the_point_cpt() -> None:
+    # P(yes) is linear in each independent Beta parameter, so its mean is the point value.
+    raw = {"form": "noisy_or", "leak": {"mean": 0.1, "ess": 20}, "causes": [
+        {"when": {"a": "yes"}, "p": {"mean": 0.5, "ess": 4}},
+        {"when": {"b": "high"}, "p": 0.3}]}
+    arr = _draws("c", raw)
+    point = cpt("c", raw)
+    np.testing.assert_allclose(arr.mean(axis=0), point, atol=0.01)
+    assert arr[:, 0, 0, 1].std() > 0.03  # the leak varies
+
+
+def test_drawn_structural_zeros_and_fixed_values_hold_in_every_draw() -> None:
+    arr = _draws("c", {"form": "product", "require": {"a": "yes"},
+                       "base": {"by": "b", "values": {"low": {"value": 0.2}, "mid": 0.4,
+                                                      "high": 0.6}}})
+    assert np.all(arr[:, 0, :, 1] == 0)          # require a=yes: yes impossible when a=no
+    assert np.all(arr[:, 1, 0, 1] == 0.2)        # {value: 0.2} is known: never drawn
+    assert arr[:, 1, 1, 1].std() > 0.05          # a bare 0.4 takes default_ess 8
+
+
+def test_drawn_logit_additive_median_follows_the_lognormal_median() -> None:
+    raw = {"form": "logit_additive", "base": {"value": 0.2},
+           "odds_ratios": {"a": {"yes": {"median": 3, "sd_log": 0.5}}}}
+    arr = _draws("c", raw)
+    expected = 1 / (1 + math.exp(-(math.log(0.2 / 0.8) + math.log(3))))
+    assert abs(float(np.median(arr[:, 1, 0, 1])) - expected) < 0.01
+    assert np.all(arr[:, 0, :, 1] == pytest.approx(0.2))
+
+
+def test_drawn_shifted_and_table_rows_are_distributions() -> None:
+    arr = _draws("o", {"form": "shifted", "base": {"by": "b", "rows": {
+        "low": [0.6, 0.3, 0.1], "mid": [0.3, 0.4, 0.3], "high": [0.1, 0.3, 0.6]}},
+        "shifts": [{"when": {"a": "yes"}, "direction": "up", "p": {"mean": 0.5, "ess": 10}}]})
+    # Shifting up moves mass from s0 to s1 and s1 to s2, never the other way.
+    assert np.all(arr[:, 1, :, 0] <= arr[:, 0, :, 0] + 1e-15)
+    table = _draws("o", {"form": "table", "by": ["b"], "rows": {
+        "low": {"p": [0.5, 0.5, 0.0], "ess": 3}, "mid": [0.2, 0.3, 0.5], "high": [1, 0, 0]}})
+    assert np.all(table[:, :, 0, 2] == 0) and np.all(table[:, :, 2, 0] == 1)
+    m = np.array([0.2, 0.3, 0.5])  # the "mid" row with default_ess 8: Var = m(1 - m) / 9
+    np.testing.assert_allclose(table[:, 0, 1].var(axis=0), m * (1 - m) / 9, rtol=0.1)
+
+
+def test_drawn_bare_ratio_without_default_is_a_named_error() -> None:
+    from cruxnet.errors import SpecError
+    from cruxnet.priors.draws import DrawValues
+
+    form = parse_cpt({"form": "product", "base": {"value": 0.5}, "factors": {"a": {"yes": 1.5}}},
+                     SPEC, "c", ParseContext(file="t.yaml", node="c"))
+    with pytest.raises(SpecError, match=r"t.yaml: node c: parameter factor\[a=yes\] = 1.5 "
+                                        r"states no uncertainty.*sd_log"):
+        form.cpt(SPEC, DrawValues(np.random.default_rng(0), 5, ("t.yaml", "c")))
