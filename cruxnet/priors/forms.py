@@ -67,8 +67,24 @@ def _condition_mask(model: ModelSpec, node: NodeSpec, conds: Conditions) -> NDAr
     return mask.astype(float)
 
 
-def _binary(p_yes: NDArray) -> NDArray:
-    return np.stack([1.0 - p_yes, p_yes], axis=-1)
+def _binary(p_yes: NDArray, shape: tuple[int, ...] | None = None) -> NDArray:
+    """``[1 - p, p]`` on a new last axis.
+
+    With ``shape`` (the leading draw axis and the parents' axes) the result is written into a
+    buffer whose draw axis is innermost in memory (the layout the batched engine contracts)
+    and returned as a view of shape ``(*shape, 2)``.
+    """
+    if shape is None:
+        return np.stack([1.0 - p_yes, p_yes], axis=-1)
+    out = _draw_last_buffer((*shape, 2))
+    out[..., 1] = p_yes
+    np.subtract(1.0, out[..., 1], out=out[..., 0])
+    return out
+
+
+def _draw_last_buffer(shape: tuple[int, ...]) -> NDArray:
+    """An empty array of ``shape`` (draw axis first) whose draw axis is innermost in memory."""
+    return np.moveaxis(np.empty((*shape[1:], shape[0])), -1, 0)
 
 
 def _lead(x: NDArray, ndim: int) -> NDArray:
@@ -249,7 +265,7 @@ class NoisyOrForm(CPTForm):
         for i, (conds, p) in enumerate(self.causes):
             stay = stay * (1.0 - _condition_mask(model, node, conds)
                            * p.array(model, node, values, f"cause{i}"))
-        return _binary(1.0 - stay)
+        return _binary(1.0 - stay, (values.n, *_parent_shape(model, node)))
 
 
 @dataclass(frozen=True)
@@ -269,7 +285,7 @@ class LogitAdditiveForm(CPTForm):
                 logit = logit + np.log(r.array(model, node, values, f"odds_ratio[{r.parent}]"))
         with np.errstate(over="ignore"):  # exp(-z) = inf for z << 0 gives p = 0 exactly
             p_yes = 1.0 / (1.0 + np.exp(-self.sharpness * logit))
-        return _binary(p_yes)
+        return _binary(p_yes, (values.n, *_parent_shape(model, node)))
 
 
 @dataclass(frozen=True)
@@ -284,7 +300,7 @@ class ProductForm(CPTForm):
         p = self.base.array(model, node, values, "base")
         for f in self.factors:
             p = p * f.array(model, node, values, "factor")
-        return _binary(values.as_probability(p))
+        return _binary(values.as_probability(p), (values.n, *_parent_shape(model, node)))
 
 
 @dataclass(frozen=True)
@@ -302,7 +318,7 @@ class LinearForm(CPTForm):
             p = p + e.array(model, node, values, "effect")
         if self.clip is not None:
             p = np.clip(p, *self.clip)
-        return _binary(values.as_probability(p))
+        return _binary(values.as_probability(p), (values.n, *_parent_shape(model, node)))
 
 
 @dataclass(frozen=True)
@@ -343,8 +359,9 @@ class ShiftedForm(CPTForm):
     kind: ClassVar[str] = "shifted"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        cpt = np.broadcast_to(self.base._raw_cpt(model, node, values),
-                              (values.n, *_parent_shape(model, node), node.card)).copy()
+        shape = (values.n, *_parent_shape(model, node), node.card)
+        cpt = _draw_last_buffer(shape)
+        cpt[...] = self.base._raw_cpt(model, node, values)
         k = node.card
         for j, s in enumerate(self.shifts):
             # Mass that can move: the 'from' states, never past the last (up) / first (down).
