@@ -261,11 +261,18 @@ class NoisyOrForm(CPTForm):
     kind: ClassVar[str] = "noisy_or"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        stay = 1.0 - _lead(values.scalar("leak", self.leak), len(node.parents))
+        shape = (values.n, *_parent_shape(model, node))
+        out = _draw_last_buffer((*shape, 2))
+        stay = out[..., 0]  # P(no) = (1 - leak) * prod over active causes of (1 - p)
+        stay[...] = 1.0 - _lead(values.scalar("leak", self.leak), len(node.parents))
         for i, (conds, p) in enumerate(self.causes):
-            stay = stay * (1.0 - _condition_mask(model, node, conds)
-                           * p.array(model, node, values, f"cause{i}"))
-        return _binary(1.0 - stay, (values.n, *_parent_shape(model, node)))
+            keep = 1.0 - p.array(model, node, values, f"cause{i}")
+            for idx in _condition_index(model, node, conds):
+                view = stay[(slice(None), *idx)]
+                view *= keep[(slice(None), *(sl if keep.shape[1 + j] > 1 else slice(None)
+                                              for j, sl in enumerate(idx)))]
+        np.subtract(1.0, stay, out=out[..., 1])
+        return out
 
 
 @dataclass(frozen=True)
@@ -283,9 +290,13 @@ class LogitAdditiveForm(CPTForm):
             logit = np.log(b) - np.log1p(-b)
             for r in self.odds_ratios:
                 logit = logit + np.log(r.array(model, node, values, f"odds_ratio[{r.parent}]"))
+        shape = (values.n, *_parent_shape(model, node))
+        z = np.multiply(np.broadcast_to(logit, shape), -self.sharpness)
         with np.errstate(over="ignore"):  # exp(-z) = inf for z << 0 gives p = 0 exactly
-            p_yes = 1.0 / (1.0 + np.exp(-self.sharpness * logit))
-        return _binary(p_yes, (values.n, *_parent_shape(model, node)))
+            np.exp(z, out=z)
+        z += 1.0
+        np.reciprocal(z, out=z)
+        return _binary(z, shape)
 
 
 @dataclass(frozen=True)
@@ -380,13 +391,10 @@ class ShiftedForm(CPTForm):
         return cpt
 
 
-def _condition_views(model: ModelSpec, node: NodeSpec, conds: Conditions,
-                     cpt: NDArray) -> list[NDArray]:
-    """Views of ``cpt`` (draw axis, parents, states) on the configurations where ``conds`` hold.
-
-    One basic-indexing view per combination of allowed parent states, so updates in place touch
-    only those rows.
-    """
+def _condition_index(model: ModelSpec, node: NodeSpec,
+                     conds: Conditions) -> list[tuple[slice, ...]]:
+    """Basic indices over the parents' axes, one per combination of allowed parent states,
+    that together select the configurations where ``conds`` hold (for updates in place)."""
     allowed = dict(conds)
     choices: list[list[slice]] = []
     for p in node.parents:
@@ -395,7 +403,15 @@ def _condition_views(model: ModelSpec, node: NodeSpec, conds: Conditions,
             choices.append([slice(i, i + 1) for i in sorted(states.index(x) for x in allowed[p])])
         else:
             choices.append([slice(None)])
-    return [cpt[(slice(None), *combo, slice(None))] for combo in itertools.product(*choices)]
+    return [tuple(combo) for combo in itertools.product(*choices)]
+
+
+def _condition_views(model: ModelSpec, node: NodeSpec, conds: Conditions,
+                     cpt: NDArray) -> list[NDArray]:
+    """Views of ``cpt`` (draw axis, parents, states) on the configurations where ``conds``
+    hold (see :func:`_condition_index`)."""
+    return [cpt[(slice(None), *idx, slice(None))]
+            for idx in _condition_index(model, node, conds)]
 
 
 def _uniform_sum_cdf(t: float, widths: Sequence[float]) -> float:
