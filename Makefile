@@ -15,7 +15,7 @@ venv: $(BIN)/cruxnet
 
 ## Main job: the headline query of the bundled crux network under every worldview.
 report: venv
-	$(BIN)/cruxnet summary
+	$(BIN)/cruxnet summary --draws 100000 --seed 1
 
 ## Tests: pytest (with doctests), mypy --strict and ruff.
 test: venv

@@ -103,6 +103,26 @@ def _ess_arg(text: str) -> float:
     return _unit_float(text, "--ess", upper=None)
 
 
+def _draws_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "uncertainty (second order)",
+        "With --draws, the CPTs are drawn N times from the worldview's stated uncertainty and "
+        "the exact posterior is computed in every draw: the output adds its mean, median and a "
+        "credible interval.")
+    g.add_argument("--draws", "-n", type=_draws_arg, default=None, metavar="N",
+                   help="number of parameter draws (e.g. 10000 or 1e5)")
+    g.add_argument("--seed", type=_seed_arg, default=0, metavar="S",
+                   help="random seed, a non-negative integer (default 0): the same seed "
+                        "gives identical numbers")
+    g.add_argument("--ci", type=_ci_arg, default=0.9, metavar="P",
+                   help="credible interval mass in (0, 1) (default 0.9)")
+    g.add_argument("--ci-kind", choices=("eti", "hdi"), default="eti",
+                   help="equal-tailed (default) or highest-density (ArviZ) interval")
+    g.add_argument("--ess", type=_ess_arg, default=None, metavar="E",
+                   help="effective sample size for CPT rows that state no uncertainty "
+                        "(networks read from BIF/XMLBIF files)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for docs and tests)."""
     parser = _Parser(
@@ -125,23 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="TARGET", help="node to query")
     _model_args(p)
     _evidence_args(p)
-    g = p.add_argument_group(
-        "uncertainty (second order)",
-        "With --draws, the CPTs are drawn N times from the worldview's stated uncertainty and "
-        "the exact posterior is computed in every draw: the output adds its mean, median and a "
-        "credible interval.")
-    g.add_argument("--draws", "-n", type=_draws_arg, default=None, metavar="N",
-                   help="number of parameter draws (e.g. 10000 or 1e5)")
-    g.add_argument("--seed", type=_seed_arg, default=0, metavar="S",
-                   help="random seed, a non-negative integer (default 0): the same seed "
-                        "gives identical numbers")
-    g.add_argument("--ci", type=_ci_arg, default=0.9, metavar="P",
-                   help="credible interval mass in (0, 1) (default 0.9)")
-    g.add_argument("--ci-kind", choices=("eti", "hdi"), default="eti",
-                   help="equal-tailed (default) or highest-density (ArviZ) interval")
-    g.add_argument("--ess", type=_ess_arg, default=None, metavar="E",
-                   help="effective sample size for CPT rows that state no uncertainty "
-                        "(networks read from BIF/XMLBIF files)")
+    _draws_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("summary", help="headline probabilities under each worldview",
@@ -149,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "marginals, with any evidence applied.")
     _model_args(p, many_worldviews=True)
     _evidence_args(p)
+    _draws_args(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("validate", help="check model, worldview and network files",
@@ -276,11 +281,18 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
     for w in names:
         net = network_for(entry, w)
         ev = _evidence(ns, net.spec)
-        rows.append({
+        row = {
             "worldview": net.worldview, "target": target,
             "posterior": posterior(net, target, ev).as_dict(),
             "cruxes": {h: posterior(net, h, ev).as_dict() for h in headline},
-            "evidence": ev.as_dict(), "provenance": dict(net.provenance)})
+            "evidence": ev.as_dict(), "provenance": dict(net.provenance)}
+        if ns.draws is not None:
+            from cruxnet.inference.batched import posterior_draws
+
+            draws = posterior_draws(net, target, ev, draws=ns.draws, seed=ns.seed, ess=ns.ess,
+                                    progress=True)
+            row.update({"seed": ns.seed, **draws.summary(ns.ci, ns.ci_kind).as_dict()})
+        rows.append(row)
     return rows
 
 
@@ -299,7 +311,16 @@ def _cmd_summary(ns: argparse.Namespace) -> int:
     for r in rows:
         post = r["posterior"]
         key = "yes" if "yes" in post else list(post)[-1]
-        print(f"  {r['worldview']:<{width}}  {post[key]:7.4f}  {_bar(post[key])}")
+        line = f"  {r['worldview']:<{width}}  {post[key]:7.4f}  {_bar(post[key])}"
+        if "interval" in r:
+            lo, hi = r["interval"][key]
+            line += (f"  mean {r['mean'][key]:.3f}, {r['ci_prob'] * 100:g}% "
+                     f"[{lo:.3f}, {hi:.3f}]")
+        print(line)
+    if "draws" in rows[0]:
+        kind = "equal-tailed" if rows[0]["ci_kind"] == "eti" else "highest-density"
+        print(f"  (point value, then the mean and {kind} interval over {rows[0]['draws']} "
+              f"parameter draws, seed {rows[0]['seed']})")
     cruxes = list(rows[0]["cruxes"])
     if cruxes:
         print("\nheadline cruxes, P(state) under each worldview:")

@@ -59,6 +59,32 @@ for w, n in nets.items():
     print(f"{w:20s} {base:.3f} -> {solved:.3f} if the AIs relied on do not scheme")
 
 # %% [markdown]
+# ## How sure is each number? Credible intervals across parameter draws
+# Every CPT entry is an elicited guess with a stated uncertainty (Dirichlet rows, Beta and
+# log-normal parameters). `posterior_draws` draws the CPTs 20,000 times and computes the exact
+# posterior in each draw; the spread is what the elicited numbers do not pin down.
+
+# %%
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from cruxnet import posterior_draws  # noqa: E402
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for w, n in nets.items():
+    draws = posterior_draws(n, "catastrophe", draws=20_000, seed=1)
+    s = draws.summary(0.9)
+    lo, hi = s.interval["yes"]
+    print(f"{w:20s} P(catastrophe) mean {s.mean['yes']:.3f}, 90% interval [{lo:.3f}, {hi:.3f}]")
+    ax.hist(draws["yes"], bins=60, range=(0, 1), histtype="step", density=True, label=w)
+ax.set_xlabel("P(catastrophe) in one parameter draw")
+ax.set_ylabel("density")
+ax.legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
 # Impossible evidence is an error, not a silent NaN: a good initialization rules out scheming.
 
 # %%

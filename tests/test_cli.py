@@ -223,3 +223,16 @@ def test_query_draws_on_a_bif_file_needs_an_ess() -> None:
 ])
 def test_bad_draw_options_are_one_line_errors(extra: list[str], needle: str) -> None:
     assert_one_line_error(run("query", "catastrophe", *extra), needle)
+
+
+def test_summary_with_draws_gives_intervals_per_worldview() -> None:
+    proc = run("summary", "-w", "gs_deference", "-w", "human_labor_first", "--draws", "4000",
+               "--seed", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [r["worldview"] for r in rows] == ["gs_deference", "human_labor_first"]
+    for r in rows:
+        lo, hi = r["interval"]["yes"]
+        assert lo < r["mean"]["yes"] < hi and r["draws"] == 4000 and r["seed"] == 2
+    text = run("summary", "--draws", "2000")
+    assert text.returncode == 0 and "90% [" in text.stdout and "2000 parameter draws" in text.stdout
