@@ -123,6 +123,8 @@ def fuzz(cases: int, seed: int) -> int:
                     mutate_yaml(shared, rng) if kind == "shared base" else shared,
                     encoding="utf-8")
                 args = ["query", "catastrophe", "--model", str(d / "crux_network.yaml")]
+                if n % 2:  # every other case also draws parameters from the mutated beliefs
+                    args += ["--draws", "64", "--seed", str(n)]
             rc, err = run_cli(args)
             if not ok(rc, err):
                 failures += 1

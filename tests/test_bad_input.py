@@ -111,6 +111,12 @@ def test_cycle_message_names_the_cycle(tmp_path: Path) -> None:
     (WORLDVIEW.replace("model: tiny", "model: other"), "for model 'other', not 'tiny'"),
     (WORLDVIEW.replace("cpts:", "cpts:\n  a: {form: table, p: 0.5}"), "duplicate key 'a'"),
     (WORLDVIEW.replace("rows: {no: [0.5, 0.3, 0.2], ", "rows: {"), "no CPT row for a=no"),
+    (WORLDVIEW.replace("    form: table\n    rows:", "    form: table\n    by: 0.5\n    rows:"),
+     "node b: 'by' must name a parent or list parents, got 0.5"),
+    (WORLDVIEW.replace("{mid: 2, high: 4}", "{mid: {mean: 2}, high: 4}"),
+     "'mean'/'ess' is for probabilities"),
+    (WORLDVIEW.replace("model: tiny", "model: tiny\ndefault_sd_log: -1"),
+     "default_sd_log must be a number > 0, got -1"),
 ])
 def test_bad_worldview_files(tmp_path: Path, worldview: str, needle: str) -> None:
     path = _files(tmp_path, worldview=worldview)

@@ -578,6 +578,8 @@ def _parse_table(r: _Reader, raw: Mapping[str, Any], node: str) -> TableForm:
         by_raw = [] if "p" in raw else list(nspec.parents)
     if isinstance(by_raw, str):
         by_raw = [by_raw]
+    if not isinstance(by_raw, list):
+        raise ctx.error(f"'by' must name a parent or list parents, got {by_raw!r}")
     by = tuple(r.parent(b, "by").id for b in by_raw)
 
     def row(value: object, what: str) -> tuple[tuple[float, ...], float | None]:
