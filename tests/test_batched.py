@@ -18,7 +18,7 @@ from oracles import pgmpy_from_bif_text, pgmpy_query
 from scipy import optimize, stats
 
 from cruxnet import Evidence, ImpossibleEvidenceError, load_network, posterior
-from cruxnet.errors import DrawsError, SpecError
+from cruxnet.errors import DrawsError, EvidenceError, SpecError
 from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.summary import aggregation_trio, credible_interval
 from cruxnet.io.bif import format_bif
@@ -338,3 +338,17 @@ def test_ci_outside_unit_interval(ci: float) -> None:
     post = posterior_draws(load_network("carlsmith_2021"), "catastrophe", draws=100)
     with pytest.raises(DrawsError, match=r"\(0, 1\)"):
         post.summary(ci)
+
+
+def test_contradictory_fixed_marginals_are_named_quickly() -> None:
+    # catastrophe = any(misaligned_takeover, ...), so P(catastrophe=yes) >= P(takeover=yes):
+    # these two marginals cannot hold together in any draw.
+    net = load_network("crux_network", "gs_deference")
+    ev = Evidence(fixed={"catastrophe": (0.9, 0.1), "misaligned_takeover": (0.5, 0.5)})
+    with pytest.raises(EvidenceError, match=r"cannot all hold together .*point values"):
+        posterior_draws(net, "scheming", ev, draws=600, seed=1)
+    wv = net.prior
+    assert wv is not None
+    src = DatasetDraws(net.spec, draw_parameters(net.spec, wv, 600, seed=1))
+    with pytest.raises(ImpossibleEvidenceError, match="cannot all hold, in every one of the 600"):
+        posterior_draws(net, "scheming", ev, parameters=src)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from cruxnet.errors import DrawsError, ImpossibleEvidenceError
+from cruxnet.errors import DrawsError, EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import Factor, contract_factors, largest_intermediate
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
@@ -54,6 +54,8 @@ CACHE_BYTES = 2**20
 MIN_SUB_CHUNK = 256
 JEFFREY_TOL = 1e-12
 JEFFREY_MAX_SWEEPS = 1000
+#: Sweeps without a 1% improvement after which the batched Jeffrey fit gives up on a draw.
+JEFFREY_STALL = 25
 
 
 class ParameterSource(Protocol):
@@ -269,6 +271,18 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
         source = _DoDraws(source, work, ev.do)
     spec = work.spec
     drawn = [node for node in spec.node_ids if node in keep and not source.is_fixed(node)]
+    if len(ev.fixed) > 1 and parameters is None:
+        # Marginals that contradict each other at the point values almost always do so by
+        # structure (a gate, a structural zero); say so at once instead of fitting every draw.
+        from cruxnet.inference.exact import posterior as exact_posterior
+
+        try:
+            exact_posterior(net, target, ev)
+        except EvidenceError as exc:
+            raise EvidenceError(f"{exc} (at the worldview's point values; no draws made)"
+                                ) from None
+        except ImpossibleEvidenceError:
+            pass  # may still be possible in some draws
     check = getattr(source, "check", None)
     if check is not None:
         check(drawn)
@@ -327,8 +341,10 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     finally:
         bar.close()
     if not ok.any():
+        why = ("has probability 0, or its fixed marginals cannot all hold," if ev.fixed
+               else "has probability 0")
         raise ImpossibleEvidenceError(
-            f"the evidence has probability 0 in every one of the {n} draws of model "
+            f"the evidence {why} in every one of the {n} draws of model "
             f"{net.spec.name}{' (worldview ' + net.worldview + ')' if net.worldview else ''}: "
             f"{ev.describe()}")
     idx = np.flatnonzero(ok)
@@ -365,7 +381,7 @@ def _contract(factors: list[Factor], output: list[str], m: int) -> NDArray:
 def _solve(factors: list[Factor], target: str, ev: Evidence, m: int, probs: NDArray,
            p_ev: NDArray, ok: np.ndarray[Any, np.dtype[np.bool_]]) -> None:
     """Fill ``probs`` (card, m), ``p_ev`` (m,) and ``ok`` (m,) for one sub-chunk of draws."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if ev.fixed:
             p_e = _contract(factors, [], m)
             ok &= np.isfinite(p_e) & (p_e > 0)
@@ -388,6 +404,7 @@ def _jeffrey_factors(ev: Evidence, base: list[Factor], m: int,
     """
     targets = {node: np.asarray(q, dtype=float)[:, None] for node, q in ev.fixed.items()}
     lams = {node: np.ones((len(q), m)) for node, q in targets.items()}
+    history: list[float] = []
     for _sweep in range(JEFFREY_MAX_SWEEPS):
         worst = np.zeros(m)
         for node, q in targets.items():
@@ -405,10 +422,15 @@ def _jeffrey_factors(ev: Evidence, base: list[Factor], m: int,
             new = np.where(q > 0, q / np.where(marg > 0, marg, 1.0), 0.0)
             top = new.max(axis=0)
             lams[node] = new / np.where(top > 0, top, 1.0)
-        if float(worst.max(initial=0.0)) < JEFFREY_TOL:
+        history.append(float(worst.max(initial=0.0)))
+        if history[-1] < JEFFREY_TOL:
             break
-    else:
-        ok &= ~(worst >= JEFFREY_TOL)
+        # Draws whose marginals cannot all hold never converge: stop once the worst draw has
+        # not improved by 1% over JEFFREY_STALL sweeps, and drop the draws still off target.
+        if (len(history) > JEFFREY_STALL
+                and history[-1] > 0.99 * history[-1 - JEFFREY_STALL]):
+            break
+    ok &= ~(worst >= JEFFREY_TOL)
     return [(lam, (node, DRAW)) for node, lam in lams.items()]
 
 
