@@ -32,13 +32,14 @@ def _signature(factors: Sequence[Factor]) -> Signature:
     return tuple([(tuple(axes), arr.shape) for arr, axes in factors])
 
 
-def _equation(signature: Signature, output: tuple[str, ...]) -> str:
+def _equation(signature: Signature, output: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """The einsum equation of a contraction and the symbol of each axis name."""
     symbols: dict[str, str] = {}
     for axes, _ in signature:
         for a in axes:
             symbols.setdefault(a, oe.get_symbol(len(symbols)))
     terms = ",".join("".join(symbols[a] for a in axes) for axes, _ in signature)
-    return f"{terms}->{''.join(symbols[a] for a in output)}"
+    return f"{terms}->{''.join(symbols[a] for a in output)}", symbols
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class _Plan:
     steps: tuple[tuple[tuple[int, ...], str], ...]
     # (operand ids in single-static-assignment form: inputs, then one new id per step; equation)
     final: str  # einsum equation putting the last operand's axes in the output order
+    largest: int  # entries of the largest intermediate
+    work: int  # multiply-adds: per step, the entries of the union of its operands' axes
 
 
 @lru_cache(maxsize=4096)
@@ -57,29 +60,33 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
     Keeping the draw axis of the batched engine last and contiguous in every intermediate lets
     each step's inner loop run over draws (a vectorised multiply-add).
     """
-    eq = _equation(signature, output)
+    eq, symbols = _equation(signature, output)
     shapes = [shape for _, shape in signature]
-    path, _ = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
+    path, info = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
     lhs, out = eq.split("->")
     ops = lhs.split(",") if lhs else []
-    last = _symbol_of(signature, LAST_AXIS)
-    rank = {c: i for i, c in enumerate(dict.fromkeys(lhs.replace(",", "")))}
+    last = symbols.get(LAST_AXIS)
+    rank = {c: i for i, c in enumerate(symbols.values())}
+    dims = {symbols[a]: n for axes, shape in signature for a, n in zip(axes, shape, strict=True)}
     eqs: list[str] = []
+    work = 0
     for pos in path:
         inputs = [ops[i] for i in pos]
         for i in sorted(pos, reverse=True):
             del ops[i]
         needed = set(out).union(*ops)
+        union = {c for term in inputs for c in term}
+        work += int(np.prod([dims[c] for c in union]))
         # Every intermediate lists its axes in one global order (the order variables first
         # appear, roughly topological), the draw axis last: operands then agree on axis order,
         # so numpy iterates them without jumping through memory.
-        kept = {c for term in inputs for c in term if c in needed}
-        result = "".join(sorted(kept, key=lambda c: (c == last, rank[c])))
+        result = "".join(sorted(union & needed, key=lambda c: (c == last, rank[c])))
         eqs.append(_ascii(",".join(inputs) + "->" + result))
         ops.append(result)
     final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
     ssa = oe.paths.linear_to_ssa(path) if path else []
-    return _Plan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final)
+    return _Plan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final,
+                 int(info.largest_intermediate), work)
 
 
 def _ascii(eq: str) -> str:
@@ -94,26 +101,16 @@ def _ascii(eq: str) -> str:
     return "".join(letters.get(c, c) for c in eq)
 
 
-def _symbol_of(signature: Signature, name: str) -> str | None:
-    symbols: dict[str, str] = {}
-    for axes, _ in signature:
-        for a in axes:
-            symbols.setdefault(a, oe.get_symbol(len(symbols)))
-    return symbols.get(name)
-
-
-@lru_cache(maxsize=1024)
-def _largest(signature: Signature, output: tuple[str, ...]) -> int:
-    shapes = [shape for _, shape in signature]
-    _, info = oe.contract_path(_equation(signature, output), *shapes, shapes=True,
-                               optimize="greedy")
-    return int(info.largest_intermediate)
-
-
 def largest_intermediate(factors: Sequence[Factor], output: Sequence[str]) -> int:
     """Number of entries in the largest intermediate of the contraction to ``output``."""
-    signature = _signature(factors)
-    return _largest(signature, tuple(output))
+    return _plan(_signature(factors), tuple(output)).largest
+
+
+def contraction_work(factors: Sequence[Factor], output: Sequence[str]) -> int:
+    """Multiply-adds the contraction performs: the sum over its steps of the number of entries
+    of the product of the step's operands (the union of their axes). The element-wise
+    throughput bound of a contraction is this count times the time of one ``a * b`` entry."""
+    return _plan(_signature(factors), tuple(output)).work
 
 
 def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.ndarray[Any, Any]:
@@ -146,32 +143,3 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     for pos, eq in plan.steps:
         ops.append(einsum(eq, *[ops[i] for i in pos]))
     return np.asarray(einsum(plan.final, ops[-1]))
-
-
-def contraction_work(factors: Sequence[Factor], output: Sequence[str]) -> int:
-    """Multiply-adds the contraction performs: the sum over its steps of the number of entries
-    of the product of the step's operands (the union of their axes). The element-wise
-    throughput bound of a contraction is this count times the time of one ``a * b`` entry."""
-    signature = _signature(factors)
-    plan = _plan(signature, tuple(output))
-    dims: dict[str, int] = {}
-    for axes, shape in signature:
-        dims.update(zip(axes, shape, strict=True))
-    work = 0
-    for pos, eq in plan.steps:
-        sizes = dict(zip(eq.replace(",", "").split("->")[0],
-                         (n for i in pos for n in _shape_of(signature, plan, i)), strict=True))
-        work += int(np.prod(list(sizes.values())))
-    return work
-
-
-def _shape_of(signature: Signature, plan: _Plan, i: int) -> tuple[int, ...]:
-    """Shape of operand ``i`` (an input, or the result of a step) of the plan."""
-    if i < len(signature):
-        return signature[i][1]
-    pos, eq = plan.steps[i - len(signature)]
-    lhs, rhs = eq.split("->")
-    dims: dict[str, int] = {}
-    for term, j in zip(lhs.split(","), pos, strict=True):
-        dims.update(zip(term, _shape_of(signature, plan, j), strict=True))
-    return tuple(dims[c] for c in rhs)
