@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from cruxnet.errors import DrawsError, EvidenceError, ImpossibleEvidenceError
-from cruxnet.inference.contract import Factor, contract_factors, largest_intermediate
+from cruxnet.inference.contract import Factor, largest_intermediate
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
+from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals, unsupported_states
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, WorldviewDraws
 from cruxnet.priors.forms import NDArray
@@ -52,8 +53,6 @@ MAX_WORKERS = 8
 CACHE_BYTES = 2**20
 #: Fewest draws per contraction (below this, per-call overhead dominates).
 MIN_SUB_CHUNK = 256
-JEFFREY_TOL = 1e-12
-JEFFREY_MAX_SWEEPS = 1000
 #: Sweeps without a 1% improvement after which the batched Jeffrey fit gives up on a draw.
 JEFFREY_STALL = 25
 
@@ -370,68 +369,23 @@ def _sub_chunk(factors: list[Factor], target: str, chunk: int, limit: int) -> in
     return max(1, min(chunk, cache_fit, limit // (3 * largest)))
 
 
-def _contract(factors: list[Factor], output: list[str], m: int) -> NDArray:
-    """Contract to ``output`` + the draw axis (of length ``m``), drawn or not."""
-    if any(DRAW in axes for _, axes in factors):
-        return contract_factors(factors, [*output, DRAW])
-    res = contract_factors(factors, output)
-    return np.broadcast_to(res[..., None], (*res.shape, m))
-
-
 def _solve(factors: list[Factor], target: str, ev: Evidence, m: int, probs: NDArray,
            p_ev: NDArray, ok: np.ndarray[Any, np.dtype[np.bool_]]) -> None:
     """Fill ``probs`` (card, m), ``p_ev`` (m,) and ``ok`` (m,) for one sub-chunk of draws."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if ev.fixed:
-            p_e = _contract(factors, [], m)
+            p_e = contract_draws(factors, [], m)
             ok &= np.isfinite(p_e) & (p_e > 0)
-            factors = factors + _jeffrey_factors(ev, factors, m, ok)
-        unnorm = _contract(factors, [target], m)
+            for bad in unsupported_states(ev.fixed, factors, m).values():
+                ok &= ~bad.any(axis=0)
+            lams = fit_fixed_marginals(ev.fixed, factors, m, ok, stall=JEFFREY_STALL)
+            factors = factors + [(lam, (node, DRAW)) for node, lam in lams.items()]
+        unnorm = contract_draws(factors, [target], m)
         z = unnorm.sum(axis=0)
         good = np.isfinite(z) & (z > 0)
         ok &= good
         probs[:] = unnorm / np.where(good, z, 1.0)
         p_ev[:] = p_e if ev.fixed else z
-
-
-def _jeffrey_factors(ev: Evidence, base: list[Factor], m: int,
-                     ok: np.ndarray[Any, np.dtype[np.bool_]]) -> list[Factor]:
-    """Per-draw likelihood factors making each fixed node's posterior its target marginal.
-
-    Iterative proportional fitting as in :mod:`cruxnet.inference.exact`, on every draw at once;
-    a draw where a fixed marginal puts mass on a state that is impossible there, or where the
-    marginals cannot all hold, is marked not ``ok``.
-    """
-    targets = {node: np.asarray(q, dtype=float)[:, None] for node, q in ev.fixed.items()}
-    lams = {node: np.ones((len(q), m)) for node, q in targets.items()}
-    history: list[float] = []
-    for _sweep in range(JEFFREY_MAX_SWEEPS):
-        worst = np.zeros(m)
-        for node, q in targets.items():
-            others: list[Factor] = [(lam, (other, DRAW)) for other, lam in lams.items()
-                                    if other != node]
-            marg = _contract(base + others, [node], m)
-            total = marg.sum(axis=0)
-            bad = ~(np.isfinite(total) & (total > 0))
-            marg = marg / np.where(bad, 1.0, total)
-            bad |= np.any((q > 0) & ~(marg > 0), axis=0)
-            ok &= ~bad
-            current = marg * lams[node]
-            current = current / np.where(current.sum(axis=0) > 0, current.sum(axis=0), 1.0)
-            worst = np.maximum(worst, np.where(ok, np.max(np.abs(current - q), axis=0), 0.0))
-            new = np.where(q > 0, q / np.where(marg > 0, marg, 1.0), 0.0)
-            top = new.max(axis=0)
-            lams[node] = new / np.where(top > 0, top, 1.0)
-        history.append(float(worst.max(initial=0.0)))
-        if history[-1] < JEFFREY_TOL:
-            break
-        # Draws whose marginals cannot all hold never converge: stop once the worst draw has
-        # not improved by 1% over JEFFREY_STALL sweeps, and drop the draws still off target.
-        if (len(history) > JEFFREY_STALL
-                and history[-1] > 0.99 * history[-1 - JEFFREY_STALL]):
-            break
-    ok &= ~(worst >= JEFFREY_TOL)
-    return [(lam, (node, DRAW)) for node, lam in lams.items()]
 
 
 class _NoBar:

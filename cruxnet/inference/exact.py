@@ -24,6 +24,7 @@ from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import Factor, contract_factors
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query, query_factors
+from cruxnet.inference.jeffrey import fit_fixed_marginals, unsupported_states
 from cruxnet.models.network import BayesNet
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Posterior", "posterior", "posteriors"]
 
-JEFFREY_TOL = 1e-12
-JEFFREY_MAX_SWEEPS = 1000
 
 
 @dataclass(frozen=True)
@@ -139,44 +138,19 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
 
 
 def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Factor]:
-    """Likelihood factors that make each fixed node's posterior equal its target marginal.
-
-    One fixed node needs one step (lambda = q / P(node | other evidence)); several are fitted in
-    turn (iterative proportional fitting) until every marginal holds to ``JEFFREY_TOL``.
-    """
-    targets = {n: np.asarray(q, dtype=float) for n, q in ev.fixed.items()}
-    for node, q in targets.items():  # support: possible given the hard/likelihood evidence?
-        m0 = contract_factors(base, [node])
-        bad = [s for s, qi, mi in zip(net.spec.node(node).states, q, m0, strict=True)
-               if qi > 0 and not mi > 0]
-        if bad:
+    """Likelihood factors that make each fixed node's posterior equal its target marginal
+    (see :mod:`cruxnet.inference.jeffrey`)."""
+    for node, bad in unsupported_states(ev.fixed, base, 1).items():
+        if bad.any():
+            state = net.spec.node(node).states[int(np.flatnonzero(bad[:, 0])[0])]
             raise ImpossibleEvidenceError(
-                f"fixed marginal for {node} puts mass on state {bad[0]!r}, which has "
+                f"fixed marginal for {node} puts mass on state {state!r}, which has "
                 f"probability 0 given the other evidence ({ev.describe()})")
-    lams = {n: np.ones_like(q) for n, q in targets.items()}
-    inconsistent = EvidenceError(f"the fixed marginals cannot all hold together "
-                                 f"({ev.describe()})")
-    with np.errstate(all="ignore"):
-        for _sweep in range(JEFFREY_MAX_SWEEPS):
-            worst = 0.0
-            for node, q in targets.items():
-                others: list[Factor] = [(lam, (n,)) for n, lam in lams.items() if n != node]
-                m = contract_factors(base + others, [node])
-                total = m.sum()
-                if not (np.isfinite(total) and total > 0):
-                    raise inconsistent
-                m = m / total
-                if np.any((q > 0) & ~(m > 0)):
-                    raise inconsistent
-                current = m * lams[node]
-                worst = max(worst, float(np.max(np.abs(current / current.sum() - q))))
-                new = np.where(q > 0, q / np.where(m > 0, m, 1.0), 0.0)
-                lams[node] = new / new.max()
-            if worst < JEFFREY_TOL:
-                break
-        else:
-            raise inconsistent
-    return [(lam, (n,)) for n, lam in lams.items()]
+    ok = np.ones(1, dtype=bool)
+    lams = fit_fixed_marginals(ev.fixed, base, 1, ok)
+    if not ok[0]:
+        raise EvidenceError(f"the fixed marginals cannot all hold together ({ev.describe()})")
+    return [(lam[:, 0], (n,)) for n, lam in lams.items()]
 
 
 def posteriors(net: BayesNet, targets: Sequence[str] | None = None,
