@@ -103,6 +103,14 @@ def _ess_arg(text: str) -> float:
     return _unit_float(text, "--ess", upper=None)
 
 
+def _query_args(p: argparse.ArgumentParser, *, many_worldviews: bool) -> None:
+    """Model, evidence, draws and --json: what query and summary share."""
+    _model_args(p, many_worldviews=many_worldviews)
+    _evidence_args(p)
+    _draws_args(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
 def _draws_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
         "uncertainty (second order)",
@@ -143,18 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "parameter draws. Example: cruxnet query catastrophe -e scheming=yes "
                     "--do capability_restraint=pause --draws 1e5 --seed 1")
     p.add_argument("target", metavar="TARGET", help="node to query")
-    _model_args(p)
-    _evidence_args(p)
-    _draws_args(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _query_args(p, many_worldviews=False)
 
     p = sub.add_parser("summary", help="headline probabilities under each worldview",
                        description="For each worldview: P(outcome) and the headline cruxes' "
                                    "marginals, with any evidence applied.")
-    _model_args(p, many_worldviews=True)
-    _evidence_args(p)
-    _draws_args(p)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _query_args(p, many_worldviews=True)
 
     p = sub.add_parser("validate", help="check model, worldview and network files",
                        description="Validate model (.yaml), worldview (.yaml) and network "

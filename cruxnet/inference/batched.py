@@ -34,7 +34,7 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals, unsupported_states
 from cruxnet.models.network import BayesNet
-from cruxnet.priors.draws import BLOCK, WorldviewDraws
+from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
 from cruxnet.priors.forms import NDArray
 
 if TYPE_CHECKING:
@@ -181,12 +181,6 @@ def _gib(nbytes: float) -> str:
     return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**28 else f"{nbytes / 2**20:.3g} MiB"
 
 
-def _check_draws(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise DrawsError(f"the number of draws must be a positive integer, got {n!r}")
-    return int(n)
-
-
 def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None) -> WorldviewDraws:
     """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``)."""
     from cruxnet.priors.worldview import worldview_from_cpts
@@ -195,7 +189,7 @@ def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None) -
                                              file=net.spec.file)
     if ess is not None and not (isinstance(ess, (int, float)) and math.isfinite(ess) and ess > 0):
         raise DrawsError(f"ess must be a number > 0, got {ess!r}")
-    return WorldviewDraws(net.spec, prior, _check_draws(draws), seed, ess)
+    return WorldviewDraws(net.spec, prior, check_draws(draws), seed, ess)
 
 
 def _workers(n: int) -> int:

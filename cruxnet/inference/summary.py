@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError, DrawsError
+from cruxnet.errors import DrawsError
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
 
@@ -282,8 +282,6 @@ def summarize(post: PosteriorDraws, ci_prob: float = 0.9, ci_kind: str = "eti"
     else:
         med = np.median(probs, axis=0)
         interval = {s: _hdi(probs[:, i], ci_prob) for i, s in enumerate(post.states)}
-    if len(probs) == 0:  # pragma: no cover - posterior_draws raises before this
-        raise CruxnetError("no possible draws to summarise")
     mean = probs.mean(axis=0)
     return PosteriorSummary(
         target=post.target, states=post.states,

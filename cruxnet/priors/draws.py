@@ -39,8 +39,8 @@ from cruxnet.priors.worldview import Worldview
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_seed", "cpt_name",
-           "draw_parameters"]
+__all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
+           "cpt_name", "draw_parameters"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -51,6 +51,13 @@ def check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise DrawsError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
+
+
+def check_draws(n: object) -> int:
+    """A number of draws must be a positive integer; anything else is a one-line error."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise DrawsError(f"the number of draws must be a positive integer, got {n!r}")
+    return int(n)
 
 
 def _node_key(node: str) -> int:
@@ -220,8 +227,7 @@ class WorldviewDraws:
 
     def __post_init__(self) -> None:
         check_seed(self.seed)
-        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise DrawsError(f"the number of draws must be a positive integer, got {self.n!r}")
+        check_draws(self.n)
 
     def is_fixed(self, node: str) -> bool:
         """True if ``node``'s CPT is the same in every draw."""
@@ -241,8 +247,8 @@ class WorldviewDraws:
         """
         form = self.worldview.cpts[node]
         if self.is_fixed(node):
-            return np.broadcast_to(form.cpt(self.model, POINT),
-                                   (stop - start, *form.cpt(self.model, POINT).shape[1:]))
+            point = form.cpt(self.model, POINT)
+            return np.broadcast_to(point, (stop - start, *point.shape[1:]))
         parts = []
         for b0, b1 in _blocks(self.n):
             if b1 <= start or b0 >= stop:
