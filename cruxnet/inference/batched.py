@@ -6,11 +6,11 @@ draw axis and one contraction (path found once per problem shape and cached, see
 hard, likelihood, fixed marginals (Jeffrey's rule, fitted per draw) and do (graph surgery; the
 intervened node is fixed, so it is not drawn).
 
-**Memory.** Draws are processed in chunks: whole stream blocks of CPT draws
-(:data:`~cruxnet.priors.draws.BLOCK`), and inside a chunk the contraction runs on sub-chunks.
-Peak memory stays within ``memory_limit`` (default :data:`MEMORY_LIMIT`, 512 MiB) for the drawn
-CPTs and the contraction's intermediates, plus the results themselves,
-``N * (card + 1) * 8`` bytes, which must fit in the available memory (checked up front).
+**Memory.** Draws are processed one stream block (:data:`~cruxnet.priors.draws.BLOCK` draws)
+per chunk and worker, and inside a chunk the contraction runs on sub-chunks. Peak memory stays
+within ``memory_limit`` (default :data:`MEMORY_LIMIT`, 512 MiB) for the contraction's
+intermediates, plus one block of drawn CPTs per worker, plus the results themselves,
+``N * (card + 2) * 8`` bytes, which must fit in the available memory (checked up front).
 
 **Impossible draws.** Evidence can have probability 0 in some draws and not others (a drawn
 probability underflows to 0; fixed marginals that cannot hold in a draw). Those draws are
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -197,15 +197,6 @@ def _workers(n: int) -> int:
     return max(1, min(os.cpu_count() or 1, n // BLOCK, MAX_WORKERS))
 
 
-def _chunks(n: int, per_draw_cpt_bytes: int, limit: int) -> Iterator[tuple[int, int]]:
-    """Block-aligned ``(start, stop)`` chunks: one stream block each when its drawn CPTs fit
-    in half of ``limit``, so that chunks spread over the worker threads."""
-    blocks = max(1, min(1, (limit // 2) // max(1, per_draw_cpt_bytes * BLOCK)))
-    step = blocks * BLOCK
-    for s in range(0, n, step):
-        yield s, min(s + step, n)
-
-
 def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None, *,
                     draws: int = 10_000, seed: int = 0, ess: float | None = None,
                     parameters: ParameterSource | None = None,
@@ -257,6 +248,9 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     ev, work, hard, keep = q.evidence, q.work, q.hard, q.keep
     if not (isinstance(memory_limit, int) and memory_limit > 0):
         raise DrawsError(f"memory_limit must be a positive number of bytes, got {memory_limit!r}")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):
+        raise DrawsError(f"threads must be a positive integer, got {threads!r}")
     source: ParameterSource = parameters if parameters is not None else source_for(
         net, draws, seed, ess)
     n = source.n
@@ -286,16 +280,13 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
         raise DrawsError(f"{n} draws need {_gib(result_bytes)} for the results alone "
                           f"({n} x {card + 2} x 8 bytes) but only {_gib(avail)} is available; "
                           "use fewer draws")
-    per_draw = 8 * sum(int(np.prod([spec.node(p).card for p in spec.node(node).parents]))
-                       * spec.node(node).card for node in drawn)
     probs = np.empty((card, n))
     p_ev = np.empty(n)
     ok = np.ones(n, dtype=bool)
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):
-        raise DrawsError(f"threads must be a positive integer, got {threads!r}")
     workers = _workers(n) if threads is None else min(threads, max(1, n // BLOCK))
-    chunks = list(_chunks(n, per_draw, memory_limit // workers))
+    # One chunk per stream block, so chunks spread over the worker threads; each worker holds
+    # one block of drawn CPTs and contracts it in sub-chunks within its share of the limit.
+    chunks = [(s, min(s + BLOCK, n)) for s in range(0, n, BLOCK)]
     sub_limit = memory_limit // (2 * workers)
 
     def run(chunk: tuple[int, int]) -> None:
