@@ -1,0 +1,19 @@
+"""Sensitivity analysis and crux finding: what matters, which lever, why worldviews disagree.
+
+Every function takes a :class:`Question` (P(target = state | evidence) on a network, with the
+number of parameter draws for intervals) and returns an xarray object with provenance attrs:
+
+* :func:`node_swings` (tornado) and :func:`sensitivity_functions` (exact, per CPT entry);
+* :func:`value_of_information` (mutual information, expected variance reduction);
+* :func:`lever_effects` (do vs observe, with rank stability across draws);
+* :func:`worldview_shapley` (why two worldviews disagree, in log-odds, summing exactly).
+"""
+
+from cruxnet.sensitivity.attribution import worldview_shapley
+from cruxnet.sensitivity.common import Question, SensitivityError
+from cruxnet.sensitivity.levers import lever_effects
+from cruxnet.sensitivity.oneway import node_swings, sensitivity_functions
+from cruxnet.sensitivity.voi import value_of_information
+
+__all__ = ["Question", "SensitivityError", "lever_effects", "node_swings",
+           "sensitivity_functions", "value_of_information", "worldview_shapley"]

@@ -1,0 +1,228 @@
+"""What every sensitivity analysis shares: the question, its parameter draws, conditionals.
+
+A sensitivity question is P(target = state | evidence) on one network. Point answers use the
+worldview's point CPTs (the exact engine); intervals use one set of parameter draws, made once
+and reused by every query of the analysis, so all its numbers describe the same draws.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
+from cruxnet.inference.batched import posterior_draws
+from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.inference.exact import posterior
+from cruxnet.inference.summary import check_ci_prob
+from cruxnet.models.network import BayesNet
+from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_parameters
+from cruxnet.priors.forms import NDArray
+
+__all__ = ["Conditionals", "Question", "SensitivityError", "candidate_nodes", "conditionals",
+           "interval", "quiet"]
+
+
+class SensitivityError(CruxnetError):
+    """A sensitivity analysis asked for something it cannot do (bad node, threshold, size)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """P(``target`` = ``state`` | ``evidence``) on ``net``, with ``draws`` parameter draws.
+
+    Parameters
+    ----------
+    net
+        The network; its worldview's stated uncertainty gives the draws.
+    target, state
+        The node and the state whose probability is studied (default: the last state, e.g.
+        ``yes`` of ``[no, yes]``).
+    evidence
+        Conditions every query of the analysis shares.
+    draws, seed
+        Parameter draws for intervals (``0`` for point values only) and their seed.
+    ci_prob
+        Probability mass of the equal-tailed intervals.
+    """
+
+    net: BayesNet
+    target: str
+    state: str | None = None
+    evidence: Evidence = field(default_factory=Evidence)
+    draws: int = 2000
+    seed: int = 0
+    ci_prob: float = 0.9
+
+    def __post_init__(self) -> None:
+        spec = self.net.spec
+        if self.target not in spec:
+            raise SensitivityError(f"unknown target node {self.target!r} in model {spec.name}"
+                                   + did_you_mean(self.target, spec.node_ids))
+        states = spec.node(self.target).states
+        if self.state is None:
+            object.__setattr__(self, "state", states[-1])
+        elif self.state not in states:
+            raise SensitivityError(f"unknown state {self.state!r} of {self.target} "
+                                   f"(states: {', '.join(states)})")
+        self.evidence.validate(spec)
+        if self.draws != 0:
+            check_draws(self.draws)
+        check_seed(self.seed)
+        check_ci_prob(self.ci_prob)
+
+    @property
+    def state_index(self) -> int:
+        return self.net.spec.node(self.target).states.index(str(self.state))
+
+    @property
+    def label(self) -> str:
+        ev = "" if self.evidence.is_empty() else f" | {self.evidence.describe()}"
+        return f"P({self.target}={self.state}{ev})"
+
+    def check_node(self, node: str, what: str = "node") -> None:
+        spec = self.net.spec
+        if node not in spec:
+            raise SensitivityError(f"unknown {what} {node!r} in model {spec.name}"
+                                   + did_you_mean(node, spec.node_ids))
+
+    def point(self, evidence: Evidence | None = None) -> float:
+        """P(target = state | evidence) at the point CPTs; NaN if the evidence is impossible."""
+        try:
+            return posterior(self.net, self.target, evidence or self.evidence)[str(self.state)]
+        except ImpossibleEvidenceError:
+            return float("nan")
+
+    @cached_property
+    def parameters(self) -> DatasetDraws | None:
+        """The analysis' parameter draws (one set for all its queries), or None if draws=0."""
+        if not self.draws:
+            return None
+        prior = self.net.prior
+        if prior is None:
+            from cruxnet.priors.worldview import worldview_from_cpts
+
+            prior = worldview_from_cpts(self.net.worldview, self.net.spec, self.net.cpts,
+                                        file=self.net.spec.file)
+        ds = draw_parameters(self.net.spec, prior, self.draws, seed=self.seed)
+        return DatasetDraws(self.net.spec, ds)
+
+    def draws_of(self, node: str, evidence: Evidence) -> NDArray:
+        """P(node | evidence) in every draw, shape ``(draws, card)``; NaN rows where the
+        evidence is impossible in that draw."""
+        card = self.net.spec.node(node).card
+        out = np.full((self.draws, card), np.nan)
+        if self.parameters is None:
+            return out
+        try:
+            post = posterior_draws(self.net, node, evidence, parameters=self.parameters)
+        except ImpossibleEvidenceError:
+            return out
+        out[post.draw] = post.probs
+        return out
+
+    def target_draws(self, evidence: Evidence | None = None) -> NDArray:
+        """P(target = state | evidence) in every draw, shape ``(draws,)`` (NaN: impossible)."""
+        return self.draws_of(self.target, evidence or self.evidence)[:, self.state_index]
+
+    def provenance(self, method: str) -> dict[str, Any]:
+        attrs: dict[str, Any] = {k: v for k, v in self.net.provenance.items()
+                                 if isinstance(v, (str, int, float))}
+        if self.parameters is not None:
+            attrs.update(self.parameters.provenance)
+        return {**attrs, "target": self.target, "state": str(self.state),
+                "evidence": self.evidence.describe(), "draws": self.draws, "seed": self.seed,
+                "ci_prob": self.ci_prob, "method": method}
+
+
+def interval(values: NDArray, ci_prob: float, axis: int = 0) -> NDArray:
+    """Equal-tailed interval over ``axis`` ignoring NaN: shape ``(..., 2)``; NaN if none."""
+    lo, hi = (1 - ci_prob) / 2, (1 + ci_prob) / 2
+    with np.errstate(all="ignore"), quiet():
+        q = np.nanquantile(values, [lo, hi], axis=axis)
+    return np.moveaxis(q, 0, -1)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence numpy's all-NaN-slice warnings (an all-impossible column is reported as NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+@dataclass(frozen=True)
+class Conditionals:
+    """How one node bears on the question: its distribution given the evidence and the
+    target's distribution given each of its states, at the point CPTs and in every draw.
+
+    Attributes
+    ----------
+    node, states
+        The node and its states (``k`` of them).
+    p_node, p_node_draws
+        P(node = x | e): ``(k,)`` at the point CPTs, ``(draws, k)`` per draw.
+    target_given, target_given_draws
+        P(target | e, node = x): ``(k, m)`` and ``(draws, k, m)``; NaN where node = x is
+        impossible given e.
+    state
+        Index of the question's target state.
+    """
+
+    node: str
+    states: tuple[str, ...]
+    p_node: NDArray
+    p_node_draws: NDArray
+    target_given: NDArray
+    target_given_draws: NDArray
+    state: int
+
+    @property
+    def p_target(self) -> NDArray:
+        """P(target = state | e, node = x), ``(k,)``."""
+        return self.target_given[:, self.state]
+
+    @property
+    def p_target_draws(self) -> NDArray:
+        """P(target = state | e, node = x) per draw, ``(draws, k)``."""
+        return self.target_given_draws[..., self.state]
+
+
+def conditionals(q: Question, node: str) -> Conditionals:
+    """P(node | e) and P(target | e, node = x) for each state x, point and per draw."""
+    q.check_node(node)
+    if node == q.target:
+        raise SensitivityError(f"{node} is the target itself")
+    if node in q.evidence.nodes():
+        raise SensitivityError(f"{node} is already in the evidence ({q.evidence.describe()})")
+    spec = q.net.spec
+    states = spec.node(node).states
+    m = spec.node(q.target).card
+    p_node = posterior(q.net, node, q.evidence).probs
+    given = np.full((len(states), m), np.nan)
+    given_draws = np.full((q.draws, len(states), m), np.nan)
+    for i, s in enumerate(states):
+        ev = q.evidence.observe(**{node: s})
+        if p_node[i] > 0:
+            given[i] = posterior(q.net, q.target, ev).probs
+        if q.draws:
+            given_draws[:, i] = q.draws_of(q.target, ev)
+    return Conditionals(node, states, p_node, q.draws_of(node, q.evidence), given,
+                        given_draws, q.state_index)
+
+
+def candidate_nodes(q: Question, nodes: Sequence[str] | None) -> list[str]:
+    """The nodes to analyse: as given (checked), or every node but the target and the
+    evidence's nodes."""
+    if nodes is None:
+        return [n for n in q.net.spec.node_ids
+                if n != q.target and n not in q.evidence.nodes()]
+    for n in nodes:
+        q.check_node(n)
+    return list(nodes)

@@ -1,0 +1,238 @@
+"""Sensitivity analysis against closed forms, finite differences, brute force and pgmpy."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from oracles import bnlearn_path, pgmpy_from_bif_text
+
+from cruxnet import Evidence, load_network, posterior
+from cruxnet.io.bif import format_bif
+from cruxnet.sensitivity import (
+    Question,
+    SensitivityError,
+    lever_effects,
+    node_swings,
+    sensitivity_functions,
+    value_of_information,
+    worldview_shapley,
+)
+from cruxnet.sensitivity.oneway import _row_covaried
+
+CHAIN = ["aps_systems", "incentives", "alignment_hard", "high_impact_failures",
+         "disempowerment", "catastrophe"]
+
+
+def _premise(net, node):  # P(node = yes | parent = yes): the chain's premise probability
+    cpt = np.asarray(net.cpts[node])
+    return float(cpt[-1] if cpt.ndim == 1 else cpt[-1, -1])
+
+
+@pytest.mark.parametrize("worldview", ["carlsmith", "superforecasters_2023"])
+def test_chain_swing_of_each_premise_is_the_product_of_the_others(worldview):
+    net = load_network("carlsmith_2021", worldview)
+    ds = sensitivity_functions(Question(net, "catastrophe", draws=0))
+    p = {n: _premise(net, n) for n in CHAIN}
+    for node in CHAIN:
+        parent = net.spec.node(node).parents
+        label = f"P({node}=yes{' | ' + parent[0] + '=yes' if parent else ''})"
+        row = ds.sel(parameter=label)
+        f0 = float(row.b / row.d)
+        f1 = float((row.a + row.b) / (row.c + row.d))
+        others = math.prod(v for k, v in p.items() if k != node)
+        assert_allclose(f1 - f0, others, rtol=1e-12)
+
+
+@pytest.mark.parametrize("model,worldview,target,evidence", [
+    ("crux_network", "gs_deference", "catastrophe", Evidence(hard={"lead_time": "to_6mo"})),
+    ("crux_network", "carlsmith_ai4ais", "scheming",
+     Evidence(likelihood={"deception_demonstrated": (0.2, 0.9)})),
+    ("asia", None, "lung", Evidence(hard={"xray": "yes", "smoke": "no"})),
+])
+def test_sensitivity_functions_match_recomputation_and_finite_differences(
+        model, worldview, target, evidence, rng):
+    if model == "asia":
+        net = load_network(bnlearn_path("asia"), normalize=True)
+    else:
+        net = load_network(model, worldview)
+    q = Question(net, target, evidence=evidence, draws=0)
+    ds = sensitivity_functions(q)
+    picks = rng.choice(ds.sizes["parameter"], size=min(12, ds.sizes["parameter"]), replace=False)
+    checked = 0
+    for i in picks:
+        row = ds.isel(parameter=int(i))
+        node = str(row.node.values)
+        label = str(row.parameter.values)
+        spec = net.spec.node(node)
+        state = label[len(f"P({node}="):].split(" | ")[0].rstrip(")")
+        x = spec.states.index(state)
+        u = _row_index(net, node, label)
+        cpt = np.asarray(net.cpts[node])
+        a, b, c, d = (float(row[k]) for k in "abcd")
+
+        def exact(theta, cpt=cpt, u=u, x=x, node=node):
+            new = cpt.copy()
+            new[u] = _row_covaried(cpt[u], x, theta)
+            return posterior(net.with_cpt(node, new), target, evidence)[str(q.state)]
+
+        theta = float(rng.uniform(0.05, 0.95))
+        assert_allclose((a * theta + b) / (c * theta + d), exact(theta), rtol=1e-9, atol=1e-12)
+        t0, h = float(row.value), 1e-6
+        if h < t0 < 1 - h:
+            fd = (exact(t0 + h) - exact(t0 - h)) / (2 * h)
+            assert_allclose(float(row.derivative), fd, rtol=1e-4, atol=1e-8)
+        checked += 1
+    assert checked >= 5
+
+
+def _row_index(net, node, label):
+    spec = net.spec.node(node)
+    if " | " not in label:
+        return ()
+    conds = dict(part.split("=") for part in label.split(" | ")[1].rstrip(")").split(", "))
+    return tuple(net.spec.node(p).states.index(conds[p]) for p in spec.parents)
+
+
+def _pgmpy_joint(net, a, b, hard):
+    from pgmpy.inference import VariableElimination
+
+    model = pgmpy_from_bif_text(format_bif(net))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = VariableElimination(model).query([a, b], evidence=hard, joint=True,
+                                             show_progress=False)
+    f = f.copy()
+    order = [f.variables.index(a), f.variables.index(b)]
+    vals = np.transpose(f.values, order)
+    sa = [str(s) for s in f.state_names[a]]
+    sb = [str(s) for s in f.state_names[b]]
+    ia = [sa.index(s) for s in net.spec.node(a).states]
+    ib = [sb.index(s) for s in net.spec.node(b).states]
+    return vals[np.ix_(ia, ib)] / vals.sum()
+
+
+@pytest.mark.parametrize("worldview,hard", [
+    ("gs_deference", {}), ("human_labor_first", {"deception_demonstrated": "yes"})])
+def test_mutual_information_and_swings_match_pgmpy_joints(worldview, hard):
+    net = load_network("crux_network", worldview)
+    nodes = ["scheming", "alignment_difficulty", "lead_time", "safety_loop_outpaces"]
+    q = Question(net, "catastrophe", evidence=Evidence(hard=hard), draws=0)
+    voi = value_of_information(q, nodes)
+    swings = node_swings(q, nodes)
+    for node in nodes:
+        joint = _pgmpy_joint(net, node, "catastrophe", hard)
+        px, pt = joint.sum(axis=1), joint.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mi = np.nansum(np.where(joint > 0, joint * np.log(joint / np.outer(px, pt)), 0))
+            cond = joint[:, 1] / px
+        assert_allclose(float(voi.mutual_information.sel(node=node)), mi, rtol=1e-9, atol=1e-12)
+        assert_allclose(float(voi.variance_reduction.sel(node=node)),
+                        np.sum(px * (cond - pt[1]) ** 2), rtol=1e-9, atol=1e-14)
+        assert_allclose(float(swings.swing.sel(node=node)),
+                        np.nanmax(cond) - np.nanmin(cond), rtol=1e-9)
+
+
+def test_node_swings_intervals_come_from_the_draws():
+    net = load_network("carlsmith_2021", "carlsmith")
+    q = Question(net, "catastrophe", draws=400, seed=3)
+    ds = node_swings(q, ["aps_systems"])
+    # In each draw P(cat | aps=yes) - P(cat | aps=no) = the product of the drawn later premises.
+    draws = q.parameters.dataset
+    prod = np.ones(400)
+    for node in CHAIN[1:]:
+        cpt = draws[f"P({node} | {net.spec.node(node).parents[0]})"]
+        prod *= cpt.isel({cpt.dims[1]: -1, cpt.dims[2]: -1}).values
+    assert_allclose(ds.swing_ci.sel(node="aps_systems").values,
+                    np.quantile(prod, [0.05, 0.95]), rtol=1e-9)
+
+
+def test_root_lever_observing_equals_doing_and_effects_match_exact_queries():
+    net = load_network("crux_network", "karnofsky_playbook")
+    q = Question(net, "catastrophe", draws=300, seed=2)
+    ds = lever_effects(q)
+    for lever in ds.lever.values:
+        row = ds.sel(lever=lever)
+        spec = net.spec.node(str(lever))
+        hi = spec.states[-1]
+        assert_allclose(float(row.do_high),
+                        posterior(net, "catastrophe", Evidence(do={str(lever): hi}))["yes"],
+                        rtol=1e-12)
+        if not spec.parents:
+            assert_allclose(float(row.do_low), float(row.observe_low), rtol=1e-12)
+            assert_allclose(row.effect_ci.values, row.observed_effect_ci.values, rtol=1e-12)
+            assert "root" in str(row.backdoor.values)
+    ranks = ds["rank"].values
+    assert sorted(ranks) == list(range(1, len(ranks) + 1))
+    assert np.all(np.diff(np.abs(ds.effect.values)) <= 0)
+    assert np.all((ds.rank_stability >= 0) & (ds.rank_stability <= 1))
+    assert_allclose(float(ds.p_top.sum()), 1.0)
+
+
+def _brute_shapley(a, b, target, players):
+    def value(coalition):
+        net = a
+        for node in coalition:
+            net = net.with_cpt(node, np.asarray(b.cpts[node]))
+        p = posterior(net, target)["yes"]
+        return math.log(p / (1 - p))
+
+    phi = dict.fromkeys(players, 0.0)
+    perms = list(itertools.permutations(players))
+    for perm in perms:
+        for j, node in enumerate(perm):
+            phi[node] += value(perm[:j + 1]) - value(perm[:j])
+    return {n: v / len(perms) for n, v in phi.items()}
+
+
+def test_shapley_exact_matches_brute_force_and_sums_to_the_total():
+    a = load_network("carlsmith_2021", "carlsmith")
+    b = load_network("carlsmith_2021", "superforecasters_2023")
+    ds = worldview_shapley(a, b, "catastrophe")
+    players = [str(n) for n in ds.node.values]
+    brute = _brute_shapley(a, b, "catastrophe", players)
+    for node in players:
+        assert_allclose(float(ds.contribution.sel(node=node)), brute[node], rtol=1e-9)
+    pa, pb = posterior(a, "catastrophe")["yes"], posterior(b, "catastrophe")["yes"]
+    total = math.log(pb / (1 - pb)) - math.log(pa / (1 - pa))
+    assert_allclose(ds.attrs["total"], total, rtol=1e-12)
+    assert_allclose(float(ds.contribution.sum()), total, rtol=1e-12)
+
+
+def test_shapley_sampled_orders_sum_exactly_and_approach_exact_values():
+    a = load_network("crux_network", "gs_deference")
+    b = load_network("crux_network", "carlsmith_ai4ais")
+    ev = Evidence(hard={"deception_demonstrated": "yes"})
+    exact = worldview_shapley(a, b, "catastrophe", evidence=ev, exact_max=30)
+    sampled = worldview_shapley(a, b, "catastrophe", evidence=ev, exact_max=0,
+                                permutations=400, seed=5)
+    assert exact.attrs["method"].endswith("(exact)")
+    for ds in (exact, sampled):
+        assert_allclose(float(ds.contribution.sum()), ds.attrs["total"], rtol=1e-10)
+    both = sampled.contribution.sel(node=exact.node.values)
+    assert_allclose(both.values, exact.contribution.values,
+                    atol=0.05 * abs(exact.attrs["total"]))
+
+
+def test_sensitivity_bad_input_is_one_clear_error():
+    net = load_network("crux_network", "gs_deference")
+    with pytest.raises(SensitivityError, match=r"unknown target node 'catastrophy'.*catastrophe"):
+        Question(net, "catastrophy")
+    with pytest.raises(SensitivityError, match="unknown state 'maybe' of catastrophe"):
+        Question(net, "catastrophe", "maybe")
+    with pytest.raises(SensitivityError, match="unknown node 'schemin'"):
+        node_swings(Question(net, "catastrophe", draws=0), ["schemin"])
+    with pytest.raises(SensitivityError, match="unknown lever 'pause'"):
+        lever_effects(Question(net, "catastrophe", draws=0), ["pause"])
+    with pytest.raises(SensitivityError, match="different models"):
+        worldview_shapley(net, load_network("carlsmith_2021"), "catastrophe")
+    with pytest.raises(SensitivityError, match="already in the evidence"):
+        node_swings(Question(net, "catastrophe", evidence=Evidence(hard={"scheming": "yes"}),
+                             draws=0), ["scheming"])
+    with pytest.raises(SensitivityError, match="fixed marginals"):
+        sensitivity_functions(Question(net, "catastrophe", evidence=Evidence(
+            fixed={"lead_time": (0.7, 0.1, 0.1, 0.1)}), draws=0))
