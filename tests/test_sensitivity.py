@@ -19,6 +19,7 @@ from cruxnet.sensitivity import (
     lever_effects,
     node_swings,
     sensitivity_functions,
+    sobol_indices,
     value_of_information,
     worldview_shapley,
 )
@@ -236,3 +237,35 @@ def test_sensitivity_bad_input_is_one_clear_error():
     with pytest.raises(SensitivityError, match="fixed marginals"):
         sensitivity_functions(Question(net, "catastrophe", evidence=Evidence(
             fixed={"lead_time": (0.7, 0.1, 0.1, 0.1)}), draws=0))
+
+
+def test_sobol_indices_of_a_product_chain_match_the_closed_form():
+    net = load_network("carlsmith_2021", "carlsmith")
+    ds = sobol_indices(Question(net, "catastrophe", seed=4), samples=2048)
+    # Independent Beta(m e, (1 - m) e) premises, e = 10 (the worldview's default_ess).
+    m = np.array([_premise(net, n) for n in CHAIN])
+    a, b = m * 10, (1 - m) * 10
+    ex, ex2 = m, a * (a + 1) / ((a + b) * (a + b + 1))
+    var = np.prod(ex2) - np.prod(ex**2)
+    for i, node in enumerate(CHAIN):
+        s1 = (ex2[i] - ex[i] ** 2) * np.prod(np.delete(ex**2, i)) / var
+        st = (ex2[i] - ex[i] ** 2) * np.prod(np.delete(ex2, i)) / var
+        row = ds.sel(factor=node)
+        assert abs(float(row.S1) - s1) < max(0.03, 2 * float(row.S1_conf)), node
+        assert abs(float(row.ST) - st) < max(0.03, 2 * float(row.ST_conf)), node
+    again = sobol_indices(Question(net, "catastrophe", seed=4), samples=2048)
+    assert np.array_equal(again.ST.values, ds.ST.values)
+    assert ds.attrs["evaluations"] == 2048 * (len(CHAIN) + 2)
+
+
+def test_sobol_by_parameter_and_bad_sizes():
+    net = load_network("crux_network", "gs_deference")
+    ds = sobol_indices(Question(net, "scheming", evidence=Evidence(
+        hard={"capability_restraint": "pause"})), samples=128, by="parameter")
+    assert all(str(f).split(":")[0] in net.spec for f in ds.factor.values)
+    assert np.all(ds.ST.values >= -0.1)
+    for bad in (1000, 0, 3, True):
+        with pytest.raises(SensitivityError, match=r"power of 2.*256, 512, 1024"):
+            sobol_indices(Question(net, "catastrophe"), samples=bad)
+    with pytest.raises(SensitivityError, match="by must be one of"):
+        sobol_indices(Question(net, "catastrophe"), by="row")

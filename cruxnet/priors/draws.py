@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
-           "cpt_name", "draw_parameters"]
+           "cpt_name", "draw_parameters", "row_alphas", "scalar_distribution"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -108,6 +108,48 @@ def _dirichlet(rng: np.random.Generator, alpha: NDArray, n: int) -> NDArray:
     return np.moveaxis(buf, -1, 0)
 
 
+def _missing(where: tuple[str | None, str], what: str, hint: str) -> SpecError:
+    file, node = where
+    return SpecError(f"{what} states no uncertainty, so it cannot be drawn ({hint})",
+                     file=file, node=node)
+
+
+def scalar_distribution(name: str, param: Param, ess: float | None,
+                        where: tuple[str | None, str]) -> tuple[str, float]:
+    """How a scalar parameter is drawn: ``("fixed", 0)``, ``("beta", ess)``,
+    ``("lognormal", sd_log)`` or ``("normal", sd)``; a SpecError if it states no uncertainty.
+
+    ``ess`` is the fallback for probabilities that state none (BIF networks)."""
+    dist, spread = param.dist, param.spread
+    if dist is None and param.kind == "probability" and ess is not None:
+        dist, spread = "beta", ess
+    if dist == "fixed":
+        return "fixed", 0.0
+    if dist in ("beta", "lognormal", "normal") and spread is not None:
+        return dist, float(spread)
+    hint = {"probability": "write {mean, ess} or set default_ess",
+            "ratio": "write {median, sd_log} or set default_sd_log",
+            "real": "write {mean, sd}"}[param.kind]
+    raise _missing(where, f"parameter {name} = {param.value:g}", hint + ", or {value} if known")
+
+
+def row_alphas(labels: Sequence[str], means: NDArray, ess: Sequence[float | None],
+               fallback: float | None, where: tuple[str | None, str]) -> NDArray:
+    """Dirichlet weights ``(R, card)`` of table rows: mean x ess (the fallback where a row has
+    none); a SpecError if a row states no uncertainty and there is no fallback."""
+    filled = []
+    for label, e in zip(labels, ess, strict=True):
+        if e is None:
+            if fallback is None:
+                raise _missing(where, f"CPT row {label}" if label else "the CPT",
+                               "give the row an 'ess', set default_ess, or pass an ess "
+                               "for tables without one (--ess)")
+            e = fallback
+        filled.append(e)
+    alphas: NDArray = means * np.asarray(filled, dtype=float)[:, None]
+    return alphas
+
+
 @dataclass
 class DrawValues:
     """``n`` draws of every parameter a form reads, from one random stream.
@@ -130,44 +172,24 @@ class DrawValues:
     where: tuple[str | None, str]
     ess: float | None = None
 
-    def _missing(self, what: str, hint: str) -> SpecError:
-        file, node = self.where
-        return SpecError(f"{what} states no uncertainty, so it cannot be drawn ({hint})",
-                         file=file, node=node)
-
     def _beta(self, mean: float, ess: float) -> NDArray:
         alpha = np.array([[(1.0 - mean) * ess, mean * ess]])
         return np.ascontiguousarray(_dirichlet(self.rng, alpha, self.n)[:, 0, 1])
 
     def scalar(self, name: str, param: Param) -> NDArray:
-        dist, spread = param.dist, param.spread
-        if dist is None and param.kind == "probability" and self.ess is not None:
-            dist, spread = "beta", self.ess
+        dist, spread = scalar_distribution(name, param, self.ess, self.where)
         if dist == "fixed":
             return np.full(self.n, param.value)
-        if dist == "beta" and spread is not None:
+        if dist == "beta":
             return self._beta(param.value, spread)
-        if dist == "lognormal" and spread is not None:
+        if dist == "lognormal":
             return param.value * np.exp(spread * self.rng.standard_normal(self.n))
-        if dist == "normal" and spread is not None:
-            return param.value + spread * self.rng.standard_normal(self.n)
-        hint = {"probability": "write {mean, ess} or set default_ess",
-                "ratio": "write {median, sd_log} or set default_sd_log",
-                "real": "write {mean, sd}"}[param.kind]
-        raise self._missing(f"parameter {name} = {param.value:g}", hint + ", or {value} if known")
+        return param.value + spread * self.rng.standard_normal(self.n)
 
     def rows(self, name: str, labels: Sequence[str], means: NDArray,
              ess: Sequence[float | None]) -> NDArray:
-        filled = []
-        for label, e in zip(labels, ess, strict=True):
-            if e is None:
-                if self.ess is None:
-                    raise self._missing(f"CPT row {label}" if label else "the CPT",
-                                        "give the row an 'ess', set default_ess, or pass an ess "
-                                        "for tables without one (--ess)")
-                e = self.ess
-            filled.append(e)
-        return _dirichlet(self.rng, means * np.asarray(filled)[:, None], self.n)
+        return _dirichlet(self.rng, row_alphas(labels, means, ess, self.ess, self.where),
+                          self.n)
 
     def as_probability(self, p: NDArray) -> NDArray:
         return np.clip(p, 0.0, 1.0)

@@ -5,6 +5,7 @@ number of parameter draws for intervals) and returns an xarray object with prove
 
 * :func:`node_swings` (tornado) and :func:`sensitivity_functions` (exact, per CPT entry);
 * :func:`value_of_information` (mutual information, expected variance reduction);
+* :func:`sobol_indices` (global: first-order and total indices, SALib on the batched engine);
 * :func:`lever_effects` (do vs observe, with rank stability across draws);
 * :func:`worldview_shapley` (why two worldviews disagree, in log-odds, summing exactly).
 """
@@ -13,7 +14,9 @@ from cruxnet.sensitivity.attribution import worldview_shapley
 from cruxnet.sensitivity.common import Question, SensitivityError
 from cruxnet.sensitivity.levers import lever_effects
 from cruxnet.sensitivity.oneway import node_swings, sensitivity_functions
+from cruxnet.sensitivity.sobol import sobol_indices
 from cruxnet.sensitivity.voi import value_of_information
 
 __all__ = ["Question", "SensitivityError", "lever_effects", "node_swings",
-           "sensitivity_functions", "value_of_information", "worldview_shapley"]
+           "sensitivity_functions", "sobol_indices", "value_of_information",
+           "worldview_shapley"]

@@ -50,6 +50,8 @@ class Question:
         Parameter draws for intervals (``0`` for point values only) and their seed.
     ci_prob
         Probability mass of the equal-tailed intervals.
+    ess
+        Effective sample size for CPT rows that state no uncertainty (BIF networks).
     """
 
     net: BayesNet
@@ -59,6 +61,7 @@ class Question:
     draws: int = 2000
     seed: int = 0
     ci_prob: float = 0.9
+    ess: float | None = None
 
     def __post_init__(self) -> None:
         spec = self.net.spec
@@ -110,7 +113,7 @@ class Question:
 
             prior = worldview_from_cpts(self.net.worldview, self.net.spec, self.net.cpts,
                                         file=self.net.spec.file)
-        ds = draw_parameters(self.net.spec, prior, self.draws, seed=self.seed)
+        ds = draw_parameters(self.net.spec, prior, self.draws, seed=self.seed, ess=self.ess)
         return DatasetDraws(self.net.spec, ds)
 
     def draws_of(self, node: str, evidence: Evidence) -> NDArray:
