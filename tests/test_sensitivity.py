@@ -16,9 +16,11 @@ from cruxnet.io.bif import format_bif
 from cruxnet.sensitivity import (
     Question,
     SensitivityError,
+    decisive_observations,
     lever_effects,
     node_swings,
     sensitivity_functions,
+    smallest_belief_change,
     sobol_indices,
     value_of_information,
     worldview_shapley,
@@ -269,3 +271,49 @@ def test_sobol_by_parameter_and_bad_sizes():
             sobol_indices(Question(net, "catastrophe"), samples=bad)
     with pytest.raises(SensitivityError, match="by must be one of"):
         sobol_indices(Question(net, "catastrophe"), by="row")
+
+
+@pytest.mark.parametrize("worldview,threshold,hard", [
+    ("gs_deference", 0.25, {}), ("human_labor_first", 0.7, {"lead_time": "over_2y"}),
+    ("karnofsky_playbook", 0.5, {})])
+def test_smallest_belief_change_lands_exactly_on_the_threshold(worldview, threshold, hard):
+    net = load_network("crux_network", worldview)
+    ev = Evidence(hard=hard)
+    q = Question(net, "catastrophe", evidence=ev, draws=0)
+    ds = smallest_belief_change(q, threshold)
+    crossing = ds.where(np.isfinite(ds["shift"]), drop=True)
+    assert crossing.sizes["node"] >= 1
+    for node in crossing.node.values[:4]:
+        row = crossing.sel(node=node)
+        spec = net.spec.node(str(node))
+        x = spec.states.index(str(row.state.values))
+        lam = float(row["shift"])
+        cpt = np.asarray(net.cpts[str(node)])
+        onehot = np.eye(spec.card)[x]
+        mixed = net.with_cpt(str(node), (1 - lam) * cpt + lam * onehot)
+        assert_allclose(posterior(mixed, "catastrophe", ev)["yes"], threshold, rtol=1e-9)
+        # A smaller shift towards that state does not reach the threshold (it is the smallest).
+        less = net.with_cpt(str(node), (1 - 0.98 * lam) * cpt + 0.98 * lam * onehot)
+        base = posterior(net, "catastrophe", ev)["yes"]
+        p_less = posterior(less, "catastrophe", ev)["yes"]
+        assert (p_less - threshold) * (base - threshold) > 0
+    with pytest.raises(SensitivityError, match=r"strictly between 0 and 1, got 1\.5"):
+        smallest_belief_change(q, 1.5)
+
+
+def test_decisive_observations_sum_the_states_that_cross():
+    net = load_network("crux_network", "gs_deference")
+    q = Question(net, "catastrophe", draws=0)
+    tau = 0.3
+    ds = decisive_observations(q, tau, ["scheming", "lead_time", "alignment_difficulty"])
+    base = posterior(net, "catastrophe")["yes"]
+    for node in ds.node.values:
+        node = str(node)
+        p_node = posterior(net, node).probs
+        expect = sum(p for s, p in zip(net.spec.node(node).states, p_node, strict=True)
+                     if (posterior(net, "catastrophe", Evidence(hard={node: s}))["yes"] >= tau)
+                     != (base >= tau))
+        assert_allclose(float(ds.p_cross.sel(node=node)), expect, rtol=1e-12)
+    for bad in (0, 1, -0.2, "0.1", float("nan")):
+        with pytest.raises(SensitivityError, match="threshold must be"):
+            decisive_observations(q, bad)
