@@ -18,8 +18,10 @@ import numpy as np
 
 from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
 from cruxnet.inference.batched import posterior_draws
+from cruxnet.inference.contract import contract_factors
 from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.inference.exact import posterior
+from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.inference.summary import check_ci_prob
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_parameters
@@ -133,6 +135,16 @@ class Question:
     def target_draws(self, evidence: Evidence | None = None) -> NDArray:
         """P(target = state | evidence) in every draw, shape ``(draws,)`` (NaN: impossible)."""
         return self.draws_of(self.target, evidence or self.evidence)[:, self.state_index]
+
+    def unnormalised(self, net: BayesNet) -> tuple[float, float]:
+        """(P(target = state, e), P(e)) on ``net`` (same structure, other CPTs), never raising
+        for impossible evidence: the pieces of a linear-fractional sensitivity function."""
+        pq = prepare_query(net, self.target, self.evidence)
+        factors = query_factors(pq.work.spec, pq.keep, pq.hard, self.target,
+                                self.evidence.likelihood,
+                                lambda n: (np.asarray(pq.work.cpts[n]), False))
+        unnorm = contract_factors(factors, [self.target])
+        return float(unnorm[self.state_index]), float(unnorm.sum())
 
     def provenance(self, method: str) -> dict[str, Any]:
         attrs: dict[str, Any] = {k: v for k, v in self.net.provenance.items()

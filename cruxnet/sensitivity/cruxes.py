@@ -16,13 +16,11 @@ exceeds 10%"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.inference.contract import contract_factors
 from cruxnet.inference.exact import posterior
-from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
@@ -57,17 +55,8 @@ def _mixed(net: BayesNet, node: str, state: int, lam: float) -> BayesNet:
 
 
 def _ends(q: Question, node: str, state: int) -> tuple[float, float, float, float]:
-    """(P(t, e), P(e)) at lam = 0 and lam = 1, as a, b, c, d of (a lam + b) / (c lam + d)."""
-    out = []
-    for lam in (0.0, 1.0):
-        net = _mixed(q.net, node, state, lam)
-        pq = prepare_query(net, q.target, q.evidence)
-        factors = query_factors(pq.work.spec, pq.keep, pq.hard, q.target,
-                                q.evidence.likelihood,
-                                lambda n, w=pq.work: (np.asarray(w.cpts[n]), False))
-        unnorm = contract_factors(factors, [q.target])
-        out.append((float(unnorm[q.state_index]), float(unnorm.sum())))
-    (n0, d0), (n1, d1) = out
+    """a, b, c, d of P(target | e)(lam) = (a lam + b) / (c lam + d), from lam = 0 and 1."""
+    (n0, d0), (n1, d1) = (q.unnormalised(_mixed(q.net, node, state, lam)) for lam in (0.0, 1.0))
     return n1 - n0, n0, d1 - d0, d0
 
 
@@ -188,9 +177,10 @@ def decisive_observations(q: Question, threshold: float,
                "threshold": tau, "direction": "up" if up else "down", "ci_kind": "eti"})
 
 
-def _crosses(p: NDArray, tau: float, up: bool | NDArray) -> NDArray:
+def _crosses(p: NDArray, tau: float, up: bool | np.ndarray[Any, Any]
+             ) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Whether P(target) values land across ``tau`` (at or above it when going up, below it
     when going down); NaN (impossible state) never crosses."""
     with np.errstate(invalid="ignore"):
-        out: NDArray = np.where(up, p >= tau, p < tau) & np.isfinite(p)
+        out: np.ndarray[Any, np.dtype[np.bool_]] = np.where(up, p >= tau, p < tau) & np.isfinite(p)
     return out

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cruxnet.inference.contract import contract_factors
-from cruxnet.inference.factors import prepare_query, query_factors
+from cruxnet.inference.factors import prepare_query
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -107,16 +106,6 @@ def _row_covaried(row: NDArray, x: int, theta: float) -> NDArray:
     return out
 
 
-def _unnormalised(q: Question, node: str, cpt: NDArray) -> tuple[float, float]:
-    """(P(target = state, e), P(e)) with ``node``'s CPT replaced by ``cpt``."""
-    net = q.net.with_cpt(node, cpt)
-    pq = prepare_query(net, q.target, q.evidence)
-    factors = query_factors(pq.work.spec, pq.keep, pq.hard, q.target, q.evidence.likelihood,
-                            lambda n: (np.asarray(pq.work.cpts[n]), False))
-    unnorm = contract_factors(factors, [q.target])
-    return float(unnorm[q.state_index]), float(unnorm.sum())
-
-
 def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """Exact sensitivity functions P(target = state | e)(theta) for every CPT entry.
 
@@ -179,7 +168,7 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
                 for theta in (0.0, 1.0):
                     new = cpt.copy()
                     new[u] = _row_covaried(row, x, theta)
-                    ends.append(_unnormalised(q, node, new))
+                    ends.append(q.unnormalised(q.net.with_cpt(node, new)))
                 (n0, d0), (n1, d1) = ends
                 a, b, c, d = n1 - n0, n0, d1 - d0, d0
                 theta0 = float(row[x])
