@@ -79,6 +79,16 @@ def test_the_valid_tiny_model_loads_and_answers(tmp_path: Path) -> None:
     ("", "empty file"),
     (MODEL.replace("default_worldview:", "defualt_worldview:"), "unknown key 'defualt_worldview'"),
     (MODEL.replace("parents: [a]}", "parents: [{node: []}]}"), "a parent's 'node' must be"),
+    (MODEL.replace("parents: [a]}", "parents: [a], expect: {increases_with: [c]}}"),
+     "node b: expect.increases_with: 'c' is not a parent of b (parents: a)"),
+    (MODEL.replace("parents: [a]}", "parents: [a], expect: {rises_with: [a]}}"),
+     "unknown key 'rises_with' in 'expect'"),
+    (MODEL.replace("parents: [a]}", "parents: [a], expect: {impossible: [{when: {a: maybe}, "
+                   "state: low}]}}"), "node b: expect.impossible: unknown state 'maybe' of a"),
+    (MODEL.replace("parents: [a]}", "parents: [a], expect: {impossible: [{when: {a: yes}, "
+                   "state: huge}]}}"), "unknown state 'huge' of b"),
+    (MODEL.replace("parents: [a]}", "parents: [a], expect: {impossible: [a]}}"),
+     "needs 'when: {parent: state}' and 'state'"),
 ])
 def test_bad_model_files(tmp_path: Path, model: str, needle: str) -> None:
     path = _files(tmp_path, model=model)
@@ -117,6 +127,11 @@ def test_cycle_message_names_the_cycle(tmp_path: Path) -> None:
      "'mean'/'ess' is for probabilities"),
     (WORLDVIEW.replace("model: tiny", "model: tiny\ndefault_sd_log: -1"),
      "default_sd_log must be a number > 0, got -1"),
+    (WORLDVIEW + "stated: {z: {yes: 0.1}}\n", "stated: 'z' is not a node of model tiny"),
+    (WORLDVIEW + "stated: {c: {maybe: 0.1}}\n", "node c: stated: unknown state 'maybe' of c"),
+    (WORLDVIEW + "stated: {c: {yes: 1.5}}\n", "P(c=yes) must be a probability in [0, 1], got 1.5"),
+    (WORLDVIEW + "stated: {b: {low: 0.7, high: 0.6}}\n", "probabilities of b sum to 1.3 > 1"),
+    (WORLDVIEW + "stated: [c]\n", "'stated' must map nodes"),
 ])
 def test_bad_worldview_files(tmp_path: Path, worldview: str, needle: str) -> None:
     path = _files(tmp_path, worldview=worldview)

@@ -19,6 +19,7 @@ from cruxnet.yamlio import load_yaml_mapping
 __all__ = [
     "ROLES",
     "Edge",
+    "Expectations",
     "ModelSpec",
     "NodeSpec",
     "Source",
@@ -67,6 +68,26 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Expectations:
+    """What the model declares every worldview's CPT of a node must respect (checked by
+    ``cruxnet lint``).
+
+    Attributes
+    ----------
+    increases_with, decreases_with
+        Parents along whose states (in order) the node's distribution must rise (stochastically:
+        the probability of its upper states never falls) or fall, in every context.
+    impossible
+        Structural zeros: ``(conditions, state)`` pairs; where every ``parent: state`` condition
+        holds, the node can never be in ``state``.
+    """
+
+    increases_with: tuple[str, ...] = ()
+    decreases_with: tuple[str, ...] = ()
+    impossible: tuple[tuple[tuple[tuple[str, str], ...], str], ...] = ()
+
+
+@dataclass(frozen=True)
 class NodeSpec:
     """One node: its ordered states, its parents and what it means."""
 
@@ -79,6 +100,7 @@ class NodeSpec:
     headline: bool = False
     sources: tuple[Source, ...] = ()
     edges: tuple[Edge, ...] = ()
+    expect: Expectations = field(default_factory=lambda: Expectations())
 
     @property
     def card(self) -> int:
@@ -246,7 +268,54 @@ def _sources(raw: object, where: str, file: str | None, node: str | None) -> tup
 
 
 _NODE_KEYS = frozenset({"id", "label", "definition", "states", "parents", "role", "headline",
-                        "sources"})
+                        "sources", "expect"})
+_EXPECT_KEYS = frozenset({"increases_with", "decreases_with", "impossible"})
+
+
+def _expectations(raw: object, nid: str, states: tuple[str, ...], parents: tuple[str, ...],
+                  file: str | None) -> Expectations:
+    """Parse a node's ``expect:`` block. Parent states are checked once the model is built."""
+    if raw is None:
+        return Expectations()
+    if not isinstance(raw, dict):
+        raise SpecError(f"'expect' must be a mapping, got {raw!r}", file=file, node=nid)
+    unknown = sorted(set(map(str, raw)) - _EXPECT_KEYS)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r} in 'expect'; allowed: "
+                        f"{', '.join(sorted(_EXPECT_KEYS))}", file=file, node=nid)
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("increases_with", "decreases_with"):
+        items = raw.get(key) or []
+        if not isinstance(items, list):
+            raise SpecError(f"expect.{key} must be a list of parents, got {items!r}",
+                            file=file, node=nid)
+        for item in items:
+            if str(item) not in parents:
+                raise SpecError(f"expect.{key}: {item!r} is not a parent of {nid} "
+                                f"(parents: {', '.join(parents) or 'none'})",
+                                file=file, node=nid)
+        lists[key] = tuple(str(i) for i in items)
+    zeros = []
+    items = raw.get("impossible") or []
+    if not isinstance(items, list):
+        raise SpecError(f"expect.impossible must be a list, got {items!r}", file=file, node=nid)
+    for item in items:
+        if (not isinstance(item, dict) or set(item) != {"when", "state"}
+                or not isinstance(item["when"], dict)):
+            raise SpecError("each expect.impossible entry needs 'when: {parent: state}' and "
+                            f"'state', got {item!r}", file=file, node=nid)
+        state = state_name(item["state"])
+        if state not in states:
+            raise SpecError(f"expect.impossible: unknown state {state!r} of {nid} "
+                            f"(states: {', '.join(states)})", file=file, node=nid)
+        when = []
+        for parent, pstate in item["when"].items():
+            if str(parent) not in parents:
+                raise SpecError(f"expect.impossible: {parent!r} is not a parent of {nid}",
+                                file=file, node=nid)
+            when.append((str(parent), state_name(pstate)))
+        zeros.append((tuple(when), state))
+    return Expectations(lists["increases_with"], lists["decreases_with"], tuple(zeros))
 
 
 def _node(raw: object, i: int, file: str | None) -> NodeSpec:
@@ -304,6 +373,7 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
         definition=" ".join(str(raw.get("definition", "")).split()),
         role=cast(Role, role), headline=bool(raw.get("headline", False)),
         sources=_sources(raw.get("sources"), "sources", file, nid), edges=tuple(edges),
+        expect=_expectations(raw.get("expect"), nid, states, parents, file),
     )
 
 
@@ -321,6 +391,13 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
         for p in n.parents:
             if p not in by_id:
                 raise SpecError(f"parent {p!r} is not a node of the model", file=file, node=n.id)
+    for n in by_id.values():
+        for when, _ in n.expect.impossible:
+            for parent, pstate in when:
+                if pstate not in by_id[parent].states:
+                    raise SpecError(f"expect.impossible: unknown state {pstate!r} of {parent} "
+                                    f"(states: {', '.join(by_id[parent].states)})",
+                                    file=file, node=n.id)
     order = _topological_order(by_id, file)
     return ModelSpec(name=name, nodes=tuple(by_id[k] for k in order), file=file, **meta)
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from cruxnet.errors import SpecError
-from cruxnet.models.spec import ModelSpec
+from cruxnet.models.spec import ModelSpec, state_name
 from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
 from cruxnet.yamlio import load_yaml_mapping
@@ -26,7 +26,7 @@ from cruxnet.yamlio import load_yaml_mapping
 __all__ = ["Worldview", "load_worldview", "point_table", "worldview_from_cpts"]
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
-                       "default_ess", "default_sd_log", "cpts", "sources"})
+                       "default_ess", "default_sd_log", "cpts", "sources", "stated"})
 #: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
 _INHERITED = ("default_ess", "default_sd_log")
 
@@ -43,6 +43,9 @@ class Worldview:
         Node id -> :class:`~cruxnet.priors.forms.CPTForm`.
     reading
         Whose numbers these are, e.g. "modelers' reading of S0".
+    stated
+        Marginals the worldview's holders state directly (``stated: {node: {state: p}}``),
+        which the network's implied marginals should match (``cruxnet lint`` checks).
     """
 
     name: str
@@ -53,6 +56,7 @@ class Worldview:
     summary: str = ""
     file: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    stated: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def point_cpts(self, model: ModelSpec) -> dict[str, NDArray]:
         """Every node's CPT at the parameters' point values."""
@@ -156,7 +160,39 @@ def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
     return Worldview(name=name, model=model.name, cpts=cpts, title=str(data.get("title", "")),
                      reading=" ".join(str(data.get("reading", "")).split()),
                      summary=" ".join(str(data.get("summary", "")).split()), file=file,
-                     raw=merged)
+                     raw=merged, stated=_stated(data.get("stated"), model, file))
+
+
+def _stated(raw: object, model: ModelSpec, file: str) -> dict[str, dict[str, float]]:
+    """Validate ``stated: {node: {state: probability}}`` (a partial marginal is allowed)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SpecError(f"'stated' must map nodes to {{state: probability}}, got {raw!r}",
+                        file=file)
+    out: dict[str, dict[str, float]] = {}
+    for node, probs in raw.items():
+        node = str(node)
+        if node not in model:
+            raise SpecError(f"stated: {node!r} is not a node of model {model.name}", file=file)
+        if not isinstance(probs, dict) or not probs:
+            raise SpecError(f"stated: give {{state: probability}} for {node}, got {probs!r}",
+                            file=file, node=node)
+        states = model.node(node).states
+        out[node] = {}
+        for state, p in probs.items():
+            state = state_name(state)
+            if state not in states:
+                raise SpecError(f"stated: unknown state {state!r} of {node} "
+                                f"(states: {', '.join(states)})", file=file, node=node)
+            if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+                raise SpecError(f"stated: P({node}={state}) must be a probability in [0, 1], "
+                                f"got {p!r}", file=file, node=node)
+            out[node][state] = float(p)
+        if sum(out[node].values()) > 1 + 1e-9:
+            raise SpecError(f"stated: the probabilities of {node} sum to "
+                            f"{sum(out[node].values()):g} > 1", file=file, node=node)
+    return out
 
 
 def point_table(model: ModelSpec, node_id: str, cpt: NDArray) -> TableForm:
