@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -173,7 +173,158 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=("bif", "xmlbif"), required=True)
     p.add_argument("--output", "-o", default=None, metavar="FILE",
                    help="file to write (default: standard output)")
+
+    p = sub.add_parser(
+        "sensitivity", help="what moves P(TARGET): tornado, VOI, Sobol, levers, cruxes",
+        description="Sensitivity of P(TARGET=STATE | evidence) under a worldview, with "
+                    "intervals over parameter draws. Methods: tornado (one-way node swings), "
+                    "functions (exact sensitivity function of every CPT entry), voi (value of "
+                    "information), sobol (global indices), levers (do vs observe), cruxes "
+                    "(with --threshold: what crosses it). --compare W2 splits the log-odds "
+                    "difference between two worldviews over nodes (Shapley). Example: cruxnet "
+                    "sensitivity catastrophe -w karnofsky_playbook --method levers")
+    p.add_argument("target", metavar="TARGET", help="node whose probability is studied")
+    p.add_argument("--state", default=None, metavar="S",
+                   help="the target's state (default: its last, e.g. yes)")
+    _model_args(p)
+    _evidence_args(p)
+    g = p.add_argument_group("method")
+    g.add_argument("--method", choices=("tornado", "functions", "voi", "sobol", "levers",
+                                        "cruxes"), default="tornado")
+    g.add_argument("--compare", default=None, metavar="W2",
+                   help="a second worldview of the same model: attribute the difference")
+    g.add_argument("--threshold", type=_threshold_arg, default=None, metavar="T",
+                   help="decision threshold on P(TARGET) in (0, 1), for --method cruxes")
+    g.add_argument("--nodes", default=None, metavar="A,B,...",
+                   help="nodes (or levers) to analyse (default: all that apply)")
+    g.add_argument("--draws", "-n", type=_draws_or_zero_arg, default=1000, metavar="N",
+                   help="parameter draws for intervals (default 1000; 0: point values only)")
+    g.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
+    g.add_argument("--ci", type=_ci_arg, default=0.9, metavar="P",
+                   help="interval mass (default 0.9)")
+    g.add_argument("--samples", type=_draws_arg, default=1024, metavar="N",
+                   help="Sobol base sample size, a power of 2 (default 1024)")
+    g.add_argument("--by", choices=("node", "parameter"), default="node",
+                   help="Sobol factors: one per node (default) or per parameter")
+    g.add_argument("--ess", type=_ess_arg, default=None, metavar="E",
+                   help="effective sample size for rows without one (BIF networks)")
+    g.add_argument("--top", type=_draws_arg, default=20, metavar="K",
+                   help="rows to print (default 20)")
+    g.add_argument("--plot", default=None, metavar="FILE.png",
+                   help="also save a plot (tornado, levers, sobol, compare)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("lint", help="check a worldview's coherence",
+                       description="Coherence lint of a worldview: structural zeros and orders "
+                                   "the model declares (expect:), overconfident rows, stated "
+                                   "marginals against implied ones. Exit status 1 if any "
+                                   "error is found.")
+    p.add_argument("worldview", metavar="WORLDVIEW", help="worldview name or .yaml path")
+    p.add_argument("--model", "-m", default="crux_network", metavar="M",
+                   help="bundled model name or path (default: crux_network)")
+    p.add_argument("--max-ess", type=_ess_arg, default=200.0, metavar="E",
+                   help="report effective sample sizes above this (default 200)")
+    p.add_argument("--draws", "-n", type=_draws_or_zero_arg, default=1000, metavar="N",
+                   help="draws for the share breaking a declared order (default 1000; 0: skip)")
+    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
+
+
+def _threshold_arg(text: str) -> float:
+    return _unit_float(text, "--threshold", upper=1.0)
+
+
+def _draws_or_zero_arg(text: str) -> int:
+    return 0 if text.strip() in ("0", "0.0") else _draws_arg(text)
+
+
+def _cmd_sensitivity(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.sensitivity import (
+        Question,
+        SensitivityError,
+        decisive_observations,
+        lever_effects,
+        node_swings,
+        sensitivity_functions,
+        smallest_belief_change,
+        sobol_indices,
+        value_of_information,
+        worldview_shapley,
+    )
+    from cruxnet.sensitivity.render import to_records, to_text
+
+    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    ev = _evidence(ns, net.spec)
+    q = Question(net, ns.target, ns.state, ev, draws=ns.draws, seed=ns.seed, ci_prob=ns.ci,
+                 ess=ns.ess)
+    nodes = [n.strip() for n in ns.nodes.split(",") if n.strip()] if ns.nodes else None
+    results: list[tuple[str, Any]] = []
+    if ns.compare is not None:
+        other = load_network(ns.model, ns.compare, normalize=ns.normalize)
+        results.append(("compare", worldview_shapley(net, other, ns.target, ns.state, ev,
+                                                     seed=ns.seed)))
+    elif ns.method == "cruxes":
+        if ns.threshold is None:
+            raise SensitivityError("--method cruxes needs --threshold T (a probability in "
+                                   "(0, 1), e.g. 0.1)")
+        results.append(("belief-change", smallest_belief_change(q, ns.threshold, nodes)))
+        results.append(("observations", decisive_observations(q, ns.threshold, nodes)))
+    else:
+        run: Callable[[], Any] = {
+            "tornado": lambda: node_swings(q, nodes),
+            "functions": lambda: sensitivity_functions(q, nodes),
+            "voi": lambda: value_of_information(q, nodes),
+            "sobol": lambda: sobol_indices(q, samples=ns.samples, by=ns.by),
+            "levers": lambda: lever_effects(q, nodes)}[ns.method]
+        results.append((ns.method, run()))
+    if ns.plot:
+        from cruxnet.sensitivity.plots import plot
+
+        plot(results[0][1], results[0][0]).savefig(ns.plot, dpi=120)
+    if ns.json:
+        out = {name: to_records(ds) for name, ds in results}
+        print(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
+        return 0
+    head = (f"{q.label} = {q.point():.4f}  ({net.spec.name}, worldview {net.worldview}"
+            + (f"; {ns.draws} draws, seed {ns.seed}, {ns.ci:g} intervals" if ns.draws else "")
+            + ")")
+    print(head)
+    for name, ds in results:
+        print(f"\n{_section_title(name, ds)}")
+        print(to_text(ds, name, ns.top))
+    if ns.plot:
+        print(f"\nplot written to {ns.plot}")
+    return 0
+
+
+def _section_title(name: str, ds: Any) -> str:
+    a = ds.attrs
+    if name == "compare":
+        return (f"why {a['worldview_b']} differs from {a['worldview_a']}: P = {a['p_b']:.4f} "
+                f"vs {a['p_a']:.4f}, log-odds {a['total']:+.3f} ({a['method']})")
+    if name == "belief-change":
+        return (f"smallest belief change that carries it across {a['threshold']:g} "
+                "(shift: how far towards certainty in that state)")
+    if name == "observations":
+        return f"observations most likely to carry it across {a['threshold']:g}"
+    return str(a.get("method", name))
+
+
+def _cmd_lint(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.sensitivity.lint import lint_worldview
+
+    net = load_network(ns.model, ns.worldview)
+    rep = lint_worldview(net, max_ess=ns.max_ess, draws=ns.draws, seed=ns.seed)
+    if ns.json:
+        print(json.dumps({"model": rep.model, "worldview": rep.worldview, "errors": rep.errors,
+                          "checked": rep.checked,
+                          "findings": [f.__dict__ for f in rep.findings]}, indent=2))
+    else:
+        print(rep.text())
+    return 1 if rep.errors else 0
 
 
 def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
@@ -393,7 +544,8 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
-             "validate": _cmd_validate, "export": _cmd_export}
+             "validate": _cmd_validate, "export": _cmd_export,
+             "sensitivity": _cmd_sensitivity, "lint": _cmd_lint}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from oracles import bnlearn_path
 
-COMMANDS = ["models", "query", "summary", "validate", "export"]
+COMMANDS = ["models", "query", "summary", "validate", "export", "sensitivity", "lint"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -236,3 +236,75 @@ def test_summary_with_draws_gives_intervals_per_worldview() -> None:
         assert lo < r["mean"]["yes"] < hi and r["draws"] == 4000 and r["seed"] == 2
     text = run("summary", "--draws", "2000")
     assert text.returncode == 0 and "90% [" in text.stdout and "2000 parameter draws" in text.stdout
+
+
+def test_sensitivity_json_matches_the_library_and_plots(tmp_path: Path) -> None:
+    from cruxnet import Evidence, load_network
+    from cruxnet.sensitivity import Question, lever_effects, node_swings
+
+    png = tmp_path / "t.png"
+    proc = run("sensitivity", "catastrophe", "-w", "karnofsky_playbook", "-e",
+               "deception_demonstrated=yes", "-n", "300", "--seed", "2", "--json",
+               "--plot", str(png))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    net = load_network("crux_network", "karnofsky_playbook")
+    q = Question(net, "catastrophe", evidence=Evidence(hard={"deception_demonstrated": "yes"}),
+                 draws=300, seed=2)
+    ds = node_swings(q)
+    first = out["rows"][0]
+    assert first["node"] == str(ds.node.values[0])
+    assert first["swing"] == pytest.approx(float(ds.swing[0]), rel=1e-12)
+    assert first["swing_ci"] == pytest.approx(ds.swing_ci.values[0].tolist(), rel=1e-12)
+    assert out["attrs"]["seed"] == 2 and out["attrs"]["worldview"] == "karnofsky_playbook"
+    assert png.stat().st_size > 10_000
+    proc = run("sensitivity", "catastrophe", "-w", "karnofsky_playbook", "--method", "levers",
+               "-n", "0", "--json")
+    levers = lever_effects(Question(net, "catastrophe", draws=0))
+    rows = json.loads(proc.stdout)["rows"]
+    assert [r["lever"] for r in rows] == [str(v) for v in levers.lever.values]
+    assert rows[0]["effect_ci"] == [None, None]
+
+
+def test_sensitivity_text_methods_and_bad_input(tmp_path: Path) -> None:
+    proc = run("sensitivity", "catastrophe", "--compare", "human_labor_first", "--top", "3")
+    assert proc.returncode == 0, proc.stderr
+    assert "why human_labor_first differs from gs_deference" in proc.stdout
+    assert "alignment_difficulty" in proc.stdout and "more (--top" in proc.stdout
+    proc = run("sensitivity", "catastrophe", "--method", "cruxes", "--threshold", "0.3",
+               "-n", "0", "--nodes", "scheming,lead_time")
+    assert proc.returncode == 0, proc.stderr
+    assert "across 0.3" in proc.stdout and "scheming" in proc.stdout
+    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "cruxes"),
+                          "needs --threshold")
+    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "cruxes",
+                              "--threshold", "1.5"), "--threshold must be a number in (0, 1)")
+    assert_one_line_error(run("sensitivity", "catastrophy"), "unknown target node 'catastrophy'")
+    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "sobol",
+                              "--samples", "1000"), "power of 2", "1024")
+    assert_one_line_error(run("sensitivity", "catastrophe", "--nodes", "schemin"),
+                          "unknown node 'schemin'")
+    other = Path(__file__).parents[1] / "cruxnet/priors/worldviews/carlsmith_2021/carlsmith.yaml"
+    assert_one_line_error(run("sensitivity", "catastrophe", "--compare", str(other)),
+                          "carlsmith_2021", "not 'crux_network'")
+    assert run("sensitivity", "--help").returncode == 0
+
+
+def test_lint_command_exit_status(tmp_path: Path) -> None:
+    proc = run("lint", "superforecasters_2023", "-m", "carlsmith_2021", "-n", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert "stated P(catastrophe=yes) = 0.01" in proc.stdout
+    model = tmp_path / "m.yaml"
+    model.write_text("model: m\ndefault_worldview: w\nnodes:\n"
+                     "  - {id: a, states: [no, yes]}\n"
+                     "  - {id: b, states: [no, yes], parents: [a],\n"
+                     "     expect: {increases_with: [a]}}\n")
+    (tmp_path / "w.yaml").write_text("worldview: w\nmodel: m\ndefault_ess: 10\ncpts:\n"
+                                     "  a: {form: table, p: 0.5}\n"
+                                     "  b: {form: table, rows: {no: [0.2, 0.8], "
+                                     "yes: [0.6, 0.4]}}\n")
+    proc = run("lint", str(tmp_path / "w.yaml"), "-m", str(model), "--json")
+    assert proc.returncode == 1
+    findings = json.loads(proc.stdout)["findings"]
+    (error,) = [f for f in findings if f["severity"] == "error"]
+    assert error["kind"] == "monotonicity" and "should rise with a" in error["message"]
