@@ -21,7 +21,7 @@ report: venv
 test: venv
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m mypy
-	$(BIN)/ruff check cruxnet tests benchmarks scripts
+	$(BIN)/ruff check cruxnet tests benchmarks scripts notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
