@@ -372,3 +372,27 @@ def test_lint_reports_draws_that_break_a_declared_order():
     assert 0 < share < 1 and "deference_goodness_tax" in warned
     msg = next(f.message for f in rep.findings if f.node == "deference_goodness_tax")
     assert f"{share:.0%} of 500" in msg
+
+
+def test_saltelli_sample_is_salibs_design():
+    from SALib.sample import sobol as salib_sample
+
+    from cruxnet.sensitivity.sobol import saltelli_sample
+
+    groups = ["a", "a", "b", "c", "b", "c", "c"]
+    problem = {"num_vars": 7, "names": [f"x{i}" for i in range(7)], "groups": groups,
+               "bounds": [[0.0, 1.0]] * 7}
+    ref = salib_sample.sample(problem, 64, calc_second_order=False, seed=11)
+    assert np.array_equal(saltelli_sample(groups, 64, 11), ref)
+
+
+def test_lazy_design_rows_equal_the_materialised_design(rng):
+    from cruxnet.sensitivity.sobol import _membership, _saltelli_rows, _SampleSource
+
+    groups = ["x", "y", "y", "z", "x", "z", "z"]
+    a, b = rng.random((16, 7)), rng.random((16, 7))
+    src = _SampleSource(None, None, a, b, _membership(groups), {}, None)  # type: ignore[arg-type]
+    full = _saltelli_rows(a, b, groups)
+    assert src.n == len(full)
+    assert np.array_equal(src.values(0, src.n, 0, 7), full)
+    assert np.array_equal(src.values(7, 33, 2, 5), full[7:33, 2:5])

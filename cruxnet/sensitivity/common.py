@@ -149,7 +149,7 @@ class Question:
     def provenance(self, method: str) -> dict[str, Any]:
         attrs: dict[str, Any] = {k: v for k, v in self.net.provenance.items()
                                  if isinstance(v, (str, int, float))}
-        if self.parameters is not None:
+        if "parameters" in self.__dict__ and self.parameters is not None:  # drawn already
             attrs.update(self.parameters.provenance)
         return {**attrs, "target": self.target, "state": str(self.state),
                 "evidence": self.evidence.describe(), "draws": self.draws, "seed": self.seed,
