@@ -396,3 +396,33 @@ def test_lazy_design_rows_equal_the_materialised_design(rng):
     assert src.n == len(full)
     assert np.array_equal(src.values(0, src.n, 0, 7), full)
     assert np.array_equal(src.values(7, 33, 2, 5), full[7:33, 2:5])
+
+
+@pytest.mark.parametrize("by", ["node", "parameter"])
+def test_pattern_cpts_equal_forms_evaluated_row_by_row(by, rng):
+    from cruxnet.sensitivity.sobol import (
+        _layout,
+        _membership,
+        _SampleSource,
+        _VariateValues,
+        column_values,
+    )
+
+    net = load_network("crux_network", "carlsmith_ai4ais")
+    prior = net.prior
+    columns, groups, layout = {}, [], []
+    for node in ["alignment_difficulty", "scheming", "lead_time", "safety_loop_outpaces"]:
+        start = len(groups)
+        for label, kinds in _layout(net.spec, prior.cpts[node], node, None, prior.file):
+            layout.append(kinds)
+            groups += [node if by == "node" else label] * len(kinds)
+        columns[node] = (start, len(groups))
+    a = column_values(rng.random((8, len(groups))), layout)
+    b = column_values(rng.random((8, len(groups))), layout)
+    src = _SampleSource(net.spec, prior, a, b, _membership(groups), columns, None)
+    src.prepare()
+    for node, (c0, c1) in columns.items():
+        for s, e in [(0, src.n), (5, 29)]:
+            direct = prior.cpts[node].cpt(net.spec, _VariateValues(
+                node, src.values(s, e, c0, c1), None, (None, node)))
+            assert_allclose(src.block(node, s, e), direct, rtol=0, atol=1e-15)

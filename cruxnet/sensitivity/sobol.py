@@ -16,7 +16,7 @@ forms are not factors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -147,9 +147,12 @@ def column_values(u: NDArray, layout: Sequence[list[Kind]]) -> NDArray:
 class _SampleSource:
     """The batched engine's ParameterSource over a Saltelli design: each row is one draw.
 
-    The design is never materialised: a block's values for one node are taken from the
-    parameter values at the base points A and B, row by row (see :func:`_saltelli_rows`), in
-    the engine's worker threads.
+    Row ``r`` belongs to base point ``r // (factors + 2)`` and row type ``r % (factors + 2)``
+    (A, A with factor k from B, ..., B). A node's parameters in a row come from A or from B
+    column by column, and only a few such patterns occur per node (two when factors are
+    nodes), so each node's CPT is evaluated once per base point and pattern
+    (:meth:`prepare`), and a block gathers its rows from those, already draw-last. The design
+    itself is never materialised.
     """
 
     model: ModelSpec
@@ -159,10 +162,16 @@ class _SampleSource:
     member: NDArray  # (factors, columns): which columns each factor moves
     columns: dict[str, tuple[int, int]]  # node -> its column range
     ess: float | None
+    _cpts: dict[str, tuple[NDArray, np.ndarray[Any, Any]]] = field(default_factory=dict,
+                                                              repr=False)
 
     @property
     def n(self) -> int:
-        return int(self.a.shape[0] * (self.member.shape[0] + 2))
+        return int(self.a.shape[0] * self.types)
+
+    @property
+    def types(self) -> int:
+        return int(self.member.shape[0] + 2)
 
     def is_fixed(self, node: str) -> bool:
         return node not in self.columns
@@ -170,24 +179,42 @@ class _SampleSource:
     def point(self, node: str) -> NDArray:
         return self.worldview.cpts[node].point_cpt(self.model)
 
-    def values(self, start: int, stop: int, c0: int, c1: int) -> NDArray:
-        """Design rows ``start:stop``, columns ``c0:c1``."""
-        per = self.member.shape[0] + 2
-        rows = np.arange(start, stop)
-        base, t = rows // per, rows % per
-        from_b = np.zeros((stop - start, c1 - c0), dtype=bool)
-        mid = (t >= 1) & (t < per - 1)
-        from_b[mid] = self.member[t[mid] - 1, c0:c1]
-        from_b[t == per - 1] = True
-        out: NDArray = np.where(from_b, self.b[base, c0:c1], self.a[base, c0:c1])
+    def from_b(self, c0: int, c1: int) -> NDArray:
+        """(row types, columns c0:c1): True where a row type takes the column from B."""
+        out = np.zeros((self.types, c1 - c0), dtype=bool)
+        out[1:-1] = self.member[:, c0:c1]
+        out[-1] = True
         return out
 
+    def values(self, start: int, stop: int, c0: int, c1: int) -> NDArray:
+        """Design rows ``start:stop``, columns ``c0:c1``."""
+        rows = np.arange(start, stop)
+        use_b = self.from_b(c0, c1)[rows % self.types]
+        base = rows // self.types
+        out: NDArray = np.where(use_b, self.b[base, c0:c1], self.a[base, c0:c1])
+        return out
+
+    def prepare(self) -> None:
+        """Evaluate every drawn node's CPT at each (base point, source pattern)."""
+        for node, (c0, c1) in self.columns.items():
+            patterns, type_to_pattern = np.unique(self.from_b(c0, c1), axis=0,
+                                                  return_inverse=True)
+            m = self.a.shape[0]
+            vals = np.where(patterns[None], self.b[:, None, c0:c1], self.a[:, None, c0:c1])
+            values = _VariateValues(node, vals.reshape(-1, c1 - c0), self.ess,
+                                    (self.worldview.file, node))
+            cpt = self.worldview.cpts[node].cpt(self.model, values)  # (m * P, ..., card)
+            cpt = cpt.reshape(m, len(patterns), *cpt.shape[1:])
+            self._cpts[node] = (np.ascontiguousarray(np.moveaxis(cpt, (0, 1), (-2, -1))),
+                                type_to_pattern.reshape(-1))
+
     def block(self, node: str, start: int, stop: int) -> NDArray:
-        c0, c1 = self.columns[node]
-        values = _VariateValues(node, self.values(start, stop, c0, c1), self.ess,
-                                (self.worldview.file, node))
-        cpt: NDArray = self.worldview.cpts[node].cpt(self.model, values)
-        return cpt
+        if node not in self._cpts:
+            self.prepare()
+        table, type_to_pattern = self._cpts[node]
+        rows = np.arange(start, stop)
+        drawn = table[..., rows // self.types, type_to_pattern[rows % self.types]]
+        return np.moveaxis(drawn, -1, 0)  # (n, ..., card), draw axis innermost in memory
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -320,6 +347,7 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     with ThreadPoolExecutor(2) as pool:  # scipy's special functions release the GIL
         a, b = pool.map(lambda u: column_values(u, layout_all), base)
     source = _SampleSource(net.spec, prior, a, b, _membership(groups), columns, q.ess)
+    source.prepare()
     post = posterior_draws(net, q.target, q.evidence, parameters=source)
     if post.n_impossible:
         raise SensitivityError(f"the evidence is impossible in {post.n_impossible} of the "
