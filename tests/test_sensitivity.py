@@ -426,3 +426,24 @@ def test_pattern_cpts_equal_forms_evaluated_row_by_row(by, rng):
             direct = prior.cpts[node].cpt(net.spec, _VariateValues(
                 node, src.values(s, e, c0, c1), None, (None, node)))
             assert_allclose(src.block(node, s, e), direct, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("evidence", [
+    Evidence(),
+    Evidence(hard={"lead_time": "to_6mo"}, likelihood={"scheming": (1.0, 3.0)}),
+    Evidence(do={"capability_restraint": "hold"}, hard={"deception_demonstrated": "yes"}),
+])
+def test_gradient_conditionals_equal_one_query_per_state(evidence):
+    from cruxnet.sensitivity.common import _conditionals_by_queries, all_conditionals
+
+    net = load_network("crux_network", "carlsmith_ai4ais")
+    q = Question(net, "catastrophe", evidence=evidence, draws=300, seed=5)
+    nodes = ["scheming", "alignment_difficulty", "elicitation_success", "good_initialization",
+             "misaligned_takeover"]
+    nodes = [n for n in nodes if n not in evidence.nodes()]
+    fast = all_conditionals(q, nodes)
+    for node in nodes:
+        slow = _conditionals_by_queries(q, node)
+        for field in ("p_node", "target_given", "p_node_draws", "target_given_draws"):
+            assert_allclose(getattr(fast[node], field), getattr(slow, field), rtol=1e-9,
+                            atol=1e-12, equal_nan=True, err_msg=f"{node} {field}")

@@ -209,13 +209,108 @@ class Conditionals:
         return self.target_given_draws[..., self.state]
 
 
-def conditionals(q: Question, node: str) -> Conditionals:
-    """P(node | e) and P(target | e, node = x) for each state x, point and per draw."""
+def _check_conditional_node(q: Question, node: str) -> None:
     q.check_node(node)
     if node == q.target:
         raise SensitivityError(f"{node} is the target itself")
     if node in q.evidence.nodes():
         raise SensitivityError(f"{node} is already in the evidence ({q.evidence.describe()})")
+
+
+def conditionals(q: Question, node: str) -> Conditionals:
+    """P(node | e) and P(target | e, node = x) for each state x, point and per draw."""
+    return all_conditionals(q, [node])[node]
+
+
+def all_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, Conditionals]:
+    """:class:`Conditionals` of several nodes at once.
+
+    Without fixed-marginal evidence this is one contraction and its gradient per batch of
+    draws (:mod:`cruxnet.inference.gradients`): the joint P(X = x, target, e) of every node X
+    is its CPT times the gradient by that CPT, summed down to X. With fixed marginals (Jeffrey's
+    rule is not multilinear in the CPTs) each state of each node is its own query.
+    """
+    for node in nodes:
+        _check_conditional_node(q, node)
+    if q.evidence.fixed:
+        return {node: _conditionals_by_queries(q, node) for node in nodes}
+    spec = q.net.spec
+    point = _joints(q, nodes, None, 0, 1)
+    if not all(np.nansum(j) > 0 for j in point.values()):
+        raise ImpossibleEvidenceError(f"the evidence has probability 0 in model {spec.name}: "
+                                      f"{q.evidence.describe()}")
+    draws: dict[str, list[NDArray]] = {node: [] for node in nodes}
+    source = q.parameters
+    if source is not None:
+        for start in range(0, q.draws, JOINT_CHUNK):
+            stop = min(start + JOINT_CHUNK, q.draws)
+            for node, joint in _joints(q, nodes, source, start, stop).items():
+                draws[node].append(joint)
+    out = {}
+    for node in nodes:
+        p_node, given = _split(point[node])
+        if source is not None:
+            p_node_d, given_d = _split(np.concatenate(draws[node], axis=-1))
+        else:
+            p_node_d = np.empty((0, p_node.shape[1]))
+            given_d = np.empty((0, *given.shape[1:]))
+        out[node] = Conditionals(node, spec.node(node).states, p_node[0], p_node_d, given[0],
+                                 given_d, q.state_index)
+    return out
+
+
+#: Draws per gradient contraction (bounds the gradients' memory).
+JOINT_CHUNK = 2048
+
+
+def _split(joint: NDArray) -> tuple[NDArray, NDArray]:
+    """From P(T = t, X = x, e) ``(t, x, draws)``: P(X = x | e) ``(draws, x)`` and
+    P(T | e, X = x) ``(draws, x, t)``. A draw with P(e) = 0 gives NaN, and so does
+    P(T | X = x) where P(X = x, e) = 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        px = joint.sum(axis=0)  # (x, d)
+        pe = px.sum(axis=0)  # (d,)
+        p_node = (px / np.where(pe > 0, pe, np.nan)).T
+        given = np.transpose(joint / np.where(px > 0, px, np.nan)[None], (2, 1, 0))
+    return p_node, given
+
+
+def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, start: int,
+            stop: int) -> dict[str, NDArray]:
+    """P(T = t, X = x, e) for each node X: ``(t, x, draws)`` (draws = 1 at the point CPTs)."""
+    from cruxnet.inference.batched import _draw_last
+    from cruxnet.inference.factors import DRAW, prepare_query, query_factors
+    from cruxnet.inference.gradients import contract_with_gradients
+
+    pq = prepare_query(q.net, q.target, q.evidence)
+    spec = pq.work.spec
+    keep = spec.ancestors({q.target, *q.evidence.nodes(), *nodes})
+
+    def cpt_of(node: str) -> tuple[NDArray, bool]:
+        if source is not None and node not in q.evidence.do and not source.is_fixed(node):
+            return _draw_last(source.block(node, start, stop)), True
+        return np.asarray(pq.work.cpts[node]), False
+
+    factors = query_factors(spec, keep, pq.hard, q.target, q.evidence.likelihood, cpt_of)
+    drawn = any(DRAW in axes for _, axes in factors)
+    output = [q.target, DRAW] if drawn else [q.target]
+    _, grads = contract_with_gradients(factors, output)
+    # query_factors gives one CPT factor per kept node, in the spec's node order.
+    own = {node: i for i, node in enumerate(n for n in spec.node_ids if n in keep)}
+    out = {}
+    for node in nodes:
+        arr, axes = factors[own[node]]
+        g, g_axes = grads[own[node]]
+        f_idx = [g_axes.index(a) for a in axes]
+        keep_idx = [0, g_axes.index(node)] + ([g_axes.index(DRAW)] if drawn else [])
+        g_idx = list(range(g.ndim))
+        joint: NDArray = np.einsum(g, g_idx, arr, f_idx, keep_idx)  # type: ignore[arg-type]
+        out[node] = joint if drawn else joint[..., None]
+    return out
+
+
+def _conditionals_by_queries(q: Question, node: str) -> Conditionals:
+    """One query per state (used with fixed-marginal evidence)."""
     spec = q.net.spec
     states = spec.node(node).states
     m = spec.node(q.target).card

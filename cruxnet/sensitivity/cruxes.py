@@ -26,8 +26,8 @@ from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
+    all_conditionals,
     candidate_nodes,
-    conditionals,
     interval,
     quiet,
 )
@@ -150,8 +150,10 @@ def decisive_observations(q: Question, threshold: float,
         raise SensitivityError(f"{q.label} is undefined: the evidence is impossible")
     up = base < tau
     names, p_cross, cis, crossing = [], [], [], []
-    for node in candidate_nodes(q, nodes):
-        c = conditionals(q, node)
+    chosen_nodes = candidate_nodes(q, nodes)
+    every = all_conditionals(q, chosen_nodes)
+    for node in chosen_nodes:
+        c = every[node]
         point_cross = _crosses(c.p_target, tau, up)
         names.append(node)
         p_cross.append(float(np.sum(np.where(point_cross, c.p_node, 0.0))))

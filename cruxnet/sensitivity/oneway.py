@@ -21,8 +21,8 @@ from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
+    all_conditionals,
     candidate_nodes,
-    conditionals,
     interval,
     quiet,
 )
@@ -64,8 +64,9 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
 
     chosen = candidate_nodes(q, nodes)
     rows = []
+    every = all_conditionals(q, chosen)
     for node in chosen:
-        c = conditionals(q, node)
+        c = every[node]
         finite = np.isfinite(c.p_target)
         lo_i = int(np.nanargmin(np.where(finite, c.p_target, np.inf)))
         hi_i = int(np.nanargmax(np.where(finite, c.p_target, -np.inf)))

@@ -22,8 +22,8 @@ import numpy as np
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
+    all_conditionals,
     candidate_nodes,
-    conditionals,
     interval,
     quiet,
 )
@@ -78,8 +78,10 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None) -> xr.
     import xarray as xr
 
     names, point_rows, ci_rows = [], [], []
-    for node in candidate_nodes(q, nodes):
-        c = conditionals(q, node)
+    chosen_nodes = candidate_nodes(q, nodes)
+    every = all_conditionals(q, chosen_nodes)
+    for node in chosen_nodes:
+        c = every[node]
         pm = voi_measures(c.p_node, c.target_given, q.state_index)
         names.append(node)
         point_rows.append(pm)
