@@ -447,3 +447,31 @@ def test_gradient_conditionals_equal_one_query_per_state(evidence):
         for field in ("p_node", "target_given", "p_node_draws", "target_given_draws"):
             assert_allclose(getattr(fast[node], field), getattr(slow, field), rtol=1e-9,
                             atol=1e-12, equal_nan=True, err_msg=f"{node} {field}")
+
+
+@pytest.mark.parametrize("by,evidence", [
+    ("node", Evidence(hard={"lead_time": "to_6mo"}, likelihood={"scheming": (1.0, 3.0)})),
+    ("parameter", Evidence(do={"capability_restraint": "pause"})),
+])
+def test_sobol_rows_from_gradients_equal_row_by_row_contractions(by, evidence):
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.sensitivity import sobol as S
+
+    net = load_network("crux_network", "gs_deference")
+    q = Question(net, "catastrophe", evidence=evidence, seed=2)
+    captured = {}
+    original = S._outputs_by_gradients
+
+    def spy(q, source):
+        captured["source"] = source
+        captured["y"] = original(q, source)
+        return captured["y"]
+
+    S._outputs_by_gradients = spy
+    try:
+        sobol_indices(q, samples=32, by=by)
+    finally:
+        S._outputs_by_gradients = original
+    direct = posterior_draws(net, "catastrophe", evidence, parameters=captured["source"])
+    assert direct.n_impossible == 0
+    assert_allclose(captured["y"], direct.probs[:, 1], rtol=1e-10, atol=1e-13)

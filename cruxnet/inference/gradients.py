@@ -28,7 +28,7 @@ import opt_einsum as oe
 from cruxnet.inference.contract import LAST_AXIS, Factor, _plan, _signature
 from cruxnet.priors.forms import NDArray
 
-__all__ = ["GRAD_PREFIX", "contract_with_gradients"]
+__all__ = ["GRAD_PREFIX", "contract_with_gradients", "pair_with_gradient"]
 
 #: Prefix of the output axes a gradient carries (the output entry it is the gradient of).
 GRAD_PREFIX = "\0grad:"
@@ -140,3 +140,19 @@ def contract_with_gradients(factors: Sequence[Factor], output: Sequence[str]
             else:
                 grads[p] = (gp, target_axes(p))
     return result, [grads[i] for i in range(len(factors))]
+
+
+def pair_with_gradient(gradient: tuple[NDArray, tuple[str, ...]], factor: Factor,
+                       keep: Sequence[str]) -> NDArray:
+    """``sum(factor * gradient)`` over every axis but ``keep`` (gradient axes by name).
+
+    With ``factor`` the factor the gradient was taken by, keeping the gradient's output axes
+    (and the draw axis) gives the contraction's result back; with another table in its place,
+    the result with that table swapped in; keeping the factor's own node too, the joint of that
+    node with the output.
+    """
+    g, g_axes = gradient
+    arr, axes = factor
+    operands = [(g, g_axes), (np.asarray(arr), tuple(axes))]
+    sizes = {a: n for x, ax in operands for a, n in zip(ax, x.shape, strict=True)}
+    return _einsum(operands, tuple(keep), sizes)

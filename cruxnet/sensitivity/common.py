@@ -280,7 +280,11 @@ def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, star
     """P(T = t, X = x, e) for each node X: ``(t, x, draws)`` (draws = 1 at the point CPTs)."""
     from cruxnet.inference.batched import _draw_last
     from cruxnet.inference.factors import DRAW, prepare_query, query_factors
-    from cruxnet.inference.gradients import contract_with_gradients
+    from cruxnet.inference.gradients import (
+        GRAD_PREFIX,
+        contract_with_gradients,
+        pair_with_gradient,
+    )
 
     pq = prepare_query(q.net, q.target, q.evidence)
     spec = pq.work.spec
@@ -299,12 +303,8 @@ def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, star
     own = {node: i for i, node in enumerate(n for n in spec.node_ids if n in keep)}
     out = {}
     for node in nodes:
-        arr, axes = factors[own[node]]
-        g, g_axes = grads[own[node]]
-        f_idx = [g_axes.index(a) for a in axes]
-        keep_idx = [0, g_axes.index(node)] + ([g_axes.index(DRAW)] if drawn else [])
-        g_idx = list(range(g.ndim))
-        joint: NDArray = np.einsum(g, g_idx, arr, f_idx, keep_idx)  # type: ignore[arg-type]
+        keep_axes = (GRAD_PREFIX + q.target, node, *((DRAW,) if drawn else ()))
+        joint = pair_with_gradient(grads[own[node]], factors[own[node]], keep_axes)
         out[node] = joint if drawn else joint[..., None]
     return out
 

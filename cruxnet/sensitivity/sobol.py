@@ -267,6 +267,68 @@ def saltelli_sample(groups: Sequence[str], samples: int, seed: int) -> NDArray:
     return _saltelli_rows(a, b, groups)
 
 
+#: Base points per gradient contraction in :func:`_outputs_by_gradients`.
+GRADIENT_CHUNK = 1024
+
+
+def _outputs_by_gradients(q: Question, source: _SampleSource) -> NDArray:
+    """P(target = state | e) at every row of the Saltelli design, from contractions at A and
+    B only.
+
+    A row A-with-factor-k-from-B differs from A in one node's CPT, and P(target, e) is linear
+    in each CPT: it equals sum(F' * G), F' that node's CPT in the row and G the gradient at A
+    (:func:`~cruxnet.inference.gradients.contract_with_gradients`). So each base point costs a
+    forward and backward pass at A, a forward pass at B, and one small sum per factor.
+    """
+    from cruxnet.inference.contract import contract_factors
+    from cruxnet.inference.factors import DRAW, prepare_query, query_factors
+    from cruxnet.inference.gradients import (
+        GRAD_PREFIX,
+        contract_with_gradients,
+        pair_with_gradient,
+    )
+
+    pq = prepare_query(q.net, q.target, q.evidence)
+    spec, hard, lik = pq.work.spec, pq.hard, q.evidence.likelihood
+    index = {node: i for i, node in enumerate(n for n in spec.node_ids if n in pq.keep)}
+    types = source.types
+    owner = []  # per factor (row type 1..G): the node whose CPT it changes
+    for k in range(types - 2):
+        cols = np.flatnonzero(source.member[k])
+        owner.append(next(node for node, (c0, c1) in source.columns.items()
+                          if c0 <= cols[0] < c1))
+    m = source.a.shape[0]
+    y = np.empty((m, types))
+    for s0 in range(0, m, GRADIENT_CHUNK):
+        s1 = min(s0 + GRADIENT_CHUNK, m)
+
+        def cpt_at(row_type: int, swap: str | None = None, s0: int = s0, s1: int = s1) -> Any:
+            """CPTs of row type ``row_type`` (only ``swap``'s, if given; A's otherwise)."""
+            def cpt_of(n: str) -> tuple[NDArray, bool]:
+                if n not in source.columns or n in q.evidence.do:
+                    return np.asarray(pq.work.cpts[n]), False
+                table, type_to_pattern = source._cpts[n]
+                t = row_type if swap is None or n == swap else 0
+                return table[..., s0:s1, type_to_pattern[t]], True
+            return cpt_of
+
+        factors_a = query_factors(spec, pq.keep, hard, q.target, lik, cpt_at(0))
+        out_a, grads = contract_with_gradients(factors_a, [q.target, DRAW])
+        out_b = contract_factors(query_factors(spec, pq.keep, hard, q.target, lik,
+                                               cpt_at(types - 1)), [q.target, DRAW])
+        rows = [out_a]
+        for k, node in enumerate(owner):
+            i = index[node]
+            swapped = query_factors(spec, pq.keep, hard, q.target, lik, cpt_at(k + 1, node))[i]
+            rows.append(pair_with_gradient(grads[i], swapped, (GRAD_PREFIX + q.target, DRAW)))
+        rows.append(out_b)
+        stacked = np.stack(rows, axis=-1)  # (target states, n, types)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = stacked.sum(axis=0)
+            y[s0:s1] = np.where(total > 0, stacked[q.state_index] / total, np.nan)
+    return y.reshape(-1)
+
+
 def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
                   num_resamples: int = 100) -> xr.Dataset:
     """First-order and total Sobol indices of P(target = state | e) over the uncertain parameters.
@@ -348,11 +410,16 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
         a, b = pool.map(lambda u: column_values(u, layout_all), base)
     source = _SampleSource(net.spec, prior, a, b, _membership(groups), columns, q.ess)
     source.prepare()
-    post = posterior_draws(net, q.target, q.evidence, parameters=source)
-    if post.n_impossible:
-        raise SensitivityError(f"the evidence is impossible in {post.n_impossible} of the "
+    if q.evidence.fixed:  # Jeffrey's rule is not multilinear: evaluate every row
+        post = posterior_draws(net, q.target, q.evidence, parameters=source)
+        impossible = post.n_impossible
+        y = post.probs[:, q.state_index] if not impossible else np.empty(0)
+    else:
+        y = _outputs_by_gradients(q, source)
+        impossible = int(np.sum(~np.isfinite(y)))
+    if impossible:
+        raise SensitivityError(f"the evidence is impossible in {impossible} of the "
                                f"{source.n} Sobol samples; Sobol indices need every sample")
-    y = post.probs[:, q.state_index]
     if not np.var(y) > 0:
         raise SensitivityError(f"{q.label} does not vary with the parameters; "
                                "there is no variance to apportion")
