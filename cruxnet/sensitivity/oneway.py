@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cruxnet.inference.factors import prepare_query
+from cruxnet.inference.factors import Query, prepare_query
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -107,6 +107,32 @@ def _row_covaried(row: NDArray, x: int, theta: float) -> NDArray:
     return out
 
 
+def _cpt_gradients(q: Question, pq: Query, nodes: Sequence[str]
+                   ) -> dict[str, tuple[NDArray, float, float]]:
+    """Per node: the gradient of P(target = t, e) by its full CPT ``(t, *parents, node)``
+    (zero where hard evidence slices the CPT), P(target = state, e) and P(e)."""
+    from cruxnet.inference.factors import query_factors
+    from cruxnet.inference.gradients import contract_with_gradients
+
+    spec = pq.work.spec
+    factors = query_factors(spec, pq.keep, pq.hard, q.target, q.evidence.likelihood,
+                            lambda n: (np.asarray(pq.work.cpts[n]), False))
+    out, grads = contract_with_gradients(factors, [q.target])
+    index = {n: i for i, n in enumerate(n for n in spec.node_ids if n in pq.keep)}
+    result = {}
+    for node in nodes:
+        if node not in index:
+            continue
+        cpt = np.asarray(pq.work.cpts[node])
+        full = np.zeros((out.shape[0], *cpt.shape))
+        axes = (*spec.node(node).parents, node)
+        sliced = tuple(pq.hard[a] if a in pq.hard and a != q.target else slice(None)
+                       for a in axes)
+        full[(slice(None), *sliced)] = grads[index[node]][0]
+        result[node] = (full, float(out[q.state_index]), float(out.sum()))
+    return result
+
+
 def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """Exact sensitivity functions P(target = state | e)(theta) for every CPT entry.
 
@@ -150,6 +176,7 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
     if nodes is None and q.target in pq.keep:
         chosen.append(q.target)
     spec = pq.work.spec
+    gradient = _cpt_gradients(q, pq, chosen)
     labels, rows = [], []
     drawn = q.parameters
     for node in chosen:
@@ -157,6 +184,7 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
             continue
         ns = spec.node(node)
         cpt = np.asarray(pq.work.cpts[node])
+        grad, n_0, d_0 = gradient[node]
         draws_cpt = None
         if drawn is not None and not drawn.is_fixed(node):
             draws_cpt = drawn.block(node, 0, drawn.n)
@@ -165,11 +193,12 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
         for u in np.ndindex(*cpt.shape[:-1]):
             row = cpt[u]
             for x in entries:
+                # P(t, e) and P(e) are linear in the row: base + (new row - row) . gradient
                 ends = []
                 for theta in (0.0, 1.0):
-                    new = cpt.copy()
-                    new[u] = _row_covaried(row, x, theta)
-                    ends.append(q.unnormalised(q.net.with_cpt(node, new)))
+                    delta = _row_covaried(row, x, theta) - row
+                    ends.append((n_0 + float(delta @ grad[q.state_index][u]),
+                                 d_0 + float(delta @ grad.sum(axis=0)[u])))
                 (n0, d0), (n1, d1) = ends
                 a, b, c, d = n1 - n0, n0, d1 - d0, d0
                 theta0 = float(row[x])
