@@ -240,6 +240,8 @@ def _draws_or_zero_arg(text: str) -> int:
 
 
 def _cmd_sensitivity(ns: argparse.Namespace) -> int:
+    import numpy as np
+
     from cruxnet.catalog import load_network
     from cruxnet.sensitivity import (
         Question,
@@ -293,6 +295,12 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
     print(head)
     for name, ds in results:
         print(f"\n{_section_title(name, ds)}")
+        if name == "belief-change":
+            crossing = ds.where(np.isfinite(ds["shift"]), drop=True)
+            if crossing.sizes["node"] == 0:
+                print(f"no single node's beliefs can carry it across {ns.threshold:g}")
+                continue
+            ds = crossing
         print(to_text(ds, name, ns.top))
     if ns.plot:
         print(f"\nplot written to {ns.plot}")
