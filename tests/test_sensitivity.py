@@ -475,3 +475,19 @@ def test_sobol_rows_from_gradients_equal_row_by_row_contractions(by, evidence):
     direct = posterior_draws(net, "catastrophe", evidence, parameters=captured["source"])
     assert direct.n_impossible == 0
     assert_allclose(captured["y"], direct.probs[:, 1], rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("evidence", [
+    Evidence(), Evidence(hard={"deception_demonstrated": "yes"},
+                         likelihood={"scheming": (1.0, 2.0)})])
+def test_lever_values_from_gradients_equal_one_query_each(evidence):
+    from cruxnet.sensitivity.levers import _values_by_gradients, _values_by_queries
+
+    net = load_network("crux_network", "karnofsky_playbook")
+    q = Question(net, "catastrophe", evidence=evidence, draws=200, seed=3)
+    levers = ["capability_restraint", "standards_monitoring", "infosec_strong"]
+    fast, slow = _values_by_gradients(q, levers), _values_by_queries(q, levers)
+    for lever in levers:
+        for key, (point, draws) in slow[lever].items():
+            assert_allclose(fast[lever][key][0], point, rtol=1e-10, err_msg=f"{lever} {key}")
+            assert_allclose(fast[lever][key][1], draws, rtol=1e-10, err_msg=f"{lever} {key}")

@@ -18,7 +18,6 @@ import numpy as np
 
 from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
 from cruxnet.inference.batched import posterior_draws
-from cruxnet.inference.contract import contract_factors
 from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.factors import prepare_query, query_factors
@@ -27,8 +26,8 @@ from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_parameters
 from cruxnet.priors.forms import NDArray
 
-__all__ = ["Conditionals", "Question", "SensitivityError", "candidate_nodes", "conditionals",
-           "interval", "quiet"]
+__all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
+           "conditionals", "interval", "observe_and_do", "quiet"]
 
 
 class SensitivityError(CruxnetError):
@@ -135,16 +134,6 @@ class Question:
     def target_draws(self, evidence: Evidence | None = None) -> NDArray:
         """P(target = state | evidence) in every draw, shape ``(draws,)`` (NaN: impossible)."""
         return self.draws_of(self.target, evidence or self.evidence)[:, self.state_index]
-
-    def unnormalised(self, net: BayesNet) -> tuple[float, float]:
-        """(P(target = state, e), P(e)) on ``net`` (same structure, other CPTs), never raising
-        for impossible evidence: the pieces of a linear-fractional sensitivity function."""
-        pq = prepare_query(net, self.target, self.evidence)
-        factors = query_factors(pq.work.spec, pq.keep, pq.hard, self.target,
-                                self.evidence.likelihood,
-                                lambda n: (np.asarray(pq.work.cpts[n]), False))
-        unnorm = contract_factors(factors, [self.target])
-        return float(unnorm[self.state_index]), float(unnorm.sum())
 
     def provenance(self, method: str) -> dict[str, Any]:
         attrs: dict[str, Any] = {k: v for k, v in self.net.provenance.items()
@@ -278,8 +267,21 @@ def _split(joint: NDArray) -> tuple[NDArray, NDArray]:
 def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, start: int,
             stop: int) -> dict[str, NDArray]:
     """P(T = t, X = x, e) for each node X: ``(t, x, draws)`` (draws = 1 at the point CPTs)."""
+    return {node: obs for node, (obs, _) in
+            observe_and_do(q, nodes, source, start, stop).items()}
+
+
+def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | None,
+                   start: int, stop: int) -> dict[str, tuple[NDArray, NDArray]]:
+    """For each node X, from one contraction and its gradient: the joint P(T = t, X = x, e)
+    and the unnormalised P(T = t, e; do(X = x)), both ``(t, x, draws)``.
+
+    do(X = x) replaces X's CPT by certainty in x whatever its parents (graph surgery), and
+    P(T, e) is linear in that CPT, so the intervened value is the gradient paired with that
+    one-hot table. Draws ``start:stop`` of ``source``, or the point CPTs (draws = 1).
+    """
     from cruxnet.inference.batched import _draw_last
-    from cruxnet.inference.factors import DRAW, prepare_query, query_factors
+    from cruxnet.inference.factors import DRAW
     from cruxnet.inference.gradients import (
         GRAD_PREFIX,
         contract_with_gradients,
@@ -301,11 +303,19 @@ def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, star
     _, grads = contract_with_gradients(factors, output)
     # query_factors gives one CPT factor per kept node, in the spec's node order.
     own = {node: i for i, node in enumerate(n for n in spec.node_ids if n in keep)}
+    draw_axis = (DRAW,) if drawn else ()
     out = {}
     for node in nodes:
-        keep_axes = (GRAD_PREFIX + q.target, node, *((DRAW,) if drawn else ()))
-        joint = pair_with_gradient(grads[own[node]], factors[own[node]], keep_axes)
-        out[node] = joint if drawn else joint[..., None]
+        grad, factor = grads[own[node]], factors[own[node]]
+        obs = pair_with_gradient(grad, factor, (GRAD_PREFIX + q.target, node, *draw_axis))
+        # One-hot CPTs for every state at once: an identity over (state, node).
+        card = spec.node(node).card
+        eye = (np.eye(card), ("\0do:" + node, node))
+        done = pair_with_gradient(grad, eye, (GRAD_PREFIX + q.target, "\0do:" + node,
+                                              *draw_axis))
+        if not drawn:
+            obs, done = obs[..., None], done[..., None]
+        out[node] = (obs, done)
     return out
 
 

@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.inference.exact import posterior
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -29,6 +27,7 @@ from cruxnet.sensitivity.common import (
     all_conditionals,
     candidate_nodes,
     interval,
+    observe_and_do,
     quiet,
 )
 
@@ -45,19 +44,6 @@ def check_threshold(threshold: object) -> float:
         raise SensitivityError(f"threshold must be a probability strictly between 0 and 1, "
                                f"got {threshold!r}")
     return float(threshold)
-
-
-def _mixed(net: BayesNet, node: str, state: int, lam: float) -> BayesNet:
-    cpt = np.asarray(net.cpts[node]).astype(float)
-    one_hot = np.zeros(cpt.shape[-1])
-    one_hot[state] = 1.0
-    return net.with_cpt(node, (1 - lam) * cpt + lam * one_hot)
-
-
-def _ends(q: Question, node: str, state: int) -> tuple[float, float, float, float]:
-    """a, b, c, d of P(target | e)(lam) = (a lam + b) / (c lam + d), from lam = 0 and 1."""
-    (n0, d0), (n1, d1) = (q.unnormalised(_mixed(q.net, node, state, lam)) for lam in (0.0, 1.0))
-    return n1 - n0, n0, d1 - d0, d0
 
 
 def smallest_belief_change(q: Question, threshold: float,
@@ -90,14 +76,19 @@ def smallest_belief_change(q: Question, threshold: float,
     base = q.point()
     if not np.isfinite(base):
         raise SensitivityError(f"{q.label} is undefined: the evidence is impossible")
+    chosen = [n for n in candidate_nodes(q, nodes) if n not in q.evidence.do]
+    # Mixing X's CPT towards x: P(t, e) = (1 - lam) P(t, e) + lam P(t, e; do(X = x)), and
+    # P(X = x, e) likewise, all from one contraction and its gradient.
+    tables = observe_and_do(q, chosen, None, 0, 1)
     rows = []
-    for node in candidate_nodes(q, nodes):
-        if node in q.evidence.do:
-            continue
+    for node in chosen:
+        obs, done = (t[..., 0] for t in tables[node])  # (t, x)
+        n0, d0 = float(obs[q.state_index].sum()), float(obs.sum())
         states = q.net.spec.node(node).states
         best: tuple[float, int] | None = None
         for x in range(len(states)):
-            a, b, c, d = _ends(q, node, x)
+            a, b = float(done[q.state_index, x]) - n0, n0
+            c, d = float(done[:, x].sum()) - d0, d0
             den = a - tau * c
             if den == 0:
                 continue
@@ -108,11 +99,11 @@ def smallest_belief_change(q: Question, threshold: float,
             rows.append((node, "", np.nan, np.nan, np.nan, np.nan))
             continue
         lam, x = best
-        before = posterior(q.net, node, q.evidence).probs[x]
-        mixed = _mixed(q.net, node, x, lam)
-        after_node = posterior(mixed, node, q.evidence).probs[x]
-        after_target = posterior(mixed, q.target, q.evidence)[str(q.state)]
-        rows.append((node, states[x], lam, before, after_node, after_target))
+        p_e = (1 - lam) * d0 + lam * float(done[:, x].sum())
+        after_node = ((1 - lam) * float(obs[:, x].sum()) + lam * float(done[:, x].sum())) / p_e
+        after_target = ((1 - lam) * n0 + lam * float(done[q.state_index, x])) / p_e
+        rows.append((node, states[x], lam, float(obs[:, x].sum()) / d0, after_node,
+                     after_target))
     rows.sort(key=lambda r: (np.isnan(r[2]), r[2]))
     return xr.Dataset(
         {"state": ("node", [r[1] for r in rows]), "shift": ("node", [r[2] for r in rows]),
@@ -152,6 +143,7 @@ def decisive_observations(q: Question, threshold: float,
     names, p_cross, cis, crossing = [], [], [], []
     chosen_nodes = candidate_nodes(q, nodes)
     every = all_conditionals(q, chosen_nodes)
+    base_d = q.target_draws() if q.draws else np.empty(0)
     for node in chosen_nodes:
         c = every[node]
         point_cross = _crosses(c.p_target, tau, up)
@@ -161,7 +153,6 @@ def decisive_observations(q: Question, threshold: float,
                                  if hit))
         if q.draws:
             with quiet():
-                base_d = q.target_draws()
                 hit = _crosses(c.p_target_draws, tau, (base_d < tau)[:, None])
                 per_draw = np.where(np.isfinite(base_d),
                                     np.nansum(np.where(hit, c.p_node_draws, 0.0), axis=1),

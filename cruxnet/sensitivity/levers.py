@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cruxnet.priors.forms import NDArray
-from cruxnet.sensitivity.common import Question, SensitivityError, interval, quiet
+from cruxnet.sensitivity.common import (
+    JOINT_CHUNK,
+    Question,
+    SensitivityError,
+    interval,
+    observe_and_do,
+    quiet,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -29,6 +36,57 @@ def _backdoor(q: Question, lever: str) -> str:
     if not parents:
         return "none: a root, so observing it equals setting it"
     return f"through its parents {', '.join(parents)} (common causes with the target)"
+
+
+Values = dict[str, tuple[float, NDArray]]  # "do_low" ... -> (point, per draw)
+
+
+def _values_by_queries(q: Question, levers: Sequence[str]) -> dict[str, Values]:
+    """One query per lever, end state and kind (used with fixed-marginal evidence)."""
+    out = {}
+    for lever in levers:
+        states = q.net.spec.node(lever).states
+        vals = {}
+        for kind, make in (("do", q.evidence.intervene), ("observe", q.evidence.observe)):
+            for end, s in (("low", states[0]), ("high", states[-1])):
+                ev = make(**{lever: s})
+                vals[f"{kind}_{end}"] = (q.point(ev), q.target_draws(ev) if q.draws
+                                         else np.full(0, np.nan))
+        out[lever] = vals
+    return out
+
+
+def _values_by_gradients(q: Question, levers: Sequence[str]) -> dict[str, Values]:
+    """The same from one contraction and its gradient per batch of draws
+    (:func:`~cruxnet.sensitivity.common.observe_and_do`)."""
+    def normalised(table: NDArray, end: int) -> NDArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = table[:, end].sum(axis=0)
+            out: NDArray = np.where(total > 0, table[q.state_index, end] / total, np.nan)
+        return out
+
+    point = observe_and_do(q, levers, None, 0, 1)
+    chunks: dict[str, list[tuple[NDArray, NDArray]]] = {lever: [] for lever in levers}
+    source = q.parameters
+    if source is not None:
+        for start in range(0, q.draws, JOINT_CHUNK):
+            stop = min(start + JOINT_CHUNK, q.draws)
+            for lever, pair in observe_and_do(q, levers, source, start, stop).items():
+                chunks[lever].append(pair)
+    out = {}
+    for lever in levers:
+        obs_p, do_p = point[lever]
+        if chunks[lever]:
+            obs_d = np.concatenate([c[0] for c in chunks[lever]], axis=-1)
+            do_d = np.concatenate([c[1] for c in chunks[lever]], axis=-1)
+        vals = {}
+        for kind, p_table, d_table in (("do", do_p, do_d if chunks[lever] else None),
+                                       ("observe", obs_p, obs_d if chunks[lever] else None)):
+            for end_name, end in (("low", 0), ("high", -1)):
+                draws = normalised(d_table, end) if d_table is not None else np.full(0, np.nan)
+                vals[f"{kind}_{end_name}"] = (float(normalised(p_table, end)[0]), draws)
+        out[lever] = vals
+    return out
 
 
 def lever_effects(q: Question, levers: Sequence[str] | None = None) -> xr.Dataset:
@@ -79,15 +137,12 @@ def lever_effects(q: Question, levers: Sequence[str] | None = None) -> xr.Datase
                                                      "observe_high", "effect",
                                                      "observed_effect")}
     effect_draws = []
+    by_lever = (_values_by_queries(q, chosen) if q.evidence.fixed
+                else _values_by_gradients(q, chosen))
     for lever in chosen:
         states = spec.node(lever).states
         lo, hi = states[0], states[-1]
-        vals = {}
-        for kind, make in (("do", q.evidence.intervene), ("observe", q.evidence.observe)):
-            for end, s in (("low", lo), ("high", hi)):
-                ev = make(**{lever: s})
-                vals[f"{kind}_{end}"] = (q.point(ev), q.target_draws(ev) if q.draws
-                                         else np.full(0, np.nan))
+        vals = by_lever[lever]
         cols["low_state"].append(lo)
         cols["high_state"].append(hi)
         cols["backdoor"].append(_backdoor(q, lever))
