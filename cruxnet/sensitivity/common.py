@@ -27,7 +27,7 @@ from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_par
 from cruxnet.priors.forms import NDArray
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
-           "conditionals", "interval", "observe_and_do", "quiet"]
+           "conditionals", "interval", "observe_and_do", "observe_and_do_all", "quiet"]
 
 
 class SensitivityError(CruxnetError):
@@ -224,28 +224,52 @@ def all_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, Conditional
     if q.evidence.fixed:
         return {node: _conditionals_by_queries(q, node) for node in nodes}
     spec = q.net.spec
-    point = _joints(q, nodes, None, 0, 1)
-    if not all(np.nansum(j) > 0 for j in point.values()):
+    tables = observe_and_do_all(q, nodes)
+    if not all(np.nansum(t.observe) > 0 for t in tables.values()):
         raise ImpossibleEvidenceError(f"the evidence has probability 0 in model {spec.name}: "
                                       f"{q.evidence.describe()}")
-    draws: dict[str, list[NDArray]] = {node: [] for node in nodes}
-    source = q.parameters
-    if source is not None:
-        for start in range(0, q.draws, JOINT_CHUNK):
-            stop = min(start + JOINT_CHUNK, q.draws)
-            for node, joint in _joints(q, nodes, source, start, stop).items():
-                draws[node].append(joint)
     out = {}
     for node in nodes:
-        p_node, given = _split(point[node])
-        if source is not None:
-            p_node_d, given_d = _split(np.concatenate(draws[node], axis=-1))
+        p_node, given = _split(tables[node].observe)
+        per_draw = tables[node].observe_draws
+        if per_draw is not None:
+            p_node_d, given_d = _split(per_draw)
         else:
             p_node_d = np.empty((0, p_node.shape[1]))
             given_d = np.empty((0, *given.shape[1:]))
         out[node] = Conditionals(node, spec.node(node).states, p_node[0], p_node_d, given[0],
                                  given_d, q.state_index)
     return out
+
+
+@dataclass(frozen=True)
+class ObserveDo:
+    """P(T = t, X = x, e) (``observe``) and the unnormalised P(T = t, e; do(X = x)) (``do``) of
+    one node X, ``(t, x, 1)`` at the point CPTs and ``(t, x, draws)`` per draw (None without
+    draws)."""
+
+    observe: NDArray
+    do: NDArray
+    observe_draws: NDArray | None
+    do_draws: NDArray | None
+
+
+def observe_and_do_all(q: Question, nodes: Sequence[str]) -> dict[str, ObserveDo]:
+    """:func:`observe_and_do` at the point CPTs and over all the question's draws (in batches
+    of :data:`JOINT_CHUNK`)."""
+    point = observe_and_do(q, nodes, None, 0, 1)
+    chunks: dict[str, list[tuple[NDArray, NDArray]]] = {node: [] for node in nodes}
+    source = q.parameters
+    if source is not None:
+        for start in range(0, q.draws, JOINT_CHUNK):
+            stop = min(start + JOINT_CHUNK, q.draws)
+            for node, pair in observe_and_do(q, nodes, source, start, stop).items():
+                chunks[node].append(pair)
+    return {node: ObserveDo(
+        *point[node],
+        np.concatenate([c[0] for c in chunks[node]], axis=-1) if chunks[node] else None,
+        np.concatenate([c[1] for c in chunks[node]], axis=-1) if chunks[node] else None)
+        for node in nodes}
 
 
 #: Draws per gradient contraction (bounds the gradients' memory).
@@ -262,13 +286,6 @@ def _split(joint: NDArray) -> tuple[NDArray, NDArray]:
         p_node = (px / np.where(pe > 0, pe, np.nan)).T
         given = np.transpose(joint / np.where(px > 0, px, np.nan)[None], (2, 1, 0))
     return p_node, given
-
-
-def _joints(q: Question, nodes: Sequence[str], source: DatasetDraws | None, start: int,
-            stop: int) -> dict[str, NDArray]:
-    """P(T = t, X = x, e) for each node X: ``(t, x, draws)`` (draws = 1 at the point CPTs)."""
-    return {node: obs for node, (obs, _) in
-            observe_and_do(q, nodes, source, start, stop).items()}
 
 
 def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | None,

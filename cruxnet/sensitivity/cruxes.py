@@ -82,7 +82,7 @@ def smallest_belief_change(q: Question, threshold: float,
     tables = observe_and_do(q, chosen, None, 0, 1)
     rows = []
     for node in chosen:
-        obs, done = (t[..., 0] for t in tables[node])  # (t, x)
+        obs, done = tables[node][0][..., 0], tables[node][1][..., 0]  # (t, x)
         n0, d0 = float(obs[q.state_index].sum()), float(obs.sum())
         states = q.net.spec.node(node).states
         best: tuple[float, int] | None = None

@@ -17,11 +17,10 @@ import numpy as np
 
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
-    JOINT_CHUNK,
     Question,
     SensitivityError,
     interval,
-    observe_and_do,
+    observe_and_do_all,
     quiet,
 )
 
@@ -58,30 +57,20 @@ def _values_by_queries(q: Question, levers: Sequence[str]) -> dict[str, Values]:
 
 def _values_by_gradients(q: Question, levers: Sequence[str]) -> dict[str, Values]:
     """The same from one contraction and its gradient per batch of draws
-    (:func:`~cruxnet.sensitivity.common.observe_and_do`)."""
+    (:func:`~cruxnet.sensitivity.common.observe_and_do_all`)."""
     def normalised(table: NDArray, end: int) -> NDArray:
         with np.errstate(invalid="ignore", divide="ignore"):
             total = table[:, end].sum(axis=0)
             out: NDArray = np.where(total > 0, table[q.state_index, end] / total, np.nan)
         return out
 
-    point = observe_and_do(q, levers, None, 0, 1)
-    chunks: dict[str, list[tuple[NDArray, NDArray]]] = {lever: [] for lever in levers}
-    source = q.parameters
-    if source is not None:
-        for start in range(0, q.draws, JOINT_CHUNK):
-            stop = min(start + JOINT_CHUNK, q.draws)
-            for lever, pair in observe_and_do(q, levers, source, start, stop).items():
-                chunks[lever].append(pair)
+    tables = observe_and_do_all(q, levers)
     out = {}
     for lever in levers:
-        obs_p, do_p = point[lever]
-        if chunks[lever]:
-            obs_d = np.concatenate([c[0] for c in chunks[lever]], axis=-1)
-            do_d = np.concatenate([c[1] for c in chunks[lever]], axis=-1)
+        t = tables[lever]
         vals = {}
-        for kind, p_table, d_table in (("do", do_p, do_d if chunks[lever] else None),
-                                       ("observe", obs_p, obs_d if chunks[lever] else None)):
+        for kind, p_table, d_table in (("do", t.do, t.do_draws),
+                                       ("observe", t.observe, t.observe_draws)):
             for end_name, end in (("low", 0), ("high", -1)):
                 draws = normalised(d_table, end) if d_table is not None else np.full(0, np.nan)
                 vals[f"{kind}_{end_name}"] = (float(normalised(p_table, end)[0]), draws)
