@@ -491,3 +491,16 @@ def test_lever_values_from_gradients_equal_one_query_each(evidence):
         for key, (point, draws) in slow[lever].items():
             assert_allclose(fast[lever][key][0], point, rtol=1e-10, err_msg=f"{lever} {key}")
             assert_allclose(fast[lever][key][1], draws, rtol=1e-10, err_msg=f"{lever} {key}")
+
+
+def test_fixed_marginals_that_cannot_hold_with_a_state_give_nan_not_an_abort():
+    net = load_network("crux_network", "gs_deference")
+    ev = Evidence(fixed={"scheming": (0.3, 0.7)})
+    q = Question(net, "catastrophe", evidence=ev, draws=50, seed=1)
+    ds = node_swings(q, ["good_initialization", "lead_time"])
+    # good_initialization = yes rules out scheming = yes, so the marginal cannot hold there.
+    row = ds.sel(node="good_initialization")
+    assert str(row.low_state.values) == str(row.high_state.values) == "no"
+    assert_allclose(float(row.high), posterior(net, "catastrophe", Evidence(
+        hard={"good_initialization": "no"}, fixed={"scheming": (0.3, 0.7)}))["yes"], rtol=1e-9)
+    assert np.isfinite(ds.swing.sel(node="lead_time"))

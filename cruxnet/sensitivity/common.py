@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
+from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.inference.exact import posterior
@@ -97,10 +97,17 @@ class Question:
                                    + did_you_mean(node, spec.node_ids))
 
     def point(self, evidence: Evidence | None = None) -> float:
-        """P(target = state | evidence) at the point CPTs; NaN if the evidence is impossible."""
+        """P(target = state | evidence) at the point CPTs (default: the question's evidence).
+
+        NaN if the evidence is impossible; for evidence other than the question's (a node
+        observed or set on top of it), also if its fixed marginals cannot hold with it."""
         try:
             return posterior(self.net, self.target, evidence or self.evidence)[str(self.state)]
         except ImpossibleEvidenceError:
+            return float("nan")
+        except EvidenceError:
+            if evidence is None:
+                raise
             return float("nan")
 
     @cached_property
@@ -126,7 +133,9 @@ class Question:
             return out
         try:
             post = posterior_draws(self.net, node, evidence, parameters=self.parameters)
-        except ImpossibleEvidenceError:
+        except (ImpossibleEvidenceError, EvidenceError):
+            # Impossible in every draw, or fixed marginals that cannot hold with the extra
+            # observation: no posterior in any draw.
             return out
         out[post.draw] = post.probs
         return out
@@ -347,7 +356,10 @@ def _conditionals_by_queries(q: Question, node: str) -> Conditionals:
     for i, s in enumerate(states):
         ev = q.evidence.observe(**{node: s})
         if p_node[i] > 0:
-            given[i] = posterior(q.net, q.target, ev).probs
+            try:
+                given[i] = posterior(q.net, q.target, ev).probs
+            except (ImpossibleEvidenceError, EvidenceError):
+                pass  # the fixed marginals cannot hold with node = s: no posterior (NaN)
         if q.draws:
             given_draws[:, i] = q.draws_of(q.target, ev)
     return Conditionals(node, states, p_node, q.draws_of(node, q.evidence), given,
