@@ -214,6 +214,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also save a plot (tornado, levers, sobol, compare)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser(
+        "report", help="write a crux report (report.html and report.md)",
+        description="Run every analysis for each worldview (headline with intervals, crux "
+                    "table, levers, where worldviews part ways, the crux finder) and write a "
+                    "self-contained report.html and report.md with the same content into "
+                    "--out. Example: cruxnet report --out report")
+    p.add_argument("--model", "-m", default="crux_network", metavar="M",
+                   help="bundled model name or path (default: crux_network)")
+    p.add_argument("--worldview", "-w", action="append", default=None, metavar="W",
+                   help="worldview name or .yaml path; repeat for several (default: all)")
+    p.add_argument("--target", default=None, metavar="T",
+                   help="outcome node (default: catastrophe, or the model's last outcome)")
+    p.add_argument("--state", default=None, metavar="S", help="its state (default: the last)")
+    _evidence_args(p)
+    p.add_argument("--draws", "-n", type=_draws_arg, default=100_000, metavar="N",
+                   help="parameter draws for the headline (default 100000)")
+    p.add_argument("--analysis-draws", type=_draws_arg, default=2000, metavar="N",
+                   help="parameter draws for the analyses' intervals (default 2000)")
+    p.add_argument("--seed", type=_seed_arg, default=1, metavar="S", help="random seed "
+                   "(default 1): the same seed gives the same report, dates aside")
+    p.add_argument("--threshold", type=_threshold_arg, default=0.1, metavar="T",
+                   help="decision threshold on P(target) for the crux finder (default 0.1)")
+    p.add_argument("--out", "-o", required=True, metavar="DIR",
+                   help="directory to write report.html, report.md and figures/ into")
+
     p = sub.add_parser("lint", help="check a worldview's coherence",
                        description="Coherence lint of a worldview: structural zeros and orders "
                                    "the model declares (expect:), overconfident rows, stated "
@@ -305,6 +330,43 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
     if ns.plot:
         print(f"\nplot written to {ns.plot}")
     return 0
+
+
+def _cmd_report(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_model
+    from cruxnet.report import build_report, write_report
+
+    entry = load_model(ns.model)
+    ev = _evidence(ns, entry.spec)
+    bar = _step_bar(ns)
+    try:
+        report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
+                              evidence=ev, draws=ns.draws, analysis_draws=ns.analysis_draws,
+                              seed=ns.seed, threshold=ns.threshold, progress=bar)
+        bar("writing report.html and report.md")
+        html_path, md_path = write_report(report, ns.out)
+    finally:
+        bar(None)
+    print(f"wrote {html_path} and {md_path}")
+    return 0
+
+
+def _step_bar(ns: argparse.Namespace) -> Callable[[str | None], None]:
+    """A progress bar over report steps on a terminal (stderr); ``None`` closes it."""
+    if not sys.stderr.isatty():
+        return lambda label: None
+    from tqdm import tqdm
+
+    bar = tqdm(desc="report", unit="step", file=sys.stderr, leave=False)
+
+    def step(label: str | None) -> None:
+        if label is None:
+            bar.close()
+        else:
+            bar.set_postfix_str(label)
+            bar.update(1)
+
+    return step
 
 
 def _section_title(name: str, ds: Any) -> str:
@@ -553,7 +615,7 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
              "validate": _cmd_validate, "export": _cmd_export,
-             "sensitivity": _cmd_sensitivity, "lint": _cmd_lint}
+             "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

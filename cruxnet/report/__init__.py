@@ -1,0 +1,35 @@
+"""Crux reports: one command from a model, its worldviews and evidence to a shareable document.
+
+:func:`build_report` computes (:mod:`cruxnet.report.content`); :func:`write_report` writes
+``report.html`` (self-contained: inline CSS and plots) and ``report.md`` (with its figures in
+``figures/``), the same content in both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cruxnet.report.content import Report, build_report
+from cruxnet.report.render import blocks, to_html, to_markdown
+
+__all__ = ["Report", "build_report", "write_report"]
+
+
+def write_report(report: Report, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``report.html`` and ``report.md`` (and ``figures/*.png``) into ``out_dir``.
+
+    Returns the two paths. The directory is created if needed; existing report files in it are
+    replaced.
+    """
+    out = Path(out_dir)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    parts = blocks(report)
+    title = f"Crux report: {report.model_title or report.model}"
+    html_path = out / "report.html"
+    html_path.write_text(to_html(parts, title), encoding="utf-8")
+    text, files = to_markdown(parts)
+    for rel, data in files.items():
+        (out / rel).write_bytes(data)
+    md_path = out / "report.md"
+    md_path.write_text(text, encoding="utf-8")
+    return html_path, md_path

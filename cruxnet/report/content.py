@@ -1,0 +1,200 @@
+"""What a crux report says: every number computed once, with its provenance.
+
+:func:`build_report` runs the analyses (headline with intervals, crux table, levers,
+worldview attribution, crux finder) for each worldview and gathers the model's node texts and the
+run's provenance into a :class:`Report`. Renderers (:mod:`cruxnet.report.render`) only format
+it; they compute nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cruxnet.inference.evidence import Evidence
+from cruxnet.models.network import BayesNet
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.forms import NDArray
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from cruxnet.inference.summary import AggregationTrio, PosteriorSummary
+
+__all__ = ["PACKAGES", "Report", "WorldviewSection", "build_report"]
+
+#: Packages whose versions a report records.
+PACKAGES = ("cruxnet", "numpy", "scipy", "xarray", "opt_einsum", "SALib", "matplotlib",
+            "networkx", "arviz", "pgmpy", "PyYAML")
+
+
+@dataclass(frozen=True)
+class WorldviewSection:
+    """Everything the report says about one worldview."""
+
+    worldview: str
+    title: str
+    reading: str
+    point: float  # P(target = state | e) at the point values
+    summary: PosteriorSummary
+    samples: NDArray  # P(target = state | e) in each draw (for the distribution plot)
+    trio: AggregationTrio | None
+    tornado: xr.Dataset
+    voi: xr.Dataset
+    sobol: xr.Dataset
+    levers: xr.Dataset | None
+    belief_change: xr.Dataset
+    observations: xr.Dataset
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A crux report's content (see :func:`build_report`)."""
+
+    model: str
+    model_title: str
+    model_description: str
+    target: str
+    state: str
+    evidence: Evidence
+    threshold: float
+    sections: tuple[WorldviewSection, ...]
+    attributions: tuple[xr.Dataset, ...]
+    nodes: tuple[dict[str, Any], ...]  # id, label, role, headline, states, parents, text, cites
+    spec: ModelSpec | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _node_texts(net: BayesNet) -> tuple[dict[str, Any], ...]:
+    sources = dict(net.spec.sources)
+    out = []
+    for n in net.spec.nodes:
+        cites = [f"{s.cite()} ({sources.get(s.seed, s.seed)})" for s in n.sources]
+        out.append({"id": n.id, "label": n.label, "role": n.role, "headline": n.headline,
+                    "states": list(n.states), "parents": list(n.parents),
+                    "definition": n.definition, "cites": cites})
+    return tuple(out)
+
+
+def build_report(model: str = "crux_network", worldviews: Sequence[str] | None = None, *,
+                 target: str | None = None, state: str | None = None,
+                 evidence: Evidence | None = None, draws: int = 100_000,
+                 analysis_draws: int = 2000, sobol_samples: int = 512, seed: int = 1,
+                 threshold: float = 0.1, shapley_permutations: int = 100,
+                 shapley_exact_max: int = 10,
+                 progress: Callable[[str], None] | None = None,
+                 today: _dt.date | None = None) -> Report:
+    """Run every analysis a crux report shows.
+
+    Parameters
+    ----------
+    model, worldviews
+        A bundled model name or path, and the worldviews to compare (default: all).
+    target, state
+        The outcome (default: ``catastrophe`` if the model has it, else its last outcome
+        node) and its state (default: the last, e.g. ``yes``).
+    evidence
+        Evidence every number is conditioned on.
+    draws
+        Parameter draws for the headline distributions and intervals.
+    analysis_draws, sobol_samples
+        Draws for the intervals of the crux table and levers, and Sobol's base sample size.
+    seed
+        One seed for everything: the same seed gives the same report (dates aside).
+    threshold
+        The decision threshold on P(target) for the crux finder.
+    shapley_permutations, shapley_exact_max
+        Worldview pairs with up to ``shapley_exact_max`` differing nodes get exact Shapley
+        values (2^k coalitions); others ``shapley_permutations`` sampled orders (plus
+        reverses). Either way the contributions sum to the difference exactly.
+    progress
+        Called with a short label before each step (for a progress bar).
+    """
+    from cruxnet.catalog import cruxnet_version, load_model, network_for, worldview_names
+    from cruxnet.inference.batched import posterior_draws, source_for
+    from cruxnet.inference.summary import aggregation_trio, summarize
+    from cruxnet.sensitivity import (
+        Question,
+        decisive_observations,
+        lever_effects,
+        node_swings,
+        smallest_belief_change,
+        sobol_indices,
+        value_of_information,
+        worldview_shapley,
+    )
+    from cruxnet.sensitivity.cruxes import check_threshold
+
+    def step(label: str) -> None:
+        if progress is not None:
+            progress(label)
+
+    tau = check_threshold(threshold)
+    ev = evidence or Evidence()
+    entry = load_model(model)
+    names = list(worldviews) if worldviews else worldview_names(entry)
+    spec = entry.spec
+    if target is None:
+        outcomes = [n.id for n in spec.nodes if n.role == "outcome"]
+        target = "catastrophe" if "catastrophe" in spec else (outcomes or spec.node_ids)[-1]
+    nets = [network_for(entry, w) for w in names]
+    sections = []
+    has_levers = any(n.role == "lever" for n in spec.nodes)
+    for net in nets:
+        step(f"{net.worldview}: headline")
+        q = Question(net, target, state, ev, draws=analysis_draws, seed=seed)
+        post = posterior_draws(net, target, ev, draws=draws, seed=seed)
+        summary = summarize(post, ci_prob=0.9)
+        trio = aggregation_trio(net, target, str(q.state), source_for(net, draws, seed))
+        step(f"{net.worldview}: cruxes")
+        tornado = node_swings(q)
+        voi = value_of_information(q)
+        step(f"{net.worldview}: Sobol")
+        sobol = sobol_indices(q, samples=sobol_samples)
+        step(f"{net.worldview}: levers and crux finder")
+        levers = lever_effects(q) if has_levers else None
+        wv = net.prior
+        sections.append(WorldviewSection(
+            worldview=str(net.worldview), title=wv.title if wv else "",
+            reading=wv.reading if wv else "", point=q.point(), summary=summary,
+            samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
+            sobol=sobol, levers=levers, belief_change=smallest_belief_change(q, tau),
+            observations=decisive_observations(q, tau), sha256=wv.sha256 if wv else ""))
+    attributions = []
+    for a, b in itertools.combinations(nets, 2):
+        step(f"why {b.worldview} differs from {a.worldview}")
+        attributions.append(worldview_shapley(a, b, target, state, ev,
+                                              exact_max=shapley_exact_max,
+                                              permutations=shapley_permutations, seed=seed))
+    first = Question(nets[0], target, state, ev, draws=0)
+    provenance = {
+        "cruxnet_version": cruxnet_version(), "model": spec.name,
+        "spec_sha256": spec.sha256,
+        "worldviews": {s.worldview: s.sha256 for s in sections},
+        "seed": seed, "draws": draws, "analysis_draws": analysis_draws,
+        "sobol_samples": sobol_samples, "shapley_permutations": shapley_permutations,
+        "threshold": tau, "evidence": ev.describe(),
+        "packages": package_versions(),
+        "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),
+    }
+    return Report(model=spec.name, model_title=spec.title, model_description=spec.description,
+                  target=target, state=str(first.state), evidence=ev, threshold=tau,
+                  sections=tuple(sections), attributions=tuple(attributions),
+                  nodes=_node_texts(nets[0]), spec=spec, provenance=provenance)

@@ -1,0 +1,99 @@
+"""The report's figures: the headline distributions and the network (the sensitivity plots come
+from :mod:`cruxnet.sensitivity.plots`). Each returns a matplotlib Figure; :func:`png` encodes
+one for inlining."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from cruxnet.models.spec import ModelSpec
+    from cruxnet.report.content import Report
+
+__all__ = ["distribution_figure", "network_figure", "png"]
+
+ROLE_COLOURS = {"crux": "#f2b134", "lever": "#4f9d69", "mechanism": "#a9c4e8",
+                "outcome": "#d8553b"}
+WORLDVIEW_COLOURS = ("#3b7dd8", "#d8553b", "#4f9d69", "#8e5bb5", "#e0a020", "#555555")
+
+
+def png(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (deterministic: no timestamps in the metadata)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def distribution_figure(report: Report) -> Figure:
+    """P(target) across parameter draws, one histogram outline per worldview, with the
+    90% intervals marked."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    bins = np.linspace(0, 1, 81).tolist()
+    for i, s in enumerate(report.sections):
+        colour = WORLDVIEW_COLOURS[i % len(WORLDVIEW_COLOURS)]
+        ax.hist(s.samples, bins=bins, density=True, histtype="step", lw=1.8, color=colour,
+                label=f"{s.worldview} (mean {s.summary.mean[report.state]:.3f})")
+        lo, hi = s.summary.interval[report.state]
+        ax.axvspan(lo, hi, color=colour, alpha=0.08)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(f"P({report.target}={report.state}) across parameter draws "
+                  "(shaded: 90% intervals)")
+    ax.set_ylabel("density")
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(f"How sure is each worldview about P({report.target}={report.state})?",
+                 fontsize=11)
+    return fig
+
+
+def _layers(spec: ModelSpec) -> dict[str, int]:
+    """Depth of each node (longest path from a root), for a left-to-right layout."""
+    depth: dict[str, int] = {}
+    for n in spec.nodes:  # topological order
+        depth[n.id] = 1 + max((depth[p] for p in n.parents), default=-1)
+    return depth
+
+
+def network_figure(spec: ModelSpec, target: str) -> Figure:
+    """The network left to right by depth, nodes coloured by role, headline cruxes outlined in
+    black, the target outlined in red."""
+    import networkx as nx
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    g = nx.DiGraph()
+    for n in spec.nodes:
+        g.add_node(n.id, layer=_layers(spec)[n.id])
+        g.add_edges_from((p, n.id) for p in n.parents)
+    pos = nx.multipartite_layout(g, subset_key="layer", align="vertical", scale=1.0)
+    fig = Figure(figsize=(11, 7.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.axis("off")
+    nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9a9a9a", width=0.7, arrowsize=8,
+                           node_size=900, connectionstyle="arc3,rad=0.05")
+    nodes = list(spec.nodes)
+    colours = [ROLE_COLOURS.get(n.role, "#cccccc") for n in nodes]
+    edges = ["#b00000" if n.id == target else ("black" if n.headline else "white")
+             for n in nodes]
+    nx.draw_networkx_nodes(g, pos, nodelist=[n.id for n in nodes], node_color=colours,
+                           edgecolors=edges, linewidths=[2.5 if e != "white" else 0.5
+                                                         for e in edges],
+                           node_size=900, ax=ax)
+    labels = {n.id: n.id.replace("_", "\n", 1) for n in nodes}
+    nx.draw_networkx_labels(g, pos, labels=labels, font_size=6.5, ax=ax)
+    handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLOURS.items()]
+    handles += [Patch(facecolor="white", edgecolor="black", lw=2, label="headline crux"),
+                Patch(facecolor="white", edgecolor="#b00000", lw=2, label=f"target: {target}")]
+    ax.legend(handles=handles, loc="lower center", ncol=6, fontsize=8, frameon=False,
+              bbox_to_anchor=(0.5, -0.04))
+    ax.set_title(f"{spec.name}: roots on the left, {target} on the right", fontsize=11)
+    return fig

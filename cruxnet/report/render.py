@@ -1,0 +1,282 @@
+"""A :class:`~cruxnet.report.content.Report` as Markdown and as self-contained HTML.
+
+Both come from one list of blocks (headings, paragraphs, tables, figures), so they say the same
+thing. HTML escapes every piece of text (node definitions and worldview readings are user text)
+and inlines figures as base64 PNG: the file opens with no network access.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cruxnet.report.figures import distribution_figure, network_figure, png
+
+if TYPE_CHECKING:
+    from cruxnet.report.content import Report, WorldviewSection
+
+__all__ = ["Block", "blocks", "to_html", "to_markdown"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure or list."""
+
+    kind: str
+    text: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    image: bytes = b""
+    name: str = ""  # figure file stem
+    items: tuple[str, ...] = ()
+
+
+def _f(x: Any, digits: int = 3) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not np.isfinite(v):
+        return "–"
+    return f"{v:.{digits}f}"
+
+
+def _ci(pair: Any) -> str:
+    lo, hi = (float(v) for v in pair)
+    return "–" if not (np.isfinite(lo) and np.isfinite(hi)) else f"[{lo:.3f}, {hi:.3f}]"
+
+
+def _headline(report: Report) -> Iterator[Block]:
+    s = report.state
+    yield Block("h2", f"Headline: P({report.target}={s})")
+    ev = report.evidence.describe()
+    yield Block("p", f"Given {ev if not report.evidence.is_empty() else 'no evidence'}. Point "
+                     "value at each worldview's stated numbers; mean, median and 90% "
+                     "equal-tailed interval over "
+                     f"{report.provenance['draws']:,} draws of its uncertain parameters.")
+    rows = []
+    for sec in report.sections:
+        lo, hi = sec.summary.interval[s]
+        rows.append((sec.worldview, _f(sec.point), _f(sec.summary.mean[s]),
+                     _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]"))
+    yield Block("table", header=("worldview", "point", "mean", "median", "90% interval"),
+                rows=tuple(rows))
+    yield Block("figure", "P(target) across parameter draws, per worldview.",
+                image=png(distribution_figure(report)), name="distributions")
+    for sec in report.sections:
+        if sec.trio is not None:
+            yield Block("note", f"{sec.worldview}: {sec.trio.note}")
+
+
+def _crux_table(sec: WorldviewSection, top: int) -> Block:
+    t, v, sob = sec.tornado, sec.voi, sec.sobol
+    st = {str(f): float(x) for f, x in zip(sob.factor.values, sob.ST.values, strict=True)}
+    rows = []
+    for node in [str(n) for n in t.node.values[:top]]:
+        r = t.sel(node=node)
+        rows.append((node, f"{r.low_state.values} → {r.high_state.values}",
+                     f"{_f(r.low)} – {_f(r.high)}", _f(r.swing), _ci(r.swing_ci.values),
+                     _f(v.variance_reduction.sel(node=node), 4),
+                     _f(v.mutual_information.sel(node=node), 4), _f(st.get(node, np.nan))))
+    return Block("table", header=("node", "states", "P(target) range", "swing",
+                                  "swing 90%", "VOI (var. red.)", "MI (nats)", "Sobol ST"),
+                 rows=tuple(rows))
+
+
+def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Block]:
+    from cruxnet.sensitivity.plots import plot_levers, plot_tornado
+
+    yield Block("h2", f"Worldview {sec.worldview}")
+    if sec.title:
+        yield Block("p", f"{sec.title}. {sec.reading}")
+    yield Block("h3", "Which cruxes matter")
+    yield Block("p", "Swing: how far P(target) moves if we learned the node's state (interval "
+                     "over draws). VOI: the expected reduction in the variance of P(target) "
+                     "from observing the node; MI its mutual information with the target. "
+                     "Sobol ST: the share of the uncertainty in P(target) the node's "
+                     "parameters are involved in.")
+    yield _crux_table(sec, top)
+    yield Block("figure", f"Tornado under {sec.worldview}.", image=png(plot_tornado(
+        sec.tornado, top=top)), name=f"tornado_{sec.worldview}")
+    if sec.levers is not None:
+        lv = sec.levers
+        yield Block("h3", "Levers: doing vs observing")
+        rows = tuple(
+            (str(r.lever.values), f"{r.low_state.values} → {r.high_state.values}",
+             f"{_f(r.do_low)} → {_f(r.do_high)}", _f(r.effect), _ci(r.effect_ci.values),
+             _f(r.observed_effect), _f(r.rank_stability, 2), str(r.backdoor.values))
+            for r in (lv.isel(lever=i) for i in range(lv.sizes["lever"])))
+        yield Block("table", header=("lever", "bottom → top", "P(target) under do", "effect",
+                                     "effect 90%", "observed effect", "rank stability",
+                                     "why observing differs"), rows=rows)
+        yield Block("figure", f"Lever effects under {sec.worldview}.",
+                    image=png(plot_levers(lv)), name=f"levers_{sec.worldview}")
+    yield from _crux_finder(report, sec)
+
+
+def _crux_finder(report: Report, sec: WorldviewSection) -> Iterator[Block]:
+    tau = report.threshold
+    base = sec.point
+    side = "below" if base >= tau else "above"
+    yield Block("h3", f"What would carry P(target) {side} {tau:g}")
+    bc = sec.belief_change
+    crossing = bc.where(np.isfinite(bc["shift"]), drop=True)
+    if crossing.sizes["node"] == 0:
+        yield Block("p", f"No single node's beliefs, shifted towards certainty in one state, "
+                         f"carry P(target) = {base:.3f} across {tau:g}.")
+    else:
+        rows = tuple((str(n), str(crossing.state.sel(node=n).values),
+                      _f(crossing["shift"].sel(node=n)),
+                      f"{_f(crossing.p_node_before.sel(node=n))} → "
+                      f"{_f(crossing.p_node_after.sel(node=n))}")
+                     for n in crossing.node.values[:5])
+        yield Block("p", "The smallest shift of one node's beliefs towards certainty in one "
+                         "state (0 = as now, 1 = certain) that crosses the threshold:")
+        yield Block("table", header=("node", "state", "shift", "P(node = state)"), rows=rows)
+    obs = sec.observations
+    rows = tuple((str(obs.node.values[i]), _f(obs.p_cross.values[i]),
+                  _ci(obs.p_cross_ci.values[i]), str(obs.crossing_states.values[i]))
+                 for i in range(min(5, obs.sizes["node"])) if obs.p_cross.values[i] > 0)
+    if rows:
+        yield Block("p", "Observations most likely to carry it across:")
+        yield Block("table", header=("node", "P(crosses)", "90% interval", "crossing states"),
+                    rows=rows)
+
+
+def _attribution(report: Report) -> Iterator[Block]:
+    if not report.attributions:
+        return
+    yield Block("h2", "Where the worldviews part ways")
+    yield Block("p", "The difference in log-odds of P(target) between two worldviews, split "
+                     "over nodes by Shapley values over swapping each node's CPT; the "
+                     "contributions add up to the difference.")
+    for ds in report.attributions:
+        a, b = ds.attrs["worldview_a"], ds.attrs["worldview_b"]
+        rows = tuple((str(n), f"{float(c):+.3f}", f"{float(sh):.0%}")
+                     for n, c, sh in zip(ds.node.values[:5], ds.contribution.values[:5],
+                                         ds.share.values[:5], strict=True))
+        yield Block("h3", f"{b} vs {a}: {ds.attrs['p_b']:.3f} vs {ds.attrs['p_a']:.3f} "
+                          f"(log-odds {ds.attrs['total']:+.3f})")
+        yield Block("table", header=("node", "contribution", "share"), rows=rows)
+
+
+def _appendix(report: Report) -> Iterator[Block]:
+    yield Block("h2", "Appendix: the nodes")
+    for n in report.nodes:
+        extra = f" Parents: {', '.join(n['parents'])}." if n["parents"] else ""
+        cites = f" Sources: {'; '.join(n['cites'])}." if n["cites"] else ""
+        yield Block("p", f"{n['id']} ({n['label']}; {n['role']}"
+                         f"{', headline crux' if n['headline'] else ''}; states "
+                         f"{', '.join(n['states'])}): {n['definition']}{extra}{cites}")
+
+
+def _provenance(report: Report) -> Iterator[Block]:
+    p = report.provenance
+    yield Block("h2", "Provenance")
+    items = [f"cruxnet {p['cruxnet_version']}; model {p['model']}, spec sha256 "
+             f"{p['spec_sha256']}",
+             *(f"worldview {w}: sha256 {h}" for w, h in p["worldviews"].items()),
+             f"seed {p['seed']}; {p['draws']:,} draws for the headline, "
+             f"{p['analysis_draws']:,} for the analyses' intervals, Sobol N = "
+             f"{p['sobol_samples']}, {p['shapley_permutations']} Shapley orders per pair",
+             f"evidence: {p['evidence']}; decision threshold {p['threshold']:g}",
+             "packages: " + ", ".join(f"{k} {v}" for k, v in p["packages"].items()),
+             f"date: {p['date']}"]
+    yield Block("list", items=tuple(items))
+
+
+def blocks(report: Report, top: int = 10) -> list[Block]:
+    """The report as blocks, in reading order."""
+    wvs = ", ".join(s.worldview for s in report.sections)
+    out = [Block("h1", f"Crux report: {report.model_title or report.model}"),
+           Block("p", f"Model {report.model}; target P({report.target}={report.state}); "
+                      f"worldviews {wvs}. {report.model_description}")]
+    out += list(_headline(report))
+    out.append(Block("h2", "The network"))
+    out.append(Block("figure", "Nodes by role; headline cruxes outlined.",
+                     image=png(network_figure(_spec(report), report.target)), name="network"))
+    for sec in report.sections:
+        out += list(_worldview(report, sec, top))
+    out += list(_attribution(report))
+    out += list(_appendix(report))
+    out += list(_provenance(report))
+    return out
+
+
+def _spec(report: Report) -> Any:
+    from cruxnet.catalog import load_model
+
+    return report.spec if report.spec is not None else load_model(report.model).spec
+
+
+def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
+    """Markdown text and the figure files it links (``{relative path: png bytes}``)."""
+    lines: list[str] = []
+    files: dict[str, bytes] = {}
+
+    def cell(t: str) -> str:
+        return t.replace("|", "\\|").replace("\n", " ")
+
+    for b in parts:
+        if b.kind in ("h1", "h2", "h3"):
+            lines += [f"{'#' * int(b.kind[1])} {b.text}", ""]
+        elif b.kind == "p":
+            lines += [b.text, ""]
+        elif b.kind == "note":
+            lines += [f"> {b.text}", ""]
+        elif b.kind == "table":
+            lines.append("| " + " | ".join(cell(h) for h in b.header) + " |")
+            lines.append("|" + "---|" * len(b.header))
+            lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in b.rows]
+            lines.append("")
+        elif b.kind == "figure":
+            path = f"{figure_dir}/{b.name}.png"
+            files[path] = b.image
+            lines += [f"![{b.text}]({path})", "", f"*{b.text}*", ""]
+        elif b.kind == "list":
+            lines += [f"- {i}" for i in b.items] + [""]
+    return "\n".join(lines), files
+
+
+CSS = """
+body { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; max-width: 1100px;
+       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } figure { margin: 1em 0; } img { max-width: 100%; }
+figcaption { color: #555; font-size: 0.9em; } blockquote { color: #7a4a00; margin-left: 1em; }
+"""
+
+
+def to_html(parts: list[Block], title: str) -> str:
+    """A self-contained HTML page (inline CSS and PNGs); every text is escaped."""
+    e = html.escape
+    body: list[str] = []
+    for b in parts:
+        if b.kind in ("h1", "h2", "h3"):
+            body.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind == "p":
+            body.append(f"<p>{e(b.text)}</p>")
+        elif b.kind == "note":
+            body.append(f"<blockquote>{e(b.text)}</blockquote>")
+        elif b.kind == "table":
+            head = "".join(f"<th>{e(h)}</th>" for h in b.header)
+            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>"
+                           for r in b.rows)
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif b.kind == "figure":
+            data = base64.b64encode(b.image).decode("ascii")
+            body.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'
+                        f"<figcaption>{e(b.text)}</figcaption></figure>")
+        elif b.kind == "list":
+            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{e(title)}</title><style>{CSS}</style></head><body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+

@@ -1,0 +1,112 @@
+"""Crux reports: the numbers they show, escaping, reproducibility, the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from numpy.testing import assert_allclose
+
+from cruxnet import load_network, posterior, posterior_draws
+from cruxnet.report import build_report, write_report
+from cruxnet.report.render import blocks, to_html, to_markdown
+
+DAY = dt.date(2026, 1, 2)
+SMALL = {"draws": 4000, "analysis_draws": 200, "sobol_samples": 64, "today": DAY}
+
+
+@pytest.fixture(scope="module")
+def carlsmith_report():
+    return build_report("carlsmith_2021", seed=3, **SMALL)
+
+
+def test_headline_numbers_are_the_engines(carlsmith_report):
+    rep = carlsmith_report
+    assert [s.worldview for s in rep.sections] == ["carlsmith", "superforecasters_2023"]
+    for sec in rep.sections:
+        net = load_network("carlsmith_2021", sec.worldview)
+        assert_allclose(sec.point, posterior(net, "catastrophe")["yes"], rtol=1e-12)
+        draws = posterior_draws(net, "catastrophe", draws=4000, seed=3).summary(0.9)
+        assert_allclose(sec.summary.mean["yes"], draws.mean["yes"], rtol=1e-12)
+        assert sec.summary.interval["yes"] == pytest.approx(draws.interval["yes"], rel=1e-12)
+    # The superforecasters' medians multiply to far less than the mean: the trio says so.
+    trio = rep.sections[1].trio
+    assert trio is not None and trio.differs
+    md, _ = to_markdown(blocks(rep))
+    assert trio.note in md
+
+
+def test_html_and_markdown_say_the_same_and_html_is_self_contained(carlsmith_report,
+                                                                   tmp_path):
+    html_path, md_path = write_report(carlsmith_report, tmp_path)
+    html = html_path.read_text()
+    md = md_path.read_text()
+    h2_html = re.findall(r"<h2>(.*?)</h2>", html)
+    h2_md = re.findall(r"^## (.*)$", md, flags=re.M)
+    assert h2_html == h2_md
+    assert {"Headline: P(catastrophe=yes)", "The network", "Where the worldviews part ways",
+            "Appendix: the nodes", "Provenance"} <= set(h2_html)
+    assert not re.search(r'src="(?!data:)', html)  # every image inline
+    assert "http" not in "".join(re.findall(r"<(?:link|script)[^>]*>", html))
+    images = re.findall(r"!\[[^]]*\]\((figures/[^)]+)\)", md)
+    assert images and all((tmp_path / p).stat().st_size > 5000 for p in images)
+    assert html.count("data:image/png;base64,") == len(images)
+    spec = load_network("carlsmith_2021").spec
+    assert spec.sha256 in html and spec.sha256 in md
+    assert "seed 3" in md and "date: 2026-01-02" in md and "numpy" in md
+
+
+def test_same_seed_same_report(carlsmith_report):
+    again = build_report("carlsmith_2021", seed=3, **SMALL)
+    a, b = blocks(carlsmith_report), blocks(again)
+    assert to_markdown(a) == to_markdown(b)
+    assert to_html(a, "t") == to_html(b, "t")
+
+
+MODEL = """\
+model: tricky
+title: A <b>bold</b> model
+default_worldview: base
+nodes:
+  - id: a
+    states: [no, yes]
+    definition: "yes = <script>alert('x')</script> & more"
+  - {id: b, states: [no, yes], parents: [a], role: outcome}
+"""
+
+WORLDVIEW = """\
+worldview: base
+model: tricky
+title: Base <img src=x onerror=alert(1)>
+default_ess: 10
+cpts:
+  a: {form: table, p: 0.3}
+  b: {form: table, rows: {no: [0.9, 0.1], yes: [0.4, 0.6]}}
+"""
+
+
+def test_user_text_is_escaped_in_html(tmp_path):
+    (tmp_path / "tricky.yaml").write_text(textwrap.dedent(MODEL))
+    (tmp_path / "base.yaml").write_text(textwrap.dedent(WORLDVIEW))
+    rep = build_report(str(tmp_path / "tricky.yaml"), seed=1, **SMALL)
+    assert rep.target == "b"
+    html = to_html(blocks(rep), rep.model_title)
+    assert "<script>" not in html and "<img src=x" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in html
+
+
+def test_report_command(tmp_path):
+    run = [sys.executable, "-m", "cruxnet", "report", "-m", "carlsmith_2021", "--draws",
+           "2000", "--analysis-draws", "200", "--out", str(tmp_path / "r")]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "report.md").exists()
+    bad = subprocess.run([*run, "--threshold", "2"], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("cruxnet: error: ") and "--threshold" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
