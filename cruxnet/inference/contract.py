@@ -62,10 +62,22 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
     """
     eq, symbols = _equation(signature, output)
     shapes = [shape for _, shape in signature]
-    path, info = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
+    last = symbols.get(LAST_AXIS)
+    # The path is searched as if every factor had the draw axis: the cost that matters is per
+    # draw. (Searched as they are, factors without it look free to combine, and greedy builds
+    # big draw-free intermediates that then multiply every draw: 30x the work seen.)
+    search_eq, search_shapes = eq, shapes
+    terms = eq.split("->")[0].split(",")
+    if last is not None and any(last in t for t in terms):
+        draw_size = next(shape[t.index(last)] for t, shape in zip(terms, shapes, strict=True)
+                         if last in t)
+        pairs = [(t, shape) if last in t else (t + last, (*shape, draw_size))
+                 for t, shape in zip(terms, shapes, strict=True)]
+        search_eq = ",".join(t for t, _ in pairs) + "->" + eq.split("->")[1]
+        search_shapes = [shape for _, shape in pairs]
+    path, info = oe.contract_path(search_eq, *search_shapes, shapes=True, optimize="greedy")
     lhs, out = eq.split("->")
     ops = lhs.split(",") if lhs else []
-    last = symbols.get(LAST_AXIS)
     rank = {c: i for i, c in enumerate(symbols.values())}
     dims = {symbols[a]: n for axes, shape in signature for a, n in zip(axes, shape, strict=True)}
     eqs: list[str] = []
