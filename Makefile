@@ -13,9 +13,10 @@ $(BIN)/cruxnet: pyproject.toml
 
 venv: $(BIN)/cruxnet
 
-## Main job: the headline query of the bundled crux network under every worldview.
+## Main job: the crux report on the bundled crux network, all four worldviews, 1e5 draws.
 report: venv
-	$(BIN)/cruxnet summary --draws 100000 --seed 1
+	$(BIN)/cruxnet report --out report --seed 1
+	@echo "open report/report.html (self-contained) or read report/report.md"
 
 ## Tests: pytest (with doctests), mypy --strict and ruff.
 test: venv

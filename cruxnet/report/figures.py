@@ -22,7 +22,7 @@ ROLE_COLOURS = {"crux": "#f2b134", "lever": "#4f9d69", "mechanism": "#a9c4e8",
 WORLDVIEW_COLOURS = ("#3b7dd8", "#d8553b", "#4f9d69", "#8e5bb5", "#e0a020", "#555555")
 
 
-def png(fig: Figure, dpi: int = 110) -> bytes:
+def png(fig: Figure, dpi: int = 90) -> bytes:
     """The figure as PNG bytes (deterministic: no timestamps in the metadata)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})

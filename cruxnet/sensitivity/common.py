@@ -27,7 +27,8 @@ from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_par
 from cruxnet.priors.forms import NDArray
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
-           "conditionals", "interval", "observe_and_do", "observe_and_do_all", "quiet"]
+           "conditionals", "interval", "observe_and_do", "observe_and_do_all", "quiet",
+           "shared_observe_and_do"]
 
 
 class SensitivityError(CruxnetError):
@@ -63,6 +64,7 @@ class Question:
     seed: int = 0
     ci_prob: float = 0.9
     ess: float | None = None
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         spec = self.net.spec
@@ -233,7 +235,7 @@ def all_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, Conditional
     if q.evidence.fixed:
         return {node: _conditionals_by_queries(q, node) for node in nodes}
     spec = q.net.spec
-    tables = observe_and_do_all(q, nodes)
+    tables = shared_observe_and_do(q, nodes)
     if not all(np.nansum(t.observe) > 0 for t in tables.values()):
         raise ImpossibleEvidenceError(f"the evidence has probability 0 in model {spec.name}: "
                                       f"{q.evidence.describe()}")
@@ -261,6 +263,16 @@ class ObserveDo:
     do: NDArray
     observe_draws: NDArray | None
     do_draws: NDArray | None
+
+
+def shared_observe_and_do(q: Question, nodes: Sequence[str]) -> dict[str, ObserveDo]:
+    """:func:`observe_and_do_all`, remembered on the question: the tornado, VOI, levers and
+    crux finder of one question share one pass (an earlier pass over more nodes serves)."""
+    memo: dict[str, ObserveDo] = q._memo.setdefault("observe_and_do", {})
+    missing = [n for n in nodes if n not in memo]
+    if missing:
+        memo.update(observe_and_do_all(q, missing))
+    return {n: memo[n] for n in nodes}
 
 
 def observe_and_do_all(q: Question, nodes: Sequence[str]) -> dict[str, ObserveDo]:

@@ -20,8 +20,8 @@ from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
     interval,
-    observe_and_do_all,
     quiet,
+    shared_observe_and_do,
 )
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _values_by_gradients(q: Question, levers: Sequence[str]) -> dict[str, Values
             out: NDArray = np.where(total > 0, table[q.state_index, end] / total, np.nan)
         return out
 
-    tables = observe_and_do_all(q, levers)
+    tables = shared_observe_and_do(q, levers)
     out = {}
     for lever in levers:
         t = tables[lever]
