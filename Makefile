@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv report test lint clean
+.PHONY: venv report test lint clean chromium
 
 $(BIN)/cruxnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ report: venv
 	$(BIN)/cruxnet report --out report --seed 1
 	@echo "open report/report.html (self-contained) or read report/report.md"
 
+## Chromium renders the report in the browser test: Debian's package, installed here if it is
+## missing and we may (root with apt-get); otherwise say how (the test then fails and says so).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: sudo apt-get install chromium (the browser test needs it)"; fi; }
+
 ## Tests: pytest (with doctests), mypy --strict and ruff.
-test: venv
+test: venv chromium
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m mypy
 	$(BIN)/ruff check cruxnet tests benchmarks scripts notebooks

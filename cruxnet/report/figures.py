@@ -71,11 +71,13 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
     from matplotlib.patches import Patch
 
     g = nx.DiGraph()
+    depth = _layers(spec)
     for n in spec.nodes:
-        g.add_node(n.id, layer=_layers(spec)[n.id])
+        g.add_node(n.id, layer=depth[n.id])
         g.add_edges_from((p, n.id) for p in n.parents)
     pos = nx.multipartite_layout(g, subset_key="layer", align="vertical", scale=1.0)
-    fig = Figure(figsize=(11, 7.5), layout="constrained")
+    widest = max(list(depth.values()).count(d) for d in set(depth.values()))
+    fig = Figure(figsize=(11, min(7.5, 1.6 + 0.55 * widest)), layout="constrained")
     ax = fig.add_subplot()
     ax.axis("off")
     nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9a9a9a", width=0.7, arrowsize=8,
