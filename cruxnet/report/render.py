@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+import os
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,6 +35,7 @@ class Block:
     image: bytes = b""
     name: str = ""  # figure file stem
     items: tuple[str, ...] = ()
+    job: tuple[str, tuple[Any, ...]] | None = None  # a figure still to render (see _rendered)
 
 
 def _f(x: Any, digits: int = 3) -> str:
@@ -67,7 +69,7 @@ def _headline(report: Report) -> Iterator[Block]:
     yield Block("table", header=("worldview", "point", "mean", "median", "90% interval"),
                 rows=tuple(rows))
     yield Block("figure", "P(target) across parameter draws, per worldview.",
-                image=png(distribution_figure(report)), name="distributions")
+                job=("distributions", (report,)), name="distributions")
     for sec in report.sections:
         if sec.trio is not None:
             yield Block("note", f"{sec.worldview}: {sec.trio.note}")
@@ -89,8 +91,6 @@ def _crux_table(sec: WorldviewSection, top: int) -> Block:
 
 
 def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Block]:
-    from cruxnet.sensitivity.plots import plot_levers, plot_tornado
-
     yield Block("h2", f"Worldview {sec.worldview}")
     if sec.title:
         yield Block("p", f"{sec.title}. {sec.reading}")
@@ -101,8 +101,8 @@ def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Bloc
                      "Sobol ST: the share of the uncertainty in P(target) the node's "
                      "parameters are involved in.")
     yield _crux_table(sec, top)
-    yield Block("figure", f"Tornado under {sec.worldview}.", image=png(plot_tornado(
-        sec.tornado, top=top)), name=f"tornado_{sec.worldview}")
+    yield Block("figure", f"Tornado under {sec.worldview}.",
+                job=("tornado", (sec.tornado, top)), name=f"tornado_{sec.worldview}")
     if sec.levers is not None:
         lv = sec.levers
         yield Block("h3", "Levers: doing vs observing")
@@ -115,7 +115,7 @@ def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Bloc
                                      "effect 90%", "observed effect", "rank stability",
                                      "why observing differs"), rows=rows)
         yield Block("figure", f"Lever effects under {sec.worldview}.",
-                    image=png(plot_levers(lv)), name=f"levers_{sec.worldview}")
+                    job=("levers", (lv,)), name=f"levers_{sec.worldview}")
     yield from _crux_finder(report, sec)
 
 
@@ -199,13 +199,40 @@ def blocks(report: Report, top: int = 10) -> list[Block]:
     out += list(_headline(report))
     out.append(Block("h2", "The network"))
     out.append(Block("figure", "Nodes by role; headline cruxes outlined.",
-                     image=png(network_figure(_spec(report), report.target)), name="network"))
+                     job=("network", (_spec(report), report.target)), name="network"))
     for sec in report.sections:
         out += list(_worldview(report, sec, top))
     out += list(_attribution(report))
     out += list(_appendix(report))
     out += list(_provenance(report))
-    return out
+    return _rendered(out)
+
+
+def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
+    """One figure as PNG (module level, so a worker process can run it)."""
+    from cruxnet.sensitivity.plots import plot_levers, plot_tornado
+
+    make: dict[str, Callable[..., Any]] = {
+        "distributions": distribution_figure, "network": network_figure,
+        "tornado": plot_tornado, "levers": plot_levers}
+    return png(make[kind](*args))
+
+
+def _rendered(parts: list[Block]) -> list[Block]:
+    """Render every figure's job, on two worker processes when there are several (figures
+    are independent; matplotlib renders one figure per process at a time)."""
+    jobs = [b for b in parts if b.job is not None]
+    if len(jobs) > 2:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+            images = list(pool.map(_render_job, *zip(*(b.job for b in jobs), strict=True)))
+    else:
+        images = [_render_job(*b.job) for b in jobs]  # type: ignore[misc]
+    done = dict(zip((id(b) for b in jobs), images, strict=True))
+    return [replace(b, image=done[id(b)], job=None) if id(b) in done else b for b in parts]
 
 
 def _spec(report: Report) -> Any:
