@@ -239,6 +239,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="directory to write report.html, report.md and figures/ into")
 
+    p = sub.add_parser(
+        "update", help="replay an evidence ledger: the belief trajectory",
+        description="Replay an evidence ledger (JSON Lines: hard, likelihood, fixed, do and data "
+                    "entries, each with citation, date and by) onto a worldview and show "
+                    "P(TARGET) and the headline cruxes after each entry, with intervals. The "
+                    "ledger file is only read. Example: cruxnet update ledger.jsonl")
+    p.add_argument("ledger", metavar="LEDGER", help="the ledger (.jsonl)")
+    _model_args(p)
+    p.add_argument("--target", default=None, metavar="T",
+                   help="outcome node (default: catastrophe, or the model's last outcome)")
+    p.add_argument("--draws", "-n", type=_draws_arg, default=2000, metavar="N",
+                   help="parameter draws per step for the intervals (default 2000)")
+    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
+    p.add_argument("--ci", type=_ci_arg, default=0.9, metavar="P",
+                   help="interval mass (default 0.9)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("lint", help="check a worldview's coherence",
                        description="Coherence lint of a worldview: structural zeros and orders "
                                    "the model declares (expect:), overconfident rows, stated "
@@ -367,6 +384,43 @@ def _step_bar(ns: argparse.Namespace) -> Callable[[str | None], None]:
             bar.update(1)
 
     return step
+
+
+def _cmd_update(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.ledger import read_ledger, replay_ledger
+    from cruxnet.sensitivity.render import to_records
+
+    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    entries = read_ledger(ns.ledger, net.spec)
+    spec = net.spec
+    outcomes = [n.id for n in spec.nodes if n.role == "outcome"]
+    target = ns.target or ("catastrophe" if "catastrophe" in spec
+                           else (outcomes or spec.node_ids)[-1])
+    if target not in spec:
+        from cruxnet.errors import EvidenceError
+
+        raise EvidenceError(f"unknown target node {target!r} in model {spec.name}")
+    cruxes = [n.id for n in spec.nodes if n.headline]
+    ds = replay_ledger(net, entries, target=target, cruxes=cruxes, draws=ns.draws,
+                       seed=ns.seed, ci_prob=ns.ci, file=ns.ledger)
+    if ns.json:
+        meta = ["entry", "line", "date", "by", "citation"]
+        print(json.dumps(to_records(ds.reset_coords(meta)), indent=2))
+        return 0
+    state = ds.attrs["state"]
+    print(f"belief trajectory of P({target}={state}) under {net.worldview} "
+          f"({ns.draws} draws per step, seed {ns.seed}, {ns.ci:g} intervals)")
+    crux_cols = [v for v in ds.data_vars if str(v).startswith("P(")]
+    for k in range(ds.sizes["step"]):
+        lo, hi = ds.interval.values[k]
+        line = "" if k == 0 else f"line {int(ds.line.values[k])}, {ds.date.values[k]}: "
+        cr = "  ".join(f"{c} {float(ds[c].values[k]):.3f}" for c in crux_cols)
+        print(f"  {k:2d}  {float(ds.p.values[k]):.3f}  [{lo:.3f}, {hi:.3f}]  {line}"
+              f"{ds.entry.values[k]}")
+        if cr:
+            print(f"        {cr}")
+    return 0
 
 
 def _section_title(name: str, ds: Any) -> str:
@@ -615,7 +669,8 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
              "validate": _cmd_validate, "export": _cmd_export,
-             "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report}
+             "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report,
+             "update": _cmd_update}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

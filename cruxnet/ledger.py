@@ -1,0 +1,290 @@
+"""The evidence ledger: an append-only JSON Lines file of belief updates, replayed in order.
+
+Each line is one JSON object::
+
+    {"kind": "hard", "node": "deception_demonstrated", "state": "yes",
+     "citation": "https://...", "date": "2026-05-01", "by": "A. Analyst"}
+    {"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}, ...}
+    {"kind": "fixed", "node": "lead_time", "marginal": {"under_1mo": 0.7, "to_6mo": 0.3}, ...}
+    {"kind": "do", "node": "capability_restraint", "state": "pause", ...}
+    {"kind": "data", "node": "infosec_strong", "counts": {"no": 3, "yes": 2},
+     "given": {}, ...}
+
+``hard``, ``likelihood``, ``fixed`` and ``do`` entries add evidence (a later entry on the same
+node replaces an earlier one of the same kind). ``data`` entries are counts of the node's states
+observed in cases whose parents are in the ``given`` states: they update the *parameters*, a
+conjugate Dirichlet update of that row of the node's table (mean x ess + counts). Every entry
+needs ``citation``, ``date`` (ISO, YYYY-MM-DD) and ``by``. Blank lines and lines starting with
+``#`` are skipped. Reading never writes the file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cruxnet.errors import CruxnetError
+from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.models.network import BayesNet
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.forms import TableForm
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["KINDS", "LedgerEntry", "LedgerError", "apply_entries", "read_ledger",
+           "replay_ledger"]
+
+KINDS = ("hard", "likelihood", "fixed", "do", "data")
+_COMMON = {"kind", "node", "citation", "date", "by"}
+_FIELDS = {"hard": {"state"}, "do": {"state"}, "likelihood": {"weights"},
+           "fixed": {"marginal"}, "data": {"counts", "given"}}
+
+
+class LedgerError(CruxnetError):
+    """A ledger line that does not parse or does not fit the model (names file and line)."""
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One validated update."""
+
+    line: int
+    kind: str
+    node: str
+    citation: str
+    date: str
+    by: str
+    state: str | None = None
+    vector: tuple[float, ...] = ()  # likelihood weights or fixed marginal, in state order
+    counts: tuple[int, ...] = ()
+    given: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if self.kind in ("hard", "do"):
+            return f"{'do(' if self.kind == 'do' else ''}{self.node}={self.state}" + (
+                ")" if self.kind == "do" else "")
+        if self.kind == "data":
+            cond = ", ".join(f"{p}={s}" for p, s in self.given.items())
+            return f"data {self.node}: counts {list(self.counts)}" + (
+                f" given {cond}" if cond else "")
+        return f"{self.kind}({self.node}={list(self.vector)})"
+
+
+def _state_vector(raw: object, spec: ModelSpec, node: str, what: str, where: str
+                  ) -> tuple[float, ...]:
+    states = spec.node(node).states
+    if not isinstance(raw, dict) or not raw:
+        raise LedgerError(f"{where}: '{what}' must map states of {node} to numbers, got {raw!r}")
+    out = [0.0] * len(states)
+    for s, v in raw.items():
+        if str(s) not in states:
+            raise LedgerError(f"{where}: unknown state {s!r} of {node} "
+                              f"(states: {', '.join(states)})")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
+            raise LedgerError(f"{where}: {what}[{s}] must be a number >= 0, got {v!r}")
+        out[states.index(str(s))] = float(v)
+    return tuple(out)
+
+
+def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
+    where = f"{file}: line {line}"
+    if not isinstance(obj, dict):
+        raise LedgerError(f"{where}: an entry must be a JSON object, got {obj!r}")
+    kind = obj.get("kind")
+    if kind not in KINDS:
+        raise LedgerError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    allowed = _COMMON | _FIELDS[kind]
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise LedgerError(f"{where}: unknown key {unknown[0]!r} for a {kind} entry; allowed: "
+                          f"{', '.join(sorted(allowed))}")
+    for key in ("citation", "date", "by"):
+        if not isinstance(obj.get(key), str) or not obj[key].strip():
+            raise LedgerError(f"{where}: every entry needs a non-empty {key!r}")
+    try:
+        _dt.date.fromisoformat(obj["date"])
+    except ValueError:
+        raise LedgerError(f"{where}: date must be YYYY-MM-DD, got {obj['date']!r}") from None
+    node = obj.get("node")
+    if not isinstance(node, str) or node not in spec:
+        raise LedgerError(f"{where}: unknown node {node!r} in model {spec.name}"
+                          + (did_you_mean(node, spec.node_ids) if isinstance(node, str)
+                             else ""))
+    common = {"line": line, "kind": kind, "node": node, "citation": obj["citation"],
+              "date": obj["date"], "by": obj["by"]}
+    states = spec.node(node).states
+    if kind in ("hard", "do"):
+        if str(obj.get("state")) not in states:
+            raise LedgerError(f"{where}: unknown state {obj.get('state')!r} of {node} "
+                              f"(states: {', '.join(states)})")
+        return LedgerEntry(**common, state=str(obj["state"]))
+    if kind == "likelihood":
+        vec = _state_vector(obj.get("weights"), spec, node, "weights", where)
+        if not sum(vec) > 0:
+            raise LedgerError(f"{where}: likelihood weights of {node} are all zero")
+        return LedgerEntry(**common, vector=vec)
+    if kind == "fixed":
+        vec = _state_vector(obj.get("marginal"), spec, node, "marginal", where)
+        if abs(sum(vec) - 1.0) > 1e-9:
+            raise LedgerError(f"{where}: the fixed marginal of {node} sums to {sum(vec):g}, "
+                              "not 1")
+        return LedgerEntry(**common, vector=vec)
+    counts_raw = obj.get("counts")
+    vec = _state_vector(counts_raw, spec, node, "counts", where)
+    if any(v != int(v) for v in vec):
+        raise LedgerError(f"{where}: counts must be whole numbers, got {counts_raw!r}")
+    given = obj.get("given", {})
+    if not isinstance(given, dict):
+        raise LedgerError(f"{where}: 'given' must map parents to states, got {given!r}")
+    parents = spec.node(node).parents
+    for p, s in given.items():
+        if p not in parents:
+            raise LedgerError(f"{where}: {p!r} is not a parent of {node} "
+                              f"(parents: {', '.join(parents) or 'none'})")
+        if str(s) not in spec.node(p).states:
+            raise LedgerError(f"{where}: unknown state {s!r} of {p}")
+    return LedgerEntry(**common, counts=tuple(int(v) for v in vec),
+                       given={str(p): str(s) for p, s in given.items()})
+
+
+def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
+    """Parse and validate a JSON Lines ledger against ``spec`` (the file is only read)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LedgerError(f"{p}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LedgerError(f"{p}: cannot read the ledger ({exc.__class__.__name__})") from None
+    entries = []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise LedgerError(f"{p}: line {i}: not valid JSON ({exc.msg} at column "
+                              f"{exc.colno})") from None
+        entries.append(_entry(obj, i, spec, str(p)))
+    return entries
+
+
+def _conjugate(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
+    """The network with ``entry.node``'s table row for ``given`` updated by the counts."""
+    from cruxnet.catalog import cruxnet_version
+    from cruxnet.priors.worldview import Worldview
+
+    wv = net.prior
+    form = wv.cpts[entry.node] if wv is not None else None
+    where = f"{file}: line {entry.line}"
+    if not isinstance(form, TableForm) or form.require:
+        kind = "none" if form is None else (form.kind + (" with require" if form.require
+                                                         else ""))
+        raise LedgerError(f"{where}: data on {entry.node} needs a table form for a conjugate "
+                          f"update (its form is {kind}); fitting other forms needs the PyMC fit")
+    missing = [b for b in form.by if b not in entry.given]
+    if missing:
+        raise LedgerError(f"{where}: the table of {entry.node} has a row per {', '.join(form.by)}"
+                          f"; say which row the counts are for: add {missing[0]!r} to 'given'")
+    key = tuple(entry.given[b] for b in form.by)
+    means, ess = form.rows[key]
+    if ess is None:
+        raise LedgerError(f"{where}: the row {key} of {entry.node} states no ess, so it has no "
+                          "prior weight to update")
+    alpha = np.asarray(means) * ess + np.asarray(entry.counts, dtype=float)
+    total = float(alpha.sum())
+    rows = dict(form.rows)
+    rows[key] = (tuple(float(a / total) for a in alpha), total)
+    new_form = replace(form, rows=rows)
+    cpts = {**wv.cpts, entry.node: new_form}  # type: ignore[union-attr]
+    raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []),  # type: ignore[union-attr]
+                                 [entry.line, entry.node, list(entry.counts), dict(entry.given)]]}
+    new_wv = Worldview(name=wv.name, model=wv.model, cpts=cpts, title=wv.title,  # type: ignore[union-attr]
+                       reading=wv.reading, summary=wv.summary, file=wv.file, raw=raw,  # type: ignore[union-attr]
+                       stated=wv.stated)  # type: ignore[union-attr]
+    prov = {**net.provenance, "worldview_sha256": new_wv.sha256,
+            "cruxnet_version": cruxnet_version()}
+    return BayesNet(net.spec, new_wv.point_cpts(net.spec), net.worldview, prov, new_wv)
+
+
+def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "ledger"
+                  ) -> tuple[BayesNet, Evidence]:
+    """The network (parameters updated by data entries) and the evidence after ``entries``."""
+    hard: dict[str, str] = {}
+    do: dict[str, str] = {}
+    lik: dict[str, tuple[float, ...]] = {}
+    fixed: dict[str, tuple[float, ...]] = {}
+    for e in entries:
+        if e.kind == "data":
+            net = _conjugate(net, e, file)
+        elif e.kind == "hard":
+            hard[e.node] = str(e.state)
+        elif e.kind == "do":
+            do[e.node] = str(e.state)
+        elif e.kind == "likelihood":
+            lik[e.node] = e.vector
+        else:
+            fixed[e.node] = e.vector
+    return net, Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
+
+
+def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
+                  state: str | None = None, cruxes: Sequence[str] = (), draws: int = 2000,
+                  seed: int = 0, ci_prob: float = 0.9, file: str = "ledger") -> xr.Dataset:
+    """The belief trajectory: P(target = state) before any entry and after each, with a
+    credible interval over parameter draws, and the headline cruxes' point values.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dim ``step`` (0 = the prior, then one per entry): ``p`` (point), ``mean``,
+        ``interval`` (with ``ci_bound``), ``impossible_draws``; one variable per crux,
+        ``P(crux=last state)``; coordinates ``entry`` (its description), ``line``, ``date``,
+        ``by`` and ``citation``.
+    """
+    import xarray as xr
+
+    from cruxnet.errors import ImpossibleEvidenceError
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.inference.exact import posterior
+
+    states = net.spec.node(target).states
+    s = states[-1] if state is None else state
+    idx = states.index(s)
+    rows = []
+    for k in range(len(entries) + 1):
+        step_net, ev = apply_entries(net, entries[:k], file)
+        where = "the prior" if k == 0 else f"{file}: line {entries[k - 1].line}"
+        try:
+            point = posterior(step_net, target, ev)[s]
+            post = posterior_draws(step_net, target, ev, draws=draws, seed=seed)
+        except ImpossibleEvidenceError as exc:
+            raise LedgerError(f"after {where}: {exc}") from None
+        summ = post.summary(ci_prob)
+        crux_p = [posterior(step_net, c, ev).probs[-1] for c in cruxes]
+        rows.append((point, float(np.mean(post.probs[:, idx])), summ.interval[s],
+                     post.n_impossible, crux_p))
+    meta = [("prior", 0, "", "", "")] + [(e.describe(), e.line, e.date, e.by, e.citation)
+                                         for e in entries]
+    data: dict[str, Any] = {
+        "p": ("step", [r[0] for r in rows]), "mean": ("step", [r[1] for r in rows]),
+        "interval": (("step", "ci_bound"), np.array([r[2] for r in rows], dtype=float)),
+        "impossible_draws": ("step", [r[3] for r in rows])}
+    for j, c in enumerate(cruxes):
+        data[f"P({c}={net.spec.node(c).states[-1]})"] = ("step", [r[4][j] for r in rows])
+    coords = {"step": np.arange(len(rows)), "ci_bound": ["lower", "upper"],
+              "entry": ("step", [m[0] for m in meta]), "line": ("step", [m[1] for m in meta]),
+              "date": ("step", [m[2] for m in meta]), "by": ("step", [m[3] for m in meta]),
+              "citation": ("step", [m[4] for m in meta])}
+    return xr.Dataset(data, coords=coords,
+                      attrs={**{k: v for k, v in net.provenance.items()
+                                if isinstance(v, (str, int, float))},
+                             "target": target, "state": s, "draws": draws, "seed": seed,
+                             "ci_prob": ci_prob, "ledger": file, "method": "ledger replay"})
