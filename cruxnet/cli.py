@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 1): the same seed gives the same report, dates aside")
     p.add_argument("--threshold", type=_threshold_arg, default=0.1, metavar="T",
                    help="decision threshold on P(target) for the crux finder (default 0.1)")
+    p.add_argument("--ledger", default=None, metavar="FILE",
+                   help="an evidence ledger (.jsonl) to replay: adds the belief trajectory")
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="directory to write report.html, report.md and figures/ into")
 
@@ -359,7 +361,8 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     try:
         report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
                               evidence=ev, draws=ns.draws, analysis_draws=ns.analysis_draws,
-                              seed=ns.seed, threshold=ns.threshold, progress=bar)
+                              seed=ns.seed, threshold=ns.threshold, ledger=ns.ledger,
+                              progress=bar)
         bar("writing report.html and report.md")
         html_path, md_path = write_report(report, ns.out)
     finally:

@@ -110,3 +110,26 @@ def test_report_command(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.startswith("cruxnet: error: ") and "--threshold" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_ledger_adds_the_belief_trajectory(tmp_path):
+    import json
+
+    from cruxnet.ledger import read_ledger, replay_ledger
+
+    ledger = tmp_path / "l.jsonl"
+    common = {"citation": "<i>a source</i>", "date": "2026-03-04", "by": "tester"}
+    ledger.write_text("\n".join(json.dumps({**common, **e}) for e in [
+        {"kind": "hard", "node": "incentives", "state": "yes"},
+        {"kind": "data", "node": "aps_systems", "counts": {"no": 0, "yes": 5}, "given": {}},
+    ]) + "\n")
+    rep = build_report("carlsmith_2021", seed=2, ledger=ledger, **SMALL)
+    net = load_network("carlsmith_2021", "carlsmith")
+    direct = replay_ledger(net, read_ledger(ledger, net.spec), target="catastrophe",
+                           draws=SMALL["analysis_draws"], seed=2, file=str(ledger))
+    assert_allclose(rep.sections[0].trajectory.p.values, direct.p.values, rtol=1e-12)
+    html = to_html(blocks(rep), "t")
+    md, _ = to_markdown(blocks(rep))
+    assert "<h2>Belief trajectory</h2>" in html and "## Belief trajectory" in md
+    assert "&lt;i&gt;a source&lt;/i&gt;" in html and "<i>a source" not in html
+    assert f"{direct.p.values[1]:.3f}" in md

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,6 +53,7 @@ class WorldviewSection:
     belief_change: xr.Dataset
     observations: xr.Dataset
     sha256: str
+    trajectory: xr.Dataset | None = None  # the ledger replayed (see cruxnet.ledger)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
                  analysis_draws: int = 2000, sobol_samples: int = 512, seed: int = 1,
                  threshold: float = 0.1, shapley_permutations: int = 100,
                  shapley_exact_max: int = 10,
+                 ledger: str | Path | None = None,
                  progress: Callable[[str], None] | None = None,
                  today: _dt.date | None = None) -> Report:
     """Run every analysis a crux report shows.
@@ -124,6 +127,9 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         Worldview pairs with up to ``shapley_exact_max`` differing nodes get exact Shapley
         values (2^k coalitions); others ``shapley_permutations`` sampled orders (plus
         reverses). Either way the contributions sum to the difference exactly.
+    ledger
+        An evidence ledger (:mod:`cruxnet.ledger`) to replay under each worldview: the report
+        adds the belief trajectory.
     progress
         Called with a short label before each step (for a progress bar).
     """
@@ -155,6 +161,12 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         outcomes = [n.id for n in spec.nodes if n.role == "outcome"]
         target = "catastrophe" if "catastrophe" in spec else (outcomes or spec.node_ids)[-1]
     nets = [network_for(entry, w) for w in names]
+    entries = None
+    if ledger is not None:
+        from cruxnet.ledger import read_ledger, replay_ledger
+
+        entries = read_ledger(ledger, spec)
+    headline = [n.id for n in spec.nodes if n.headline]
     sections = []
     has_levers = any(n.role == "lever" for n in spec.nodes)
     for net in nets:
@@ -170,13 +182,20 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         sobol = sobol_indices(q, samples=sobol_samples)
         step(f"{net.worldview}: levers and crux finder")
         levers = lever_effects(q) if has_levers else None
+        trajectory = None
+        if entries is not None:
+            step(f"{net.worldview}: ledger")
+            trajectory = replay_ledger(net, entries, target=target, state=str(q.state),
+                                       cruxes=headline, draws=analysis_draws, seed=seed,
+                                       file=str(ledger))
         wv = net.prior
         sections.append(WorldviewSection(
             worldview=str(net.worldview), title=wv.title if wv else "",
             reading=wv.reading if wv else "", point=q.point(), summary=summary,
             samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
             sobol=sobol, levers=levers, belief_change=smallest_belief_change(q, tau),
-            observations=decisive_observations(q, tau), sha256=wv.sha256 if wv else ""))
+            observations=decisive_observations(q, tau), sha256=wv.sha256 if wv else "",
+            trajectory=trajectory))
     attributions = []
     for a, b in itertools.combinations(nets, 2):
         step(f"why {b.worldview} differs from {a.worldview}")
@@ -191,6 +210,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         "seed": seed, "draws": draws, "analysis_draws": analysis_draws,
         "sobol_samples": sobol_samples, "shapley_permutations": shapley_permutations,
         "threshold": tau, "evidence": ev.describe(),
+        "ledger": str(ledger) if ledger is not None else "none",
         "packages": package_versions(),
         "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),
     }

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from cruxnet.models.spec import ModelSpec
     from cruxnet.report.content import Report
 
-__all__ = ["distribution_figure", "network_figure", "png"]
+__all__ = ["distribution_figure", "network_figure", "png", "trajectory_figure"]
 
 ROLE_COLOURS = {"crux": "#f2b134", "lever": "#4f9d69", "mechanism": "#a9c4e8",
                 "outcome": "#d8553b"}
@@ -98,4 +98,33 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
     ax.legend(handles=handles, loc="lower center", ncol=6, fontsize=8, frameon=False,
               bbox_to_anchor=(0.5, -0.04))
     ax.set_title(f"{spec.name}: roots on the left, {target} on the right", fontsize=11)
+    return fig
+
+
+def trajectory_figure(report: Report) -> Figure:
+    """P(target) after each ledger entry, one line per worldview with its 90% band."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for i, s in enumerate(report.sections):
+        t = s.trajectory
+        if t is None:
+            continue
+        colour = WORLDVIEW_COLOURS[i % len(WORLDVIEW_COLOURS)]
+        steps = t.step.values
+        ax.plot(steps, t.p.values, "o-", color=colour, label=s.worldview)
+        ax.fill_between(steps, t.interval.values[:, 0], t.interval.values[:, 1],
+                        color=colour, alpha=0.12)
+    first = next(s.trajectory for s in report.sections if s.trajectory is not None)
+    ax.set_xticks(first.step.values, [str(e) if len(str(e)) < 28 else str(e)[:26] + "…"
+                                      for e in first.entry.values], rotation=25, ha="right",
+                  fontsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(f"P({report.target}={report.state})")
+    ax.set_title("Belief trajectory: after each ledger entry (bands: 90% intervals)",
+                 fontsize=11)
+    ax.legend(fontsize=8, frameon=False)
     return fig

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.report.figures import distribution_figure, network_figure, png
+from cruxnet.report.figures import distribution_figure, network_figure, png, trajectory_figure
 
 if TYPE_CHECKING:
     from cruxnet.report.content import Report, WorldviewSection
@@ -148,6 +148,29 @@ def _crux_finder(report: Report, sec: WorldviewSection) -> Iterator[Block]:
                     rows=rows)
 
 
+def _trajectory(report: Report) -> Iterator[Block]:
+    if all(s.trajectory is None for s in report.sections):
+        return
+    yield Block("h2", "Belief trajectory")
+    yield Block("p", f"The ledger {report.provenance.get('ledger')} replayed under each "
+                     "worldview: P(target) after each entry, with its 90% interval.")
+    yield Block("figure", "P(target) after each ledger entry.", job=("trajectory", (report,)),
+                name="trajectory")
+    first = next(s.trajectory for s in report.sections if s.trajectory is not None)
+    header = ("step", "entry", "date", "by", "source",
+              *(s.worldview for s in report.sections if s.trajectory is not None))
+    rows = []
+    for k in range(first.sizes["step"]):
+        cells = [str(k), str(first.entry.values[k]), str(first.date.values[k]),
+                 str(first.by.values[k]), str(first.citation.values[k])]
+        for s in report.sections:
+            if s.trajectory is not None:
+                cells.append(f"{_f(s.trajectory.p.values[k])} "
+                             f"{_ci(s.trajectory.interval.values[k])}")
+        rows.append(tuple(cells))
+    yield Block("table", header=header, rows=tuple(rows))
+
+
 def _attribution(report: Report) -> Iterator[Block]:
     if not report.attributions:
         return
@@ -202,6 +225,7 @@ def blocks(report: Report, top: int = 10) -> list[Block]:
                      job=("network", (_spec(report), report.target)), name="network"))
     for sec in report.sections:
         out += list(_worldview(report, sec, top))
+    out += list(_trajectory(report))
     out += list(_attribution(report))
     out += list(_appendix(report))
     out += list(_provenance(report))
@@ -214,7 +238,7 @@ def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
 
     make: dict[str, Callable[..., Any]] = {
         "distributions": distribution_figure, "network": network_figure,
-        "tornado": plot_tornado, "levers": plot_levers}
+        "tornado": plot_tornado, "levers": plot_levers, "trajectory": trajectory_figure}
     return png(make[kind](*args))
 
 
