@@ -238,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="decision threshold on P(target) for the crux finder (default 0.1)")
     p.add_argument("--ledger", default=None, metavar="FILE",
                    help="an evidence ledger (.jsonl) to replay: adds the belief trajectory")
+    p.add_argument("--ess", type=_ess_arg, default=None, metavar="E",
+                   help="effective sample size for rows without one (BIF/XMLBIF networks)")
+    p.add_argument("--normalize", action="store_true",
+                   help="BIF/XMLBIF only: rescale CPT rows that do not sum to 1")
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="directory to write report.html, report.md and figures/ into")
 
@@ -355,14 +359,14 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_model
     from cruxnet.report import build_report, write_report
 
-    entry = load_model(ns.model)
+    entry = load_model(ns.model, normalize=ns.normalize)
     ev = _evidence(ns, entry.spec)
     bar = _step_bar(ns)
     try:
         report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
                               evidence=ev, draws=ns.draws, analysis_draws=ns.analysis_draws,
                               seed=ns.seed, threshold=ns.threshold, ledger=ns.ledger,
-                              progress=bar)
+                              ess=ns.ess, normalize=ns.normalize, progress=bar)
         bar("writing report.html and report.md")
         html_path, md_path = write_report(report, ns.out)
     finally:

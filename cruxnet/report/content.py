@@ -101,7 +101,8 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
                  analysis_draws: int = 2000, sobol_samples: int = 512, seed: int = 1,
                  threshold: float = 0.1, shapley_permutations: int = 100,
                  shapley_exact_max: int = 10,
-                 ledger: str | Path | None = None,
+                 ledger: str | Path | None = None, ess: float | None = None,
+                 normalize: bool = False,
                  progress: Callable[[str], None] | None = None,
                  today: _dt.date | None = None) -> Report:
     """Run every analysis a crux report shows.
@@ -127,6 +128,9 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         Worldview pairs with up to ``shapley_exact_max`` differing nodes get exact Shapley
         values (2^k coalitions); others ``shapley_permutations`` sampled orders (plus
         reverses). Either way the contributions sum to the difference exactly.
+    ess, normalize
+        For networks read from BIF/XMLBIF files: the effective sample size of their rows (they
+        state no uncertainty) and whether to rescale rounded rows.
     ledger
         An evidence ledger (:mod:`cruxnet.ledger`) to replay under each worldview: the report
         adds the belief trajectory.
@@ -154,7 +158,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
 
     tau = check_threshold(threshold)
     ev = evidence or Evidence()
-    entry = load_model(model)
+    entry = load_model(model, normalize=normalize)
     names = list(worldviews) if worldviews else worldview_names(entry)
     spec = entry.spec
     if target is None:
@@ -171,10 +175,10 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
     has_levers = any(n.role == "lever" for n in spec.nodes)
     for net in nets:
         step(f"{net.worldview}: headline")
-        q = Question(net, target, state, ev, draws=analysis_draws, seed=seed)
-        post = posterior_draws(net, target, ev, draws=draws, seed=seed)
+        q = Question(net, target, state, ev, draws=analysis_draws, seed=seed, ess=ess)
+        post = posterior_draws(net, target, ev, draws=draws, seed=seed, ess=ess)
         summary = summarize(post, ci_prob=0.9)
-        trio = aggregation_trio(net, target, str(q.state), source_for(net, draws, seed))
+        trio = aggregation_trio(net, target, str(q.state), source_for(net, draws, seed, ess))
         step(f"{net.worldview}: cruxes")
         tornado = node_swings(q)
         voi = value_of_information(q)
