@@ -133,3 +133,18 @@ def test_ledger_adds_the_belief_trajectory(tmp_path):
     assert "<h2>Belief trajectory</h2>" in html and "## Belief trajectory" in md
     assert "&lt;i&gt;a source&lt;/i&gt;" in html and "<i>a source" not in html
     assert f"{direct.p.values[1]:.3f}" in md
+
+
+def test_report_on_a_bif_network_needs_an_ess_and_says_so():
+    from oracles import bnlearn_path
+
+    from cruxnet.errors import SpecError
+
+    path = bnlearn_path("asia")
+    with pytest.raises(SpecError, match=r"states no uncertainty.*--ess"):
+        build_report(str(path), **SMALL)
+    rep = build_report(str(path), target="lung", state="yes", ess=20.0, **SMALL)
+    assert rep.target == "lung" and [s.worldview for s in rep.sections] == ["asia"]
+    net = load_network(path)
+    assert_allclose(rep.sections[0].point, posterior(net, "lung")["yes"], rtol=1e-12)
+    assert rep.sections[0].levers is None and rep.attributions == ()
