@@ -1,0 +1,212 @@
+"""From what people say to distributions: elicited quantiles and intervals, and pooled experts.
+
+* :func:`beta_from_quantiles` / :func:`beta_from_interval`: the Beta whose quantiles match what
+  an expert gave ("between 10% and 40%, 80% sure"), fitted with SciPy's least squares on the
+  log-parameters, with the fit error reported and a warning above :data:`FIT_WARNING`.
+  (PreliZ's ``maxent``/``quartile`` are the first choice; PreliZ 0.24, what Python 3.11 gets,
+  does not import with matplotlib 3.11, so SciPy does the fitting, as the design allows.)
+* :func:`dirichlet_from_mean` and :func:`dirichlet_from_mode`: a Dirichlet from a mean or mode
+  vector and a concentration.
+* :func:`linear_pool` and :func:`log_pool`: pooling several experts' probabilities, the
+  weighted mean and the normalised weighted geometric mean (for two states: the geometric mean
+  of odds); :func:`log_pool_betas`: the logarithmic pool of Beta densities, again a Beta.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cruxnet.errors import CruxnetError
+from cruxnet.priors.forms import NDArray
+
+__all__ = ["FIT_WARNING", "ElicitationError", "ElicitationWarning", "FittedBeta",
+           "beta_from_interval", "beta_from_quantiles", "dirichlet_from_mean",
+           "dirichlet_from_mode", "linear_pool", "log_pool", "log_pool_betas"]
+
+#: Largest quantile error (absolute, in probability) accepted without a warning.
+FIT_WARNING = 0.01
+
+
+class ElicitationError(CruxnetError):
+    """Elicited numbers that cannot describe a distribution (names the bad value)."""
+
+
+class ElicitationWarning(UserWarning):
+    """The fitted distribution reproduces the elicited numbers only approximately."""
+
+
+@dataclass(frozen=True)
+class FittedBeta:
+    """A Beta(a, b) fitted to elicited quantiles, and how well it reproduces them."""
+
+    a: float
+    b: float
+    quantiles: tuple[tuple[float, float], ...]  # (probability, elicited value)
+    fitted: tuple[float, ...]  # the Beta's quantiles at those probabilities
+    error: float  # largest absolute difference
+
+    @property
+    def mean(self) -> float:
+        return self.a / (self.a + self.b)
+
+    @property
+    def ess(self) -> float:
+        """a + b: the "effective sample size" a worldview file writes as ``{mean, ess}``."""
+        return self.a + self.b
+
+
+def _check_quantiles(quantiles: Mapping[float, float]) -> list[tuple[float, float]]:
+    if len(quantiles) < 2:
+        raise ElicitationError(f"give at least two quantiles, got {dict(quantiles)!r}")
+    items = sorted((float(p), float(v)) for p, v in quantiles.items())
+    for p, v in items:
+        if not 0 < p < 1:
+            raise ElicitationError(f"quantile probability {p:g} is outside (0, 1)")
+        if not 0 < v < 1:
+            raise ElicitationError(f"the {p:g} quantile {v:g} is outside (0, 1); a Beta "
+                                   "lives strictly between 0 and 1")
+    values = [v for _, v in items]
+    if any(b <= a for a, b in itertools.pairwise(values)):
+        raise ElicitationError("quantiles must increase with their probabilities, got "
+                               + ", ".join(f"{p:g}: {v:g}" for p, v in items))
+    return items
+
+
+def beta_from_quantiles(quantiles: Mapping[float, float], *, warn_above: float = FIT_WARNING
+                        ) -> FittedBeta:
+    """The Beta whose quantiles best match ``{probability: value}`` (least squares).
+
+    Examples
+    --------
+    >>> fit = beta_from_quantiles({0.05: 0.1, 0.5: 0.25, 0.95: 0.5})
+    >>> round(fit.mean, 2), fit.error < 0.01
+    (0.27, True)
+    """
+    from scipy.optimize import least_squares
+    from scipy.stats import beta
+
+    items = _check_quantiles(quantiles)
+    probs = np.array([p for p, _ in items])
+    target = np.array([v for _, v in items])
+
+    def residual(log_ab: NDArray) -> NDArray:
+        a, b = np.exp(log_ab)
+        out: NDArray = beta.ppf(probs, a, b) - target
+        return out
+
+    # Start from the method of moments on a normal approximation of the quantiles.
+    m = float(np.clip(np.interp(0.5, probs, target), 0.01, 0.99))
+    res = least_squares(residual, x0=np.log([2 * m + 0.5, 2 * (1 - m) + 0.5]),
+                        bounds=(np.log(1e-3), np.log(1e6)))
+    a, b = (float(x) for x in np.exp(res.x))
+    fitted = tuple(float(x) for x in beta.ppf(probs, a, b))
+    error = float(np.max(np.abs(np.array(fitted) - target)))
+    if error > warn_above:
+        warnings.warn(f"the Beta({a:.3g}, {b:.3g}) closest to the elicited quantiles misses "
+                      f"one by {error:.3g} (above {warn_above:g}); the numbers may not fit a "
+                      "Beta, or may contradict each other", ElicitationWarning, stacklevel=2)
+    return FittedBeta(a, b, tuple(items), fitted, error)
+
+
+def beta_from_interval(low: float, high: float, mass: float, *,
+                       warn_above: float = FIT_WARNING) -> FittedBeta:
+    """The Beta with an equal-tailed ``mass`` interval ``[low, high]`` ("between 10% and 40%,
+    80% sure")."""
+    if not 0 < mass < 1:
+        raise ElicitationError(f"the interval's probability must be in (0, 1), got {mass!r}")
+    return beta_from_quantiles({(1 - mass) / 2: low, (1 + mass) / 2: high},
+                               warn_above=warn_above)
+
+
+def _check_vector(v: Sequence[float], what: str) -> NDArray:
+    arr = np.asarray(v, dtype=float)
+    if arr.ndim != 1 or len(arr) < 2 or not np.all(np.isfinite(arr)) or (arr < 0).any():
+        raise ElicitationError(f"{what} must be at least two probabilities >= 0, got {list(v)}")
+    if abs(arr.sum() - 1) > 1e-9:
+        raise ElicitationError(f"{what} must sum to 1, got {arr.sum():g}")
+    return arr
+
+
+def dirichlet_from_mean(mean: Sequence[float], concentration: float) -> NDArray:
+    """Dirichlet weights with the given mean vector and total ``concentration`` (= ess)."""
+    m = _check_vector(mean, "the mean")
+    if not concentration > 0:
+        raise ElicitationError(f"the concentration must be > 0, got {concentration!r}")
+    out: NDArray = m * concentration
+    return out
+
+
+def dirichlet_from_mode(mode: Sequence[float], concentration: float) -> NDArray:
+    """Dirichlet weights whose mode is ``mode`` with total ``concentration`` (the weights'
+    sum, > the number of states): alpha_i = 1 + mode_i (concentration - k)."""
+    m = _check_vector(mode, "the mode")
+    k = len(m)
+    if not concentration > k:
+        raise ElicitationError(f"a Dirichlet with a mode needs a concentration above the "
+                               f"number of states ({k}), got {concentration!r}")
+    out: NDArray = 1.0 + m * (concentration - k)
+    return out
+
+
+def _weights(weights: Sequence[float] | None, n: int) -> NDArray:
+    if weights is None:
+        return np.full(n, 1.0 / n)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (n,):
+        raise ElicitationError(f"give one weight per expert ({n}), got {list(weights)}")
+    bad = [x for x in w if not (np.isfinite(x) and x > 0)]
+    if bad:
+        raise ElicitationError(f"expert weights must be > 0, got {bad[0]:g}")
+    out: NDArray = w / w.sum()
+    return out
+
+
+def linear_pool(probs: Sequence[Sequence[float]], weights: Sequence[float] | None = None
+                ) -> NDArray:
+    """The weighted mean of the experts' distributions (each a probability vector)."""
+    p = np.asarray(probs, dtype=float)
+    for row in p:
+        _check_vector(row, "each expert's distribution")
+    out: NDArray = _weights(weights, len(p)) @ p
+    return out
+
+
+def log_pool(probs: Sequence[Sequence[float]], weights: Sequence[float] | None = None
+             ) -> NDArray:
+    """The normalised weighted geometric mean of the experts' distributions. For two states
+    this is the weighted geometric mean of the odds.
+
+    Examples
+    --------
+    >>> p = log_pool([[0.9, 0.1], [0.6, 0.4]])     # odds 1/9 and 2/3
+    >>> round(float(p[1] / p[0]), 6) == round((1 / 9 * 2 / 3) ** 0.5, 6)
+    True
+    """
+    p = np.asarray(probs, dtype=float)
+    for row in p:
+        _check_vector(row, "each expert's distribution")
+    w = _weights(weights, len(p))
+    with np.errstate(divide="ignore"):
+        logp = w @ np.log(p)
+    if not np.isfinite(logp).any():
+        raise ElicitationError("the experts' distributions share no state with probability > 0")
+    g = np.exp(logp - logp[np.isfinite(logp)].max())
+    out: NDArray = g / g.sum()
+    return out
+
+
+def log_pool_betas(params: Sequence[tuple[float, float]],
+                   weights: Sequence[float] | None = None) -> tuple[float, float]:
+    """The logarithmic pool of Beta(a_i, b_i) densities with normalised weights w:
+    prod f_i ** w_i is proportional to Beta(sum w (a - 1) + 1, sum w (b - 1) + 1)."""
+    ab = np.asarray(params, dtype=float)
+    if ab.ndim != 2 or ab.shape[1] != 2 or not (ab > 0).all():
+        raise ElicitationError(f"give (a, b) > 0 per expert, got {list(map(tuple, ab))}")
+    w = _weights(weights, len(ab))
+    a, b = w @ (ab - 1.0) + 1.0
+    return float(a), float(b)
