@@ -290,44 +290,33 @@ def _draws_or_zero_arg(text: str) -> int:
 def _cmd_sensitivity(ns: argparse.Namespace) -> int:
     import numpy as np
 
+    import cruxnet.sensitivity as sens
     from cruxnet.catalog import load_network
-    from cruxnet.sensitivity import (
-        Question,
-        SensitivityError,
-        decisive_observations,
-        lever_effects,
-        node_swings,
-        sensitivity_functions,
-        smallest_belief_change,
-        sobol_indices,
-        value_of_information,
-        worldview_shapley,
-    )
     from cruxnet.sensitivity.render import to_records, to_text
 
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     ev = _evidence(ns, net.spec)
-    q = Question(net, ns.target, ns.state, ev, draws=ns.draws, seed=ns.seed, ci_prob=ns.ci,
-                 ess=ns.ess)
+    q = sens.Question(net, ns.target, ns.state, ev, draws=ns.draws, seed=ns.seed,
+                      ci_prob=ns.ci, ess=ns.ess)
     nodes = [n.strip() for n in ns.nodes.split(",") if n.strip()] if ns.nodes else None
     results: list[tuple[str, Any]] = []
     if ns.compare is not None:
         other = load_network(ns.model, ns.compare, normalize=ns.normalize)
-        results.append(("compare", worldview_shapley(net, other, ns.target, ns.state, ev,
-                                                     seed=ns.seed)))
+        results.append(("compare", sens.worldview_shapley(net, other, ns.target, ns.state, ev,
+                                                          seed=ns.seed)))
     elif ns.method == "cruxes":
         if ns.threshold is None:
-            raise SensitivityError("--method cruxes needs --threshold T (a probability in "
-                                   "(0, 1), e.g. 0.1)")
-        results.append(("belief-change", smallest_belief_change(q, ns.threshold, nodes)))
-        results.append(("observations", decisive_observations(q, ns.threshold, nodes)))
+            raise sens.SensitivityError("--method cruxes needs --threshold T (a probability in "
+                                        "(0, 1), e.g. 0.1)")
+        results.append(("belief-change", sens.smallest_belief_change(q, ns.threshold, nodes)))
+        results.append(("observations", sens.decisive_observations(q, ns.threshold, nodes)))
     else:
         run: Callable[[], Any] = {
-            "tornado": lambda: node_swings(q, nodes),
-            "functions": lambda: sensitivity_functions(q, nodes),
-            "voi": lambda: value_of_information(q, nodes),
-            "sobol": lambda: sobol_indices(q, samples=ns.samples, by=ns.by),
-            "levers": lambda: lever_effects(q, nodes)}[ns.method]
+            "tornado": lambda: sens.node_swings(q, nodes),
+            "functions": lambda: sens.sensitivity_functions(q, nodes),
+            "voi": lambda: sens.value_of_information(q, nodes),
+            "sobol": lambda: sens.sobol_indices(q, samples=ns.samples, by=ns.by),
+            "levers": lambda: sens.lever_effects(q, nodes)}[ns.method]
         results.append((ns.method, run()))
     if ns.plot:
         from cruxnet.sensitivity.plots import plot
@@ -401,9 +390,7 @@ def _cmd_update(ns: argparse.Namespace) -> int:
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     entries = read_ledger(ns.ledger, net.spec)
     spec = net.spec
-    outcomes = [n.id for n in spec.nodes if n.role == "outcome"]
-    target = ns.target or ("catastrophe" if "catastrophe" in spec
-                           else (outcomes or spec.node_ids)[-1])
+    target = ns.target or spec.default_target()
     if target not in spec:
         from cruxnet.errors import EvidenceError
 
@@ -557,9 +544,7 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
 
     entry = load_model(ns.model, normalize=ns.normalize)
     names = ns.worldview or worldview_names(entry)
-    outcome = [n.id for n in entry.spec.nodes if n.role == "outcome"]
-    target = "catastrophe" if "catastrophe" in entry.spec else (outcome or
-                                                                [entry.spec.node_ids[-1]])[-1]
+    target = entry.spec.default_target()
     headline = [n.id for n in entry.spec.nodes if n.headline]
     rows = []
     for w in names:

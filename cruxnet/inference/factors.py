@@ -18,7 +18,7 @@ from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 
-__all__ = ["DRAW", "Query", "prepare_query", "query_factors"]
+__all__ = ["DRAW", "Query", "cpt_factor_index", "prepare_query", "query_factors"]
 
 #: Axis name of the draw axis inside the batched engine (last axis of every drawn factor).
 DRAW = LAST_AXIS
@@ -113,3 +113,9 @@ def query_factors(spec: ModelSpec, keep: set[str], hard: Mapping[str, int], targ
         else:
             factors.append((lam, (node_id,)))
     return factors
+
+
+def cpt_factor_index(spec: ModelSpec, keep: set[str] | frozenset[str]) -> dict[str, int]:
+    """Position of each kept node's CPT in :func:`query_factors`' list (one per kept node, in
+    the spec's node order, before the evidence factors)."""
+    return {node: i for i, node in enumerate(n for n in spec.node_ids if n in keep)}

@@ -150,6 +150,17 @@ class ModelSpec:
         """Ids of the nodes that have ``node_id`` as a parent."""
         return tuple(n.id for n in self.nodes if node_id in n.parents)
 
+    def default_target(self) -> str:
+        """The node a model is about: ``catastrophe`` if it has one, else its last outcome node,
+        else its last node (what report, summary and update show by default).
+
+        >>> from cruxnet.catalog import load_model
+        >>> load_model("carlsmith_2021").spec.default_target()
+        'catastrophe'
+        """
+        outcomes = [n.id for n in self.nodes if n.role == "outcome"]
+        return "catastrophe" if "catastrophe" in self else (outcomes or list(self.node_ids))[-1]
+
     def ancestors(self, node_ids: Iterable[str]) -> set[str]:
         """The given nodes and all their ancestors (memoised per set of nodes)."""
         key = frozenset(node_ids)

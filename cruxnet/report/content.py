@@ -161,9 +161,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
     entry = load_model(model, normalize=normalize)
     names = list(worldviews) if worldviews else worldview_names(entry)
     spec = entry.spec
-    if target is None:
-        outcomes = [n.id for n in spec.nodes if n.role == "outcome"]
-        target = "catastrophe" if "catastrophe" in spec else (outcomes or spec.node_ids)[-1]
+    target = target or spec.default_target()
     nets = [network_for(entry, w) for w in names]
     entries = None
     if ledger is not None:

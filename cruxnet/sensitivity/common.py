@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError
-from cruxnet.inference.batched import posterior_draws
+from cruxnet.inference.batched import _draw_last, posterior_draws
 from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.inference.exact import posterior
-from cruxnet.inference.factors import prepare_query, query_factors
+from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
+from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.inference.summary import check_ci_prob
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_parameters
@@ -318,14 +319,6 @@ def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | Non
     P(T, e) is linear in that CPT, so the intervened value is the gradient paired with that
     one-hot table. Draws ``start:stop`` of ``source``, or the point CPTs (draws = 1).
     """
-    from cruxnet.inference.batched import _draw_last
-    from cruxnet.inference.factors import DRAW
-    from cruxnet.inference.gradients import (
-        GRAD_PREFIX,
-        contract_with_gradients,
-        pair_with_gradient,
-    )
-
     pq = prepare_query(q.net, q.target, q.evidence)
     spec = pq.work.spec
     keep = spec.ancestors({q.target, *q.evidence.nodes(), *nodes})
@@ -339,8 +332,7 @@ def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | Non
     drawn = any(DRAW in axes for _, axes in factors)
     output = [q.target, DRAW] if drawn else [q.target]
     _, grads = contract_with_gradients(factors, output)
-    # query_factors gives one CPT factor per kept node, in the spec's node order.
-    own = {node: i for i, node in enumerate(n for n in spec.node_ids if n in keep)}
+    own = cpt_factor_index(spec, keep)
     draw_axis = (DRAW,) if drawn else ()
     out = {}
     for node in nodes:

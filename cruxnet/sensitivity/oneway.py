@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cruxnet.inference.factors import Query, prepare_query
+from cruxnet.inference.factors import Query, cpt_factor_index, prepare_query, query_factors
+from cruxnet.inference.gradients import contract_with_gradients
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -111,14 +112,11 @@ def _cpt_gradients(q: Question, pq: Query, nodes: Sequence[str]
                    ) -> dict[str, tuple[NDArray, float, float]]:
     """Per node: the gradient of P(target = t, e) by its full CPT ``(t, *parents, node)``
     (zero where hard evidence slices the CPT), P(target = state, e) and P(e)."""
-    from cruxnet.inference.factors import query_factors
-    from cruxnet.inference.gradients import contract_with_gradients
-
     spec = pq.work.spec
     factors = query_factors(spec, pq.keep, pq.hard, q.target, q.evidence.likelihood,
                             lambda n: (np.asarray(pq.work.cpts[n]), False))
     out, grads = contract_with_gradients(factors, [q.target])
-    index = {n: i for i, n in enumerate(n for n in spec.node_ids if n in pq.keep)}
+    index = cpt_factor_index(spec, pq.keep)
     result = {}
     for node in nodes:
         if node not in index:

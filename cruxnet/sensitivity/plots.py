@@ -36,16 +36,18 @@ def _question(ds: xr.Dataset) -> str:
             f"{' | ' + ev if ev and ev != 'no evidence' else ''})")
 
 
-def _top(ds: xr.Dataset, dim: str, top: int) -> xr.Dataset:
-    return ds.isel({dim: slice(0, top)}).isel({dim: slice(None, None, -1)})
+def _bars(ds: xr.Dataset, dim: str, top: int | None) -> tuple[xr.Dataset, Figure, Any, Any]:
+    """The first ``top`` rows (all if None), reversed so the first is drawn at the top; a
+    figure sized for them, its axes, and the bars' y positions."""
+    d = ds.isel({dim: slice(0, top)}).isel({dim: slice(None, None, -1)})
+    fig, ax = _figure(d.sizes[dim])
+    return d, fig, ax, np.arange(d.sizes[dim])
 
 
 def plot_tornado(ds: xr.Dataset, top: int = 15) -> Figure:
     """Bars from P(target | node = its lowest state) to P(target | its highest), around the
     baseline; the thin line is the swing's credible interval placed on the bar's midpoint."""
-    d = _top(ds, "node", top)
-    fig, ax = _figure(d.sizes["node"])
-    y = np.arange(d.sizes["node"])
+    d, fig, ax, y = _bars(ds, "node", top)
     base = float(ds.attrs["baseline"])
     ax.barh(y, d.high - base, left=base, color=HIGH, height=0.6, label="state giving the highest P")
     ax.barh(y, d.low - base, left=base, color=LOW, height=0.6, label="state giving the lowest P")
@@ -62,9 +64,7 @@ def plot_tornado(ds: xr.Dataset, top: int = 15) -> Figure:
 def plot_levers(ds: xr.Dataset) -> Figure:
     """Causal effect of moving each lever bottom → top (do), with its interval, beside the
     same move observed (open marker)."""
-    d = ds.isel(lever=slice(None, None, -1))
-    fig, ax = _figure(d.sizes["lever"])
-    y = np.arange(d.sizes["lever"])
+    d, fig, ax, y = _bars(ds, "lever", None)
     eff = d.effect.values
     ci = d.effect_ci.values
     err = np.vstack([eff - ci[:, 0], ci[:, 1] - eff])
@@ -85,9 +85,7 @@ def plot_levers(ds: xr.Dataset) -> Figure:
 
 def plot_sobol(ds: xr.Dataset, top: int = 15) -> Figure:
     """First-order and total Sobol indices with their bootstrap half-widths."""
-    d = _top(ds, "factor", top)
-    fig, ax = _figure(d.sizes["factor"])
-    y = np.arange(d.sizes["factor"])
+    d, fig, ax, y = _bars(ds, "factor", top)
     ax.barh(y + 0.18, d.ST, xerr=d.ST_conf, height=0.35, color=HIGH, label="total (ST)")
     ax.barh(y - 0.18, d.S1, xerr=d.S1_conf, height=0.35, color=LOW, label="first order (S1)")
     ax.set_yticks(y, [str(f) for f in d.factor.values])
@@ -99,9 +97,7 @@ def plot_sobol(ds: xr.Dataset, top: int = 15) -> Figure:
 
 def plot_shapley(ds: xr.Dataset, top: int = 15) -> Figure:
     """Each node's share of the log-odds difference between two worldviews."""
-    d = _top(ds, "node", top)
-    fig, ax = _figure(d.sizes["node"])
-    y = np.arange(d.sizes["node"])
+    d, fig, ax, y = _bars(ds, "node", top)
     c = d.contribution.values
     ax.barh(y, c, color=np.where(c < 0, LOW, HIGH), height=0.6)
     ax.axvline(0, color="black", lw=0.8)

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from cruxnet.inference.batched import posterior_draws
-from cruxnet.inference.factors import prepare_query
+from cruxnet.inference.contract import contract_factors
+from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
+from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.draws import TINY_ALPHA, row_alphas, scalar_distribution
 from cruxnet.priors.forms import CPTForm, NDArray
@@ -280,17 +282,9 @@ def _outputs_by_gradients(q: Question, source: _SampleSource) -> NDArray:
     (:func:`~cruxnet.inference.gradients.contract_with_gradients`). So each base point costs a
     forward and backward pass at A, a forward pass at B, and one small sum per factor.
     """
-    from cruxnet.inference.contract import contract_factors
-    from cruxnet.inference.factors import DRAW, prepare_query, query_factors
-    from cruxnet.inference.gradients import (
-        GRAD_PREFIX,
-        contract_with_gradients,
-        pair_with_gradient,
-    )
-
     pq = prepare_query(q.net, q.target, q.evidence)
     spec, hard, lik = pq.work.spec, pq.hard, q.evidence.likelihood
-    index = {node: i for i, node in enumerate(n for n in spec.node_ids if n in pq.keep)}
+    index = cpt_factor_index(spec, pq.keep)
     types = source.types
     owner = []  # per factor (row type 1..G): the node whose CPT it changes
     for k in range(types - 2):
