@@ -28,6 +28,8 @@ __all__ = [
     "cruxnet_version",
     "load_model",
     "load_network",
+    "network_from_worldview",
+    "resolve_elicitation",
     "resolve_worldview",
     "worldview_names",
 ]
@@ -61,7 +63,7 @@ def bundled_models() -> list[str]:
     """Names of the models that ship with cruxnet.
 
     >>> bundled_models()
-    ['carlsmith_2021', 'crux_network']
+    ['carlsmith_2021', 'crux_network', 'honeypot_tests']
     """
     return sorted(p.stem for p in MODELS_DIR.glob("*.yaml"))
 
@@ -118,6 +120,16 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
     return ModelEntry(spec, path, tuple(d for d in dirs if d.is_dir()))
 
 
+def _yaml_path(text: str) -> Path | None:
+    """``text`` as a path if it names a .yaml/.yml file (which must exist), else None."""
+    p = Path(text)
+    if p.suffix not in (".yaml", ".yml"):
+        return None
+    if not p.exists():
+        raise SpecError("file not found", file=text)
+    return p
+
+
 def resolve_worldview(entry: ModelEntry, worldview: str | Path | None) -> Path:
     """The worldview file for ``worldview`` (a name or a path); default: the model's default."""
     if worldview is None:
@@ -126,11 +138,9 @@ def resolve_worldview(entry: ModelEntry, worldview: str | Path | None) -> Path:
             raise SpecError(f"model {entry.spec.name} declares no default_worldview; "
                             "choose one with --worldview", file=str(entry.path))
     text = str(worldview)
-    p = Path(text)
-    if p.suffix in (".yaml", ".yml"):
-        if not p.exists():
-            raise SpecError("file not found", file=text)
-        return p
+    given = _yaml_path(text)
+    if given is not None:
+        return given
     for d in entry.worldview_dirs:
         cand = d / f"{text}.yaml"
         if cand.exists() and _is_worldview_file(cand):
@@ -172,7 +182,7 @@ def network_for(entry: ModelEntry, worldview: str | Path | None = None) -> Bayes
         net = entry.network
         if worldview is not None and str(worldview) != net.worldview:
             wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
-            return _network(entry.spec, wv)
+            return network_from_worldview(entry.spec, wv)
         digest = hashlib.sha256()
         for node in net.spec.node_ids:
             digest.update(np.ascontiguousarray(net.cpts[node]).tobytes())
@@ -181,10 +191,28 @@ def network_for(entry: ModelEntry, worldview: str | Path | None = None) -> Bayes
                 "cruxnet_version": cruxnet_version()}
         return BayesNet(net.spec, net.cpts, net.worldview, prov)
     wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)
-    return _network(entry.spec, wv)
+    return network_from_worldview(entry.spec, wv)
 
 
-def _network(spec: ModelSpec, wv: Worldview) -> BayesNet:
+def resolve_elicitation(entry: ModelEntry, records: str | Path) -> Path:
+    """The elicitation file for ``records``: a path, or NAME of a ``NAME.elicit.yaml`` beside
+    the model's worldviews."""
+    text = str(records)
+    given = _yaml_path(text)
+    if given is not None:
+        return given
+    names = []
+    for d in entry.worldview_dirs:
+        cand = d / f"{text}.elicit.yaml"
+        if cand.exists():
+            return cand
+        names += [q.name.removesuffix(".elicit.yaml") for q in d.glob("*.elicit.yaml")]
+    raise SpecError(f"unknown elicitation {text!r} for model {entry.spec.name}; available: "
+                    f"{', '.join(sorted(set(names))) or 'none'} (or give a .elicit.yaml path)")
+
+
+def network_from_worldview(spec: ModelSpec, wv: Worldview) -> BayesNet:
+    """The network of ``spec`` with ``wv``'s point CPTs, its forms as the prior, and provenance."""
     prov = {"model": spec.name, "spec_sha256": spec.sha256, "worldview": wv.name,
             "worldview_sha256": wv.sha256, "cruxnet_version": cruxnet_version()}
     return BayesNet(spec, wv.point_cpts(spec), wv.name, prov, wv)

@@ -262,6 +262,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help="interval mass (default 0.9)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser(
+        "elicit", help="pool elicitation records into a worldview",
+        description="Compile an elicitation file (NAME.elicit.yaml: experts' quantiles, "
+                    "intervals or means with who/when/source) into a pooled worldview and write "
+                    "it as a worldview file that loads like any other. Example: cruxnet elicit "
+                    "panel_2026.elicit.yaml --out panel_2026.yaml, then cruxnet query "
+                    "catastrophe -w panel_2026.yaml")
+    p.add_argument("records", metavar="RECORDS",
+                   help="the elicitation file (.elicit.yaml), or the name of a bundled one")
+    p.add_argument("--model", "-m", default="crux_network", metavar="M",
+                   help="bundled model name or path (default: crux_network)")
+    p.add_argument("--pool", choices=("linear", "log", "hierarchical"), default=None,
+                   help="how to pool the experts (default: the file's 'pool', else linear)")
+    p.add_argument("--out", "-o", default=None, metavar="FILE",
+                   help="worldview file to write (default: NAME.yaml in the current directory)")
+    p.add_argument("--idata", default=None, metavar="FILE.nc",
+                   help="hierarchical pool: also write its ArviZ InferenceData (netCDF)")
+    p.add_argument("--target", default=None, metavar="T",
+                   help="outcome node to compare before and after (default: catastrophe)")
+    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S",
+                   help="random seed of the hierarchical fit")
+    p.add_argument("--draws", "-n", type=_draws_arg, default=1000, metavar="N",
+                   help="hierarchical fit: draws per chain (default 1000)")
+    p.add_argument("--tune", type=_draws_arg, default=1000, metavar="N",
+                   help="hierarchical fit: tuning steps per chain (default 1000)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("lint", help="check a worldview's coherence",
                        description="Coherence lint of a worldview: structural zeros and orders "
                                    "the model declares (expect:), overconfident rows, stated "
@@ -428,6 +455,69 @@ def _section_title(name: str, ds: Any) -> str:
     if name == "observations":
         return f"observations most likely to carry it across {a['threshold']:g}"
     return str(a.get("method", name))
+
+
+def _cmd_elicit(ns: argparse.Namespace) -> int:
+    import dataclasses
+    import warnings
+    from pathlib import Path
+
+    import numpy as np
+
+    from cruxnet.catalog import load_model, network_from_worldview, resolve_elicitation
+    from cruxnet.inference.exact import posterior
+    from cruxnet.priors.elicit import ElicitationWarning
+    from cruxnet.priors.records import compile_elicitation, load_elicitation
+    from cruxnet.sensitivity.render import to_records
+
+    entry = load_model(ns.model)
+    spec = entry.spec
+    target = ns.target or spec.default_target()
+    if target not in spec:
+        from cruxnet.errors import EvidenceError
+
+        raise EvidenceError(f"unknown target node {target!r} in model {spec.name}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ElicitationWarning)
+        records = load_elicitation(resolve_elicitation(entry, ns.records), spec)
+    for w in caught:
+        print(f"cruxnet: warning: {w.message}", file=sys.stderr)
+    if ns.pool is not None:
+        records = dataclasses.replace(records, pool=ns.pool)
+    if ns.idata and records.pool != "hierarchical":
+        raise CruxnetError("--idata is for the hierarchical pool (--pool hierarchical)")
+    compiled = compile_elicitation(records, seed=ns.seed, draws=ns.draws, tune=ns.tune,
+                                   progress=sys.stderr.isatty())
+    out = Path(ns.out) if ns.out else Path(f"{records.name}.yaml")
+    compiled.save(out)
+    if ns.idata and compiled.idata is not None:
+        compiled.idata.to_netcdf(ns.idata)
+    state = spec.node(target).states[-1]
+    before = posterior(network_from_worldview(spec, records.base), target)[state]
+    after = posterior(network_from_worldview(spec, compiled.worldview), target)[state]
+    summ = compiled.summary()
+    if ns.json:
+        print(json.dumps({"worldview": records.name, "file": str(out), "pool": records.pool,
+                          "target": target, "state": state, "before": before, "after": after,
+                          "targets": to_records(summ)}, indent=2))
+        return 0
+    print(f"{records.name}: {records.pool} pool of {len(records.weights)} experts over "
+          f"{records.base.name} ({len(records.records)} records, {summ.sizes['target']} "
+          "targets)")
+    experts = list(summ.expert.values)
+    print(f"  {'target':<46}" + "".join(f"{e[:12]:>13}" for e in experts) + f"{'pooled':>10}"
+          f"{'spread':>9}")
+    for i, t in enumerate(summ.target.values):
+        vals = "".join(f"{v:>13.3f}" if np.isfinite(v) else f"{'-':>13}"
+                       for v in summ.expert_value.values[i])
+        print(f"  {str(t)[:46]:<46}{vals}{float(summ.pooled_value.values[i]):>10.3f}"
+              f"{float(summ.pooled_spread.values[i]):>9.3g}")
+    print("  (values: P(last state) of a row, or a ratio's median; spread: the pooled ess, or "
+          "sd_log of a ratio)")
+    print(f"P({target}={state}): {before:.4f} under {records.base.name} -> {after:.4f} under "
+          f"{records.name}")
+    print(f"wrote {out}; query it with: cruxnet query {target} -m {ns.model} -w {out}")
+    return 0
 
 
 def _cmd_lint(ns: argparse.Namespace) -> int:
@@ -662,7 +752,7 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
              "validate": _cmd_validate, "export": _cmd_export,
              "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report,
-             "update": _cmd_update}
+             "update": _cmd_update, "elicit": _cmd_elicit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,15 +12,29 @@ Each line is one JSON object::
 
 ``hard``, ``likelihood``, ``fixed`` and ``do`` entries add evidence (a later entry on the same
 node replaces an earlier one of the same kind). ``data`` entries are counts of the node's states
-observed in cases whose parents are in the ``given`` states: they update the *parameters*, a
-conjugate Dirichlet update of that row of the node's table (mean x ess + counts). Every entry
-needs ``citation``, ``date`` (ISO, YYYY-MM-DD) and ``by``. Blank lines and lines starting with
-``#`` are skipped. Reading never writes the file.
+observed in cases whose parents are in the ``given`` states: they update the *parameters*.
+
+* Every parent the node's table depends on is given: a conjugate Dirichlet update of that row
+  (mean x ess + counts), exact.
+* Some parents are latent (not in ``given``), or the node's CPT is not a table: the PyMC fit of
+  :func:`cruxnet.inference.fitting.fit_latent_counts` marginalises the latent parents. The
+  node's CPT becomes a table whose rows for the latent configurations are the Dirichlets
+  moment-matched to the posterior (the other rows keep their prior). With
+  ``"cases": "same"`` (every trial tested the same system, e.g. 20 honeypots on the model
+  about to be deployed) the counts are also evidence about that system's latent parents: a
+  data node below them is added to the network, observed, with P(counts | configuration) as
+  its table (the Dirichlet-multinomial under the rows' prior, exact for table rows). The
+  default ``"independent"`` reads the counts as separate cases. A fit that fails its checks
+  stops the replay with :class:`~cruxnet.inference.fitting.FitError`'s diagnostics.
+
+Every entry needs ``citation``, ``date`` (ISO, YYYY-MM-DD) and ``by``. Blank lines and lines
+starting with ``#`` are skipped. Reading never writes the file.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +47,7 @@ from cruxnet.errors import CruxnetError
 from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import TableForm
+from cruxnet.priors.forms import KnownTableForm, TableForm
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -44,7 +58,8 @@ __all__ = ["KINDS", "LedgerEntry", "LedgerError", "apply_entries", "read_ledger"
 KINDS = ("hard", "likelihood", "fixed", "do", "data")
 _COMMON = {"kind", "node", "citation", "date", "by"}
 _FIELDS = {"hard": {"state"}, "do": {"state"}, "likelihood": {"weights"},
-           "fixed": {"marginal"}, "data": {"counts", "given"}}
+           "fixed": {"marginal"}, "data": {"counts", "given", "cases"}}
+CASES = ("independent", "same")
 
 
 class LedgerError(CruxnetError):
@@ -65,6 +80,7 @@ class LedgerEntry:
     vector: tuple[float, ...] = ()  # likelihood weights or fixed marginal, in state order
     counts: tuple[int, ...] = ()
     given: Mapping[str, str] = field(default_factory=dict)
+    cases: str = "independent"
 
     def describe(self) -> str:
         if self.kind in ("hard", "do"):
@@ -73,7 +89,8 @@ class LedgerEntry:
         if self.kind == "data":
             cond = ", ".join(f"{p}={s}" for p, s in self.given.items())
             return f"data {self.node}: counts {list(self.counts)}" + (
-                f" given {cond}" if cond else "")
+                f" given {cond}" if cond else "") + (" (same system)" if self.cases == "same"
+                                                     else "")
         return f"{self.kind}({self.node}={list(self.vector)})"
 
 
@@ -150,8 +167,13 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
                               f"(parents: {', '.join(parents) or 'none'})")
         if str(s) not in spec.node(p).states:
             raise LedgerError(f"{where}: unknown state {s!r} of {p}")
+    cases = obj.get("cases", "independent")
+    if cases not in CASES:
+        raise LedgerError(f"{where}: cases must be one of {', '.join(CASES)}, got {cases!r}")
+    if any(v < 0 for v in vec) or sum(vec) == 0:
+        raise LedgerError(f"{where}: counts must be >= 0 and not all zero, got {counts_raw!r}")
     return LedgerEntry(**common, counts=tuple(int(v) for v in vec),
-                       given={str(p): str(s) for p, s in given.items()})
+                       given={str(p): str(s) for p, s in given.items()}, cases=cases)
 
 
 def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
@@ -214,16 +236,114 @@ def _conjugate(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
     return BayesNet(net.spec, new_wv.point_cpts(net.spec), net.worldview, prov, new_wv)
 
 
-def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "ledger"
-                  ) -> tuple[BayesNet, Evidence]:
-    """The network (parameters updated by data entries) and the evidence after ``entries``."""
+def _is_conjugate(net: BayesNet, entry: LedgerEntry) -> bool:
+    form = net.prior.cpts[entry.node] if net.prior is not None else None
+    return (isinstance(form, TableForm) and not form.require
+            and all(b in entry.given for b in form.by)
+            and (entry.cases == "independent"
+                 or all(p in entry.given for p in net.spec.node(entry.node).parents)))
+
+
+_FITS: dict[tuple[Any, ...], Any] = {}
+
+
+def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet:
+    """The network after a PyMC fit of counts with latent parents (see the module doc)."""
+    from cruxnet.catalog import cruxnet_version
+    from cruxnet.inference.fitting import FitError, fit_latent_counts
+    from cruxnet.models.spec import NodeSpec
+    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.priors.worldview import Worldview
+
+    where = f"{file}: line {entry.line}"
+    wv = net.prior
+    if wv is None:
+        raise LedgerError(f"{where}: data entries need a worldview with uncertainty")
+    key = (net.spec.sha256, wv.sha256, entry.node, entry.counts,
+           tuple(sorted(entry.given.items())), entry.cases, seed)
+    if key not in _FITS:
+        try:
+            _FITS[key] = fit_latent_counts(net, entry.node, entry.counts, entry.given,
+                                           cases=entry.cases, seed=seed)  # type: ignore[arg-type]
+        except FitError as exc:
+            raise FitError(f"{where}: {exc}", exc.diagnostics) from None
+    fit = _FITS[key]
+    spec = net.spec
+    nspec = spec.node(entry.node)
+    # The node's CPT as a table over all its parents: fitted rows from the posterior, the
+    # others as before (a table's rows, or Dirichlets moment-matched to the form's draws).
+    form = wv.cpts[entry.node]
+    prior_rows: dict[tuple[str, ...], tuple[tuple[float, ...], float | None]] = {}
+    configs = list(itertools.product(*(spec.node(p).states for p in nspec.parents)))
+    if isinstance(form, TableForm):
+        for c in configs:
+            states = dict(zip(nspec.parents, c, strict=True))
+            prior_rows[c] = form.rows[tuple(states[b] for b in form.by)]
+    else:
+        from cruxnet.inference.fitting import _moment_dirichlet
+
+        src = WorldviewDraws(spec, wv, 4000, seed, None)
+        block = np.asarray(src.point(entry.node)[None] if src.is_fixed(entry.node)
+                           else src.block(entry.node, 0, 4000))
+        for c in configs:
+            idx = tuple(spec.node(p).states.index(s) for p, s in zip(nspec.parents, c,
+                                                                       strict=True))
+            row_draws = block[(slice(None), *idx)]  # type: ignore[arg-type]
+            mean = row_draws.mean(axis=0)
+            if row_draws.var(axis=0).sum() <= 0:  # a known row: a Dirichlet with no room to move
+                prior_rows[c] = (tuple(float(x) for x in mean), 1e12)
+            else:
+                a = _moment_dirichlet(row_draws[:, None, :])[0]
+                prior_rows[c] = (tuple(float(x) for x in a / a.sum()), float(a.sum()))
+    rows = dict(prior_rows)
+    for j, lc in enumerate(fit.configs):
+        states = {**entry.given, **dict(zip(fit.latent, lc, strict=True))}
+        c = tuple(states[p] for p in nspec.parents)
+        a = fit.posterior_alpha[j]
+        rows[c] = (tuple(float(x) for x in a / a.sum()), float(a.sum()))
+    cpts = {**wv.cpts, entry.node: TableForm(node=entry.node, by=nspec.parents, rows=rows,
+                                             require=form.require, otherwise=form.otherwise)}
+    raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []),
+                                 [entry.line, entry.node, list(entry.counts), dict(entry.given),
+                                  entry.cases, "fit"]]}
+    new_spec = spec
+    if entry.cases == "same" and fit.latent:
+        data_id = f"ledger_line_{entry.line}"
+        lik = np.asarray(fit.config_likelihood, dtype=float)
+        new_spec = replace(spec, nodes=(*spec.nodes, NodeSpec(
+            id=data_id, states=("other", "observed"), parents=fit.latent,
+            label=f"Data of {file} line {entry.line}", role="mechanism",
+            definition=f"{entry.describe()}; P(observed | parents) is the probability of the "
+                       "counts under each configuration of the latent parents.")))
+        cpts[data_id] = KnownTableForm(node=data_id, by=fit.latent, rows={
+            c: ((float(1 - v), float(v)), None)
+            for c, v in zip(fit.configs, lik, strict=True)})
+    new_wv = Worldview(name=wv.name, model=wv.model, cpts=cpts, title=wv.title,
+                       reading=wv.reading, summary=wv.summary, file=wv.file, raw=raw,
+                       stated=wv.stated)
+    prov = {**net.provenance, "spec_sha256": new_spec.sha256,
+            "worldview_sha256": new_wv.sha256, "cruxnet_version": cruxnet_version()}
+    return BayesNet(new_spec, new_wv.point_cpts(new_spec), net.worldview, prov, new_wv)
+
+
+def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "ledger",
+                  *, seed: int = 0) -> tuple[BayesNet, Evidence]:
+    """The network (parameters updated by data entries) and the evidence after ``entries``.
+
+    ``seed`` is for the PyMC fits of data entries with latent parents (the same seed gives
+    the same network)."""
     hard: dict[str, str] = {}
     do: dict[str, str] = {}
     lik: dict[str, tuple[float, ...]] = {}
     fixed: dict[str, tuple[float, ...]] = {}
     for e in entries:
         if e.kind == "data":
-            net = _conjugate(net, e, file)
+            if _is_conjugate(net, e):
+                net = _conjugate(net, e, file)
+            else:
+                net = _fitted(net, e, file, seed)
+                if e.cases == "same" and f"ledger_line_{e.line}" in net.spec:
+                    hard[f"ledger_line_{e.line}"] = "observed"
         elif e.kind == "hard":
             hard[e.node] = str(e.state)
         elif e.kind == "do":
@@ -260,7 +380,7 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     idx = states.index(s)
     rows = []
     for k in range(len(entries) + 1):
-        step_net, ev = apply_entries(net, entries[:k], file)
+        step_net, ev = apply_entries(net, entries[:k], file, seed=seed)
         where = "the prior" if k == 0 else f"{file}: line {entries[k - 1].line}"
         try:
             point = posterior(step_net, target, ev)[s]

@@ -45,7 +45,7 @@ def test_carlsmith_chain_is_the_product_of_premises(worldview: str) -> None:
 
 
 def test_catalog_lists_models_and_worldviews() -> None:
-    assert bundled_models() == ["carlsmith_2021", "crux_network"]
+    assert bundled_models() == ["carlsmith_2021", "crux_network", "honeypot_tests"]
     assert worldview_names(load_model("crux_network")) == sorted(WORLDVIEWS)
     assert worldview_names(load_model("carlsmith_2021")) == ["carlsmith", "superforecasters_2023"]
 
@@ -61,8 +61,9 @@ def test_crux_network_shape_and_headline_cruxes() -> None:
     assert {"capability_restraint", "alignment_research", "standards_monitoring"} <= levers
 
 
-def test_every_node_and_edge_cites_a_seed() -> None:
-    spec = load_model("crux_network").spec
+@pytest.mark.parametrize("model", ["crux_network", "honeypot_tests"])
+def test_every_node_and_edge_cites_a_seed(model: str) -> None:
+    spec = load_model(model).spec
     assert set(spec.sources) == {"S0", "S1", "S2"}
     for node in spec.nodes:
         assert node.definition, node.id
@@ -80,7 +81,8 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-def test_node_texts_paraphrase_rather_than_paste_the_seeds() -> None:
+@pytest.mark.parametrize("model", ["crux_network", "honeypot_tests"])
+def test_node_texts_paraphrase_rather_than_paste_the_seeds(model: str) -> None:
     """No run of 9 consecutive words in a definition or edge reason appears in a seed."""
     if not SEEDS.is_dir():
         pytest.fail(f"the seeds are expected beside the project at {SEEDS}")
@@ -88,7 +90,7 @@ def test_node_texts_paraphrase_rather_than_paste_the_seeds() -> None:
     for f in SEEDS.glob("*.txt"):
         w = _words(f.read_text(encoding="utf-8"))
         grams.update(tuple(w[i:i + 9]) for i in range(len(w) - 8))
-    spec = load_model("crux_network").spec
+    spec = load_model(model).spec
     for node in spec.nodes:
         for text in (node.definition, *(e.reason for e in node.edges)):
             w = _words(text)

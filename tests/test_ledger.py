@@ -112,13 +112,13 @@ def test_bad_lines_are_named(tmp_path, line, needle):
 
 def test_cli_update_reads_but_never_writes_the_ledger(tmp_path):
     path = _write(tmp_path, {"kind": "hard", "node": "deception_demonstrated", "state": "yes"},
-                  {"kind": "data", "node": "scheming", "counts": {"yes": 1}})
+                  {"kind": "data", "node": "catastrophe", "counts": {"yes": 1}})
     before = path.read_bytes()
     run = [sys.executable, "-m", "cruxnet", "update", str(path), "-n", "200"]
     proc = subprocess.run(run, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 2
     assert proc.stderr.startswith("cruxnet: error: ") and "line 3" in proc.stderr
-    assert "needs a table form" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "no uncertainty" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
     good = _write(tmp_path, {"kind": "hard", "node": "deception_demonstrated", "state": "yes"})
     proc = subprocess.run([*run[:4], str(good), "-n", "200"], capture_output=True, text=True,

@@ -41,7 +41,7 @@ from cruxnet.priors.params import (
     parse_prob_vector,
 )
 
-__all__ = ["FORMS", "POINT", "CPTForm", "ParamValues", "PointValues", "parse_cpt"]
+__all__ = ["FORMS", "POINT", "CPTForm", "KnownTableForm", "ParamValues", "PointValues", "parse_cpt"]
 
 Conditions = tuple[tuple[str, frozenset[str]], ...]
 NDArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -250,6 +250,16 @@ class TableForm(CPTForm):
         for b in by_nodes:
             shape[node.parents.index(b.id)] = b.card
         return sub.reshape((values.n, *shape, node.card))
+
+
+@dataclass(frozen=True)
+class KnownTableForm(TableForm):
+    """A table known exactly (the same in every draw), e.g. the likelihood of recorded data.
+
+    Not written in worldview files; built by code (the evidence ledger's data nodes)."""
+
+    kind: ClassVar[str] = "known_table"
+    deterministic: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,12 @@ from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
 from cruxnet.yamlio import load_yaml_mapping
 
-__all__ = ["Worldview", "load_worldview", "point_table", "worldview_from_cpts"]
+__all__ = ["Worldview", "load_worldview", "point_table", "read_worldview_file",
+           "worldview_from_cpts", "worldview_from_mapping"]
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
-                       "default_ess", "default_sd_log", "cpts", "sources", "stated"})
+                       "default_ess", "default_sd_log", "cpts", "sources", "stated",
+                       "elicitation"})
 #: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
 _INHERITED = ("default_ess", "default_sd_log")
 
@@ -125,7 +127,34 @@ def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
     """
     p = Path(path)
     data, merged = _read_chain(p, ())
-    file = str(p)
+    return _build(data, merged, model, str(p))
+
+
+def read_worldview_file(path: Path) -> dict[str, Any]:
+    """A worldview file's top-level entries, with the defaults it inherits through ``extends``."""
+    return _read_chain(path, ())[0]
+
+
+def worldview_from_mapping(data: Mapping[str, Any], model: ModelSpec, *, file: str
+                           ) -> Worldview:
+    """Validate a complete worldview given as a mapping (the content of a file without
+    ``extends``), e.g. one compiled from elicitation records; ``file`` names it in errors."""
+    unknown = sorted(set(map(str, data)) - _TOP_KEYS)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}",
+                        file=file)
+    if data.get("extends") is not None:
+        raise SpecError("a worldview given as a mapping cannot use 'extends'", file=file)
+    cpts = data.get("cpts") or {}
+    if not isinstance(cpts, Mapping):
+        raise SpecError("'cpts' must map node ids to CPT entries", file=file)
+    merged = {str(k): ({**v, "_file": file} if isinstance(v, dict) else v)
+              for k, v in cpts.items()}
+    return _build(dict(data), merged, model, file)
+
+
+def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file: str
+           ) -> Worldview:
     name = data.get("worldview")
     if not isinstance(name, str) or not name:
         raise SpecError("the file needs a 'worldview: NAME' entry", file=file)

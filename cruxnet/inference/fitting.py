@@ -1,0 +1,389 @@
+"""Fitting CPT parameters to counts whose parents were not observed, with PyMC.
+
+"0 of 20 honeypot tests caught misbehaviour" is data on a node (say ``honeypot_caught``) whose
+parents (``scheming``, ``behavioral_tests_valid``) nobody observed. :func:`fit_latent_counts`
+marginalises the latent parents and returns the posterior over the parameters involved:
+
+* ``theta[config, state]``: the node's CPT row for each configuration of the latent parents
+  (the observed ones fixed at ``given``), with the worldview's prior (a table row's Dirichlet,
+  or the Dirichlet moment-matched to the prior draws of any other form's row);
+* ``pi[config]``: the distribution of the latent parents given the observed ones, with the
+  Dirichlet moment-matched to its prior draws from the batched engine.
+
+Two readings of the counts (``cases``):
+
+* ``independent``: each count is a separate case whose latent parents are drawn afresh
+  (counts ~ Multinomial(n, pi @ theta)): data about a population of systems;
+* ``same``: every trial tests the same system, whose latent parents are fixed but unknown
+  (P(counts) = sum_c pi_c Multinomial(counts | theta_c)): this is also evidence about that
+  system's parents, given as ``config_posterior`` and as the likelihood of each configuration
+  ``config_likelihood`` (the prior-predictive P(counts | config), exact up to Monte Carlo).
+
+Every fit is checked with ArviZ: r_hat <= 1.01 and bulk ESS >= 400 on every reported parameter
+and no divergent transitions; otherwise :class:`FitError` says which and what to try. The PyMC
+model for a shape is built once and kept (its data are swapped with ``pm.set_data``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
+from cruxnet.priors.forms import NDArray, TableForm
+
+if TYPE_CHECKING:
+    from cruxnet.models.network import BayesNet
+
+__all__ = ["ESS_MIN", "RHAT_MAX", "CountFit", "FitError", "check_fit", "fit_latent_counts"]
+
+RHAT_MAX = 1.01
+ESS_MIN = 400
+Cases = Literal["independent", "same"]
+
+
+class FitError(CruxnetError):
+    """A fit whose diagnostics fail (or that cannot be set up); never silently used.
+
+    ``diagnostics`` holds the worst r_hat, the smallest bulk ESS, the number of divergences and
+    the parameters they were found on.
+    """
+
+    def __init__(self, message: str, diagnostics: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.diagnostics = dict(diagnostics or {})
+
+
+def check_fit(idata: Any, var_names: Sequence[str], *, what: str,
+              **extra: Any) -> dict[str, Any]:
+    """ArviZ diagnostics of ``var_names``; :class:`FitError` if any fails the thresholds.
+
+    Returns
+    -------
+    dict
+        ``r_hat`` (the largest), ``r_hat_at``, ``ess_bulk`` (the smallest), ``ess_at``,
+        ``divergences``.
+    """
+    import arviz as az
+
+    post = idata.posterior
+    names = [v for v in var_names if v in post]
+    rhat = az.rhat(idata, var_names=names)  # type: ignore[no-untyped-call]
+    ess = az.ess(idata, var_names=names, method="bulk")  # type: ignore[no-untyped-call]
+
+    def worst(ds: Any, pick: Any) -> tuple[float, str]:
+        best_v, best_at = None, ""
+        for name in names:
+            arr = np.asarray(ds[name].values, dtype=float).ravel()
+            if not arr.size:
+                continue
+            i = int(pick(np.nan_to_num(arr, nan=np.inf if pick is np.argmax else -np.inf)))
+            v = float(arr[i])
+            flat_coords = list(itertools.product(*(ds[name][d].values for d in ds[name].dims)))
+            at = name + (f"[{', '.join(map(str, flat_coords[i]))}]" if ds[name].dims else "")
+            if best_v is None or (v > best_v if pick is np.argmax else v < best_v) \
+                    or np.isnan(v):
+                best_v, best_at = v, at
+        return (float("nan") if best_v is None else best_v), best_at
+
+    r_max, r_at = worst(rhat, np.argmax)
+    e_min, e_at = worst(ess, np.argmin)
+    div = int(idata.sample_stats["diverging"].values.sum()) if "sample_stats" in idata and \
+        "diverging" in idata.sample_stats else 0
+    diag = {"r_hat": r_max, "r_hat_at": r_at, "ess_bulk": e_min, "ess_at": e_at,
+            "divergences": div, "draws": int(post.sizes["draw"]),
+            "chains": int(post.sizes["chain"]), **extra}
+    problems = []
+    if not r_max <= RHAT_MAX:
+        problems.append(f"r_hat {r_max:.3f} on {r_at} (needs <= {RHAT_MAX})")
+    if not e_min >= ESS_MIN:
+        problems.append(f"bulk ESS {e_min:.0f} on {e_at} (needs >= {ESS_MIN})")
+    if div:
+        problems.append(f"{div} divergent transitions")
+    if problems:
+        raise FitError(f"{what} did not converge: {'; '.join(problems)}. Try more draws and "
+                       "tuning steps (draws=/tune=, or --draws/--tune), a higher target_accept "
+                       "(0.95), or a prior that states more (a larger ess)", diag)
+    return diag
+
+
+@dataclass(frozen=True)
+class CountFit:
+    """The posterior of the parameters behind counts with latent parents.
+
+    Attributes
+    ----------
+    idata
+        ArviZ InferenceData: posterior ``theta`` (config, state) and ``pi`` (config).
+    node, latent, given, configs
+        The node, its latent parents, the observed ones, and the latent configurations
+        (tuples of states of ``latent``).
+    prior_alpha, posterior_alpha
+        Per configuration, the Dirichlet of the row before the data and the one moment-matched
+        to the posterior draws.
+    prior_pi
+        P(latent configuration | given) at the point values.
+    config_posterior
+        P(latent configuration | counts) at the worldview's point values for ``cases="same"``
+        (what the ledger's replay shows); P(latent configuration | given) otherwise.
+    config_likelihood
+        P(counts | configuration) under the prior of the rows (``same``; relative scale).
+    diagnostics
+        From :func:`check_fit`.
+    """
+
+    idata: Any  # arviz.InferenceData
+    node: str
+    latent: tuple[str, ...]
+    given: Mapping[str, str]
+    configs: tuple[tuple[str, ...], ...]
+    counts: tuple[int, ...]
+    cases: Cases
+    prior_alpha: NDArray
+    posterior_alpha: NDArray
+    prior_pi: NDArray
+    config_posterior: NDArray
+    config_likelihood: NDArray
+    diagnostics: Mapping[str, Any]
+
+    def interval(self, prob: float = 0.9) -> NDArray:
+        """Equal-tailed intervals of ``theta``: shape (config, state, 2)."""
+        th = self.idata.posterior["theta"].values.reshape(-1, *self.posterior_alpha.shape)
+        lo, hi = (1 - prob) / 2, (1 + prob) / 2
+        out: NDArray = np.stack([np.quantile(th, lo, axis=0), np.quantile(th, hi, axis=0)],
+                                axis=-1).astype(float)
+        return out
+
+
+def _moment_dirichlet(draws: NDArray) -> NDArray:
+    """Dirichlet weights with the draws' mean and total per-state variance; rows (..., K)."""
+    from cruxnet.priors.records import _concentration_for
+
+    mean = draws.mean(axis=0)
+    var = draws.var(axis=0)
+    out: NDArray = np.empty_like(mean)
+    for idx in np.ndindex(*mean.shape[:-1]):
+        out[idx] = mean[idx] * _concentration_for(mean[idx], var[idx])
+    return out
+
+
+@contextlib.contextmanager
+def quiet_sampling(progress: bool) -> Iterator[None]:
+    """Silence PyMC's log lines and PyTensor's BLAS notice unless a progress bar is wanted."""
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*could not link to a BLAS.*")
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pymc")
+        if not progress:
+            logger.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+
+
+_MODELS: dict[tuple[int, int, str], tuple[Any, dict[str, Any]]] = {}
+
+
+def _model(n_config: int, card: int, cases: Cases) -> tuple[Any, dict[str, Any]]:
+    """The PyMC model for this shape, built once (its data are set before each fit)."""
+    key = (n_config, card, cases)
+    if key in _MODELS:
+        return _MODELS[key]
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    with pm.Model() as model:
+        a_theta = pm.Data("alpha_theta", np.ones((n_config, card)))
+        a_pi = pm.Data("alpha_pi", np.ones(n_config))
+        counts = pm.Data("counts", np.zeros(card))
+        theta = pm.Dirichlet("theta", a=a_theta, shape=(n_config, card))
+        if n_config > 1:
+            pi = pm.Dirichlet("pi", a=a_pi, shape=(n_config,))
+        else:
+            pi = pm.Deterministic("pi", pt.ones(1))
+        if cases == "independent":
+            p = pt.dot(pi, theta)  # type: ignore[no-untyped-call]
+            pm.Potential("data", pt.sum(counts * pt.log(p)))  # type: ignore[no-untyped-call]
+        else:
+            loglik = pt.dot(pt.log(theta), counts)  # type: ignore[no-untyped-call]
+            pm.Potential("data", pm.math.logsumexp(pt.log(pi) + loglik))
+    _MODELS[key] = (model, {"alpha_theta": a_theta, "alpha_pi": a_pi, "counts": counts})
+    return _MODELS[key]
+
+
+def _latent_prior(net: BayesNet, latent: Sequence[str], given: Mapping[str, str],
+                  configs: Sequence[tuple[str, ...]], n: int, seed: int) -> NDArray:
+    """Draws of P(latent configuration | given), shape (n, configs), by the chain rule; with
+    ``n == 0`` the exact value at the point CPTs, shape (1, configs)."""
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.inference.evidence import Evidence
+    from cruxnet.inference.exact import posterior
+
+    joint = np.ones((max(n, 1), len(configs)))
+    for i, var in enumerate(latent):
+        prefixes = sorted({c[:i] for c in configs})
+        for prefix in prefixes:
+            ev = Evidence(hard={**given, **dict(zip(latent[:i], prefix, strict=True))})
+            if n == 0:
+                probs = np.asarray(posterior(net, var, ev).probs)[None]
+            else:
+                probs = np.nan_to_num(posterior_draws(net, var, ev, draws=n, seed=seed).probs)
+            states = net.spec.node(var).states
+            for j, c in enumerate(configs):
+                if c[:i] == prefix:
+                    joint[:, j] *= probs[:, states.index(c[i])]
+    return joint
+
+
+def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
+                      given: Mapping[str, str] | None = None, *, cases: Cases = "independent",
+                      draws: int = 1000, tune: int = 1000, chains: int = 2, seed: int = 0,
+                      prior_draws: int = 4000, target_accept: float = 0.9,
+                      progress: bool = False) -> CountFit:
+    """Posterior of ``node``'s CPT rows (and its latent parents' distribution) given counts.
+
+    Parameters
+    ----------
+    net
+        The network with its worldview (the priors).
+    node
+        The node whose states were counted.
+    counts
+        One whole number >= 0 per state of ``node``.
+    given
+        Parents observed in every case, ``{parent: state}``; the others are latent.
+    cases
+        ``independent`` or ``same`` (see the module docstring).
+    draws, tune, chains, seed, target_accept
+        The NUTS run (``cores=1``); the same seed gives the same result.
+    prior_draws
+        Draws of the batched engine used for the priors of non-table rows and of ``pi``.
+
+    Raises
+    ------
+    FitError
+        Bad counts or parents; the observed parents impossible; rows without uncertainty; a
+        fit that fails r_hat <= 1.01, bulk ESS >= 400 or has divergences.
+    """
+    import pymc as pm
+
+    from cruxnet.priors.draws import WorldviewDraws
+
+    spec = net.spec
+    if node not in spec:
+        raise FitError(f"unknown node {node!r} in model {spec.name}")
+    nspec = spec.node(node)
+    k = np.asarray(counts)
+    if k.shape != (nspec.card,) or not np.issubdtype(k.dtype, np.number) or (
+            k < 0).any() or (k != np.round(k)).any():
+        raise FitError(f"counts for {node} must be {nspec.card} whole numbers >= 0 (one per "
+                       f"state: {', '.join(nspec.states)}), got {list(counts)}")
+    if k.sum() == 0:
+        raise FitError(f"counts for {node} are all zero: there is nothing to fit")
+    if cases not in ("independent", "same"):
+        raise FitError(f"cases must be 'independent' or 'same', got {cases!r}")
+    given = dict(given or {})
+    for p, s in given.items():
+        if p not in nspec.parents:
+            raise FitError(f"{p!r} is not a parent of {node} "
+                           f"(parents: {', '.join(nspec.parents) or 'none'})")
+        if s not in spec.node(p).states:
+            raise FitError(f"unknown state {s!r} of {p}")
+    latent = tuple(p for p in nspec.parents if p not in given)
+    configs = tuple(itertools.product(*(spec.node(p).states for p in latent)))
+    wv = net.prior
+    if wv is None:
+        raise FitError(f"the network {spec.name} has no worldview to take priors from")
+    # Prior rows: exact Dirichlets of a table form, else moment-matched prior draws.
+    form = wv.cpts[node]
+    idx_of = {p: spec.node(p).states.index(s) for p, s in given.items()}
+
+    def cell(c: tuple[str, ...]) -> tuple[int, ...]:
+        full = {**idx_of, **{p: spec.node(p).states.index(s)
+                             for p, s in zip(latent, c, strict=True)}}
+        return tuple(full[p] for p in nspec.parents)
+
+    if isinstance(form, TableForm) and not form.require:
+        alpha: list[NDArray] = []
+        for c in configs:
+            states = {**given, **dict(zip(latent, c, strict=True))}
+            mean, ess = form.rows[tuple(states[b] for b in form.by)]
+            if ess is None:
+                alpha = []
+                break
+            alpha.append(np.asarray(mean) * ess)
+        prior_alpha = np.asarray(alpha) if alpha else None
+    else:
+        prior_alpha = None
+    if prior_alpha is None:
+        src = WorldviewDraws(spec, wv, prior_draws, seed, None)
+        if src.is_fixed(node):
+            raise FitError(f"the CPT of {node} has no uncertainty in worldview {wv.name}: "
+                           "there are no parameters to fit")
+        block = np.asarray(src.block(node, 0, prior_draws))
+        rows = np.stack([block[(slice(None), *cell(c))] for c in configs],  # type: ignore[arg-type]
+                        axis=1)
+        if (rows.var(axis=0).sum(axis=-1) <= 0).any():
+            raise FitError(f"a row of {node} for {latent} has no uncertainty in worldview "
+                           f"{wv.name} (a structural zero or a fixed value): nothing to fit")
+        prior_alpha = _moment_dirichlet(rows)
+    # Prior of the latent parents' configuration given the observed ones.
+    if latent:
+        try:
+            pi_draws = _latent_prior(net, latent, given, configs, prior_draws, seed)
+            pi_mean = _latent_prior(net, latent, given, configs, 0, seed)[0]
+        except ImpossibleEvidenceError as exc:
+            raise FitError(f"the observed parents {given} are impossible: {exc}") from None
+        if pi_draws.var(axis=0).sum() > 0:
+            alpha_pi = _moment_dirichlet(pi_draws[:, None, :])[0]
+        else:
+            alpha_pi = pi_draws[0] * 1e6
+        alpha_pi = np.maximum(alpha_pi, 1e-3)
+    else:
+        alpha_pi = np.ones(1)
+        pi_mean = np.ones(1)
+    with quiet_sampling(progress):
+        model, _ = _model(len(configs), nspec.card, cases)
+    with model, quiet_sampling(progress):
+        pm.set_data({"alpha_theta": prior_alpha, "alpha_pi": alpha_pi,
+                     "counts": k.astype(float)})
+        idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=1, random_seed=seed,
+                          progressbar=progress, compute_convergence_checks=False,
+                          target_accept=target_accept)
+    idata.posterior = idata.posterior.assign_coords(
+        {"theta_dim_0": [",".join(c) or "-" for c in configs], "theta_dim_1": list(nspec.states)})
+    names = ["theta"] + (["pi"] if len(configs) > 1 else [])
+    diag = check_fit(idata, names, what=f"the fit of {node} to counts {list(map(int, k))}")
+    theta = idata.posterior["theta"].values.reshape(-1, len(configs), nspec.card)
+    post_alpha = _moment_dirichlet(theta)
+    # Evidence about the latent configuration (cases="same").
+    lik = _config_likelihood(prior_alpha, k)
+    if cases == "same":
+        w = pi_mean * lik
+        config_post = w / w.sum()
+    else:
+        config_post = pi_mean
+    idata.posterior.attrs.update({"node": node, "cases": cases, "counts": list(map(int, k)),
+                                  "given": str(given), "latent": ",".join(latent)})
+    return CountFit(idata, node, latent, given, configs, tuple(int(x) for x in k), cases,
+                    prior_alpha, post_alpha, pi_mean, config_post, lik, diag)
+
+
+def _config_likelihood(alpha: NDArray, k: NDArray) -> NDArray:
+    """P(counts in this order | row ~ Dirichlet(alpha)) per configuration (Dirichlet-
+    multinomial without the multinomial coefficient), scaled to a maximum of 1."""
+    from scipy.special import gammaln
+
+    a0 = alpha.sum(axis=-1)
+    logl = gammaln(a0) - gammaln(a0 + k.sum()) + (gammaln(alpha + k) - gammaln(alpha)).sum(-1)
+    out: NDArray = np.exp(logl - logl.max())
+    return out

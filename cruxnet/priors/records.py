@@ -1,0 +1,741 @@
+"""Elicitation records: what each expert said, with who/when/source, compiled to a pooled worldview.
+
+An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml``)::
+
+    elicitation: panel_2026            # the name of the worldview it compiles to
+    model: crux_network
+    extends: gs_deference              # nodes nobody was asked about come from this worldview
+    pool: log                          # linear | log | hierarchical (default: linear)
+    experts:
+      ana: {weight: 2, affiliation: "evals team"}
+      ben: {weight: 1}
+    records:
+      - node: bgd_exists                         # a table row: `given` names the row
+        given: {alignment_difficulty: hard}
+        state: yes                               # the state the numbers are about (binary
+        interval: {low: 0.2, high: 0.6, prob: 0.8}   # nodes: their last state by default)
+        who: ana
+        when: 2026-10-02
+        source: "interview notes, 2 Oct 2026"
+      - node: alignment_difficulty               # a whole row as a Dirichlet
+        mean: {easy: 0.2, moderate: 0.5, hard: 0.3}
+        concentration: 8
+        who: ben
+        when: 2026-10-05
+        source: "written survey"
+      - node: scheming                           # a parameter of another form, by its path
+        param: odds_ratios.capability_overshoot.yes
+        kind: ratio                              # a log-normal (default: a probability, Beta)
+        quantiles: {0.1: 1.5, 0.5: 3, 0.9: 6}
+        who: ana
+        when: 2026-10-02
+        source: "interview notes"
+
+What a record may give: ``quantiles: {p: value}`` or ``interval: {low, high, prob}`` (a Beta, or a
+log-normal with ``kind: ratio``), fitted with the fit error reported (see
+:mod:`cruxnet.priors.elicit`); or ``mean``/``mode`` with ``concentration`` (a Dirichlet over the
+row; a scalar is the probability of ``state``). A Beta for one state of a multi-state row keeps
+the other states in the base row's proportions (the Dirichlet whose marginal is that Beta). An
+expert's later record on the same target supersedes the earlier one.
+
+Experts' distributions for a target are pooled (:func:`pool_distributions`): ``linear`` (the
+mixture, moment-matched to one Dirichlet or log-normal), ``log`` (the normalised weighted
+product of densities: for Dirichlets and log-normals, exactly a Dirichlet / log-normal again) or
+``hierarchical`` (a PyMC random-effects model, :mod:`cruxnet.priors.hierarchical`). The result is
+a complete worldview (:func:`compile_elicitation`) that can be saved and queried like any other.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import hashlib
+import json
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from cruxnet.errors import SpecError
+from cruxnet.models.spec import ModelSpec, state_name
+from cruxnet.priors.elicit import (
+    ElicitationError,
+    ElicitationWarning,
+    beta_from_quantiles,
+    dirichlet_from_mean,
+    dirichlet_from_mode,
+)
+from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.priors.worldview import (
+    Worldview,
+    load_worldview,
+    read_worldview_file,
+    worldview_from_mapping,
+)
+from cruxnet.yamlio import load_yaml_mapping
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["POOLS", "CompiledElicitation", "Distribution", "ElicitationRecords", "Record",
+           "Target", "compile_elicitation", "load_elicitation", "pool_distributions"]
+
+POOLS = ("linear", "log", "hierarchical")
+Pool = Literal["linear", "log", "hierarchical"]
+_TOP = frozenset({"elicitation", "model", "extends", "title", "summary", "pool", "experts",
+                  "records"})
+_RECORD = frozenset({"node", "given", "state", "param", "kind", "quantiles", "interval", "mean",
+                     "mode", "concentration", "who", "when", "source"})
+#: Largest error in log space (a ratio's quantiles) accepted without a warning.
+LOG_FIT_WARNING = 0.05
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a record is about: a row of a node's table, or a parameter of another form."""
+
+    node: str
+    row: tuple[str, ...] | None = None  # the states of the table's ``by`` parents
+    by: tuple[str, ...] = ()
+    param: str | None = None  # a dotted path into the node's CPT entry
+    kind: Literal["probability", "ratio"] = "probability"
+
+    @property
+    def label(self) -> str:
+        if self.param is not None:
+            return f"{self.node}.{self.param}"
+        given = ",".join(f"{b}={s}" for b, s in zip(self.by, self.row or (), strict=True))
+        return f"{self.node}[{given}]" if given else self.node
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A Dirichlet over a row's states (``alpha``; a Beta when it has two), or a log-normal of a
+    ratio (``mu``, ``sigma`` of its logarithm)."""
+
+    alpha: tuple[float, ...] | None = None
+    mu: float | None = None
+    sigma: float | None = None
+
+    @property
+    def is_lognormal(self) -> bool:
+        return self.alpha is None
+
+    @property
+    def mean(self) -> NDArray | float:
+        """The Dirichlet mean vector, or the log-normal median (a worldview's point value)."""
+        if self.alpha is None:
+            return math.exp(float(self.mu))  # type: ignore[arg-type]
+        a = np.asarray(self.alpha)
+        out: NDArray = a / a.sum()
+        return out
+
+    @property
+    def ess(self) -> float:
+        """The Dirichlet concentration (sum of alpha), or the log-normal sd_log."""
+        return float(sum(self.alpha)) if self.alpha is not None else float(self.sigma or 0.0)
+
+    def moments(self) -> tuple[NDArray, NDArray]:
+        """Mean and variance: per state for a Dirichlet, of the logarithm for a log-normal."""
+        if self.alpha is None:
+            return np.array([self.mu]), np.array([self.sigma]) ** 2
+        a = np.asarray(self.alpha, dtype=float)
+        a0 = a.sum()
+        m = a / a0
+        return m, m * (1 - m) / (a0 + 1)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One elicited judgement: which target, whose, when, from what source, and its fit."""
+
+    index: int
+    target: Target
+    who: str
+    when: str
+    source: str
+    distribution: Distribution
+    fit_error: float | None = None  # the largest quantile error of a fitted Beta/log-normal
+    said: str = ""  # what the expert gave, in words
+
+
+@dataclass(frozen=True)
+class ElicitationRecords:
+    """A validated elicitation file."""
+
+    name: str
+    spec: ModelSpec
+    base: Worldview
+    pool: Pool
+    weights: Mapping[str, float]
+    records: tuple[Record, ...]
+    file: str
+    title: str = ""
+    summary: str = ""
+    experts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def model(self) -> str:
+        return self.spec.name
+
+    def current(self) -> dict[Target, dict[str, Record]]:
+        """Per target, each expert's latest record (by ``when``; ties are rejected on load)."""
+        out: dict[Target, dict[str, Record]] = {}
+        for rec in sorted(self.records, key=lambda r: (r.when, r.index)):
+            out.setdefault(rec.target, {})[rec.who] = rec
+        return out
+
+
+def _error(file: str, message: str, node: str | None = None) -> SpecError:
+    return SpecError(message, file=file, node=node)
+
+
+def _path_get(entry: Any, path: str) -> Any:
+    cur = entry
+    for part in path.split("."):
+        if isinstance(cur, Mapping):
+            keys = {state_name(k): k for k in cur}
+            if part not in keys:
+                raise KeyError(part)
+            cur = cur[keys[part]]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            raise KeyError(part)
+    return cur
+
+
+def _path_set(entry: Any, path: str, value: Any) -> None:
+    parts = path.split(".")
+    parent = _path_get(entry, ".".join(parts[:-1])) if len(parts) > 1 else entry
+    last = parts[-1]
+    if isinstance(parent, Mapping):
+        keys = {state_name(k): k for k in parent}
+        parent[keys[last]] = value  # type: ignore[index]
+    else:
+        parent[int(last)] = value
+
+
+def _lognormal_from_quantiles(items: Sequence[tuple[float, float]], where: str
+                              ) -> tuple[Distribution, float]:
+    """The log-normal whose log-quantiles best match (least squares on log value vs z)."""
+    from scipy.stats import norm
+
+    if len(items) < 2:
+        raise ElicitationError("give at least two quantiles")
+    probs = np.array([p for p, _ in items])
+    vals = np.array([v for _, v in items])
+    if ((probs <= 0) | (probs >= 1)).any():
+        raise ElicitationError(f"quantile probabilities must be in (0, 1), got "
+                               f"{[float(p) for p in probs]}")
+    if (vals <= 0).any():
+        raise ElicitationError(f"a ratio's quantiles must be > 0, got {[float(v) for v in vals]}")
+    order = np.argsort(probs)
+    if (np.diff(vals[order]) <= 0).any():
+        raise ElicitationError("quantiles must increase with their probabilities, got "
+                               + ", ".join(f"{p:g}: {v:g}" for p, v in items))
+    z = norm.ppf(probs)
+    sigma, mu = np.polyfit(z, np.log(vals), 1)
+    error = float(np.max(np.abs(mu + sigma * z - np.log(vals))))
+    if error > LOG_FIT_WARNING:
+        warnings.warn(f"{where}: the log-normal closest to the elicited quantiles misses one by "
+                      f"{error:.3g} in log space (above {LOG_FIT_WARNING:g})",
+                      ElicitationWarning, stacklevel=3)
+    return Distribution(mu=float(mu), sigma=float(sigma)), error
+
+
+def _quantile_items(raw: Any, what: str) -> list[tuple[float, float]]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise ElicitationError(f"{what} must map probabilities to values, got {raw!r}")
+    items = []
+    for p, v in raw.items():
+        for x in (p, v):
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+                raise ElicitationError(f"{what}: {x!r} is not a finite number")
+        items.append((float(p), float(v)))
+    return sorted(items)
+
+
+def _interval_items(raw: Any) -> list[tuple[float, float]]:
+    if not isinstance(raw, Mapping) or set(map(str, raw)) != {"low", "high", "prob"}:
+        raise ElicitationError(f"interval must be {{low, high, prob}}, got {raw!r}")
+    vals = {str(k): v for k, v in raw.items()}
+    for k, v in vals.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ElicitationError(f"interval {k}: {v!r} is not a finite number")
+    mass = float(vals["prob"])
+    if not 0 < mass < 1:
+        raise ElicitationError(f"the interval's prob must be in (0, 1), got {mass:g}")
+    return [((1 - mass) / 2, float(vals["low"])), ((1 + mass) / 2, float(vals["high"]))]
+
+
+def _vector(raw: Any, states: Sequence[str], state: str, what: str) -> list[float]:
+    """A probability vector from a {state: p} mapping, a list, or the scalar P(state)."""
+    if isinstance(raw, Mapping):
+        given = {state_name(k): v for k, v in raw.items()}
+        unknown = sorted(set(given) - set(states))
+        if unknown:
+            raise ElicitationError(f"{what}: unknown state {unknown[0]!r} (states: "
+                                   f"{', '.join(states)})")
+        vec = [given.get(s, 0.0) for s in states]
+    elif isinstance(raw, list):
+        vec = raw
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if len(states) != 2:
+            raise ElicitationError(f"{what}: a single number is for a two-state row; give a "
+                                   f"{{state: p}} mapping over {', '.join(states)}")
+        vec = [1 - raw, raw] if state == states[1] else [raw, 1 - raw]
+    else:
+        raise ElicitationError(f"{what} must be a {{state: p}} mapping, a list or a number, "
+                               f"got {raw!r}")
+    if len(vec) != len(states) or any(isinstance(x, bool) or not isinstance(x, (int, float))
+                                      for x in vec):
+        raise ElicitationError(f"{what} needs {len(states)} probabilities "
+                               f"({', '.join(states)}), got {raw!r}")
+    return [float(x) for x in vec]
+
+
+def _concentration(raw: Any) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+        raise ElicitationError(f"concentration must be a number > 0, got {raw!r}")
+    return float(raw)
+
+
+def _distribution(raw: Mapping[str, Any], target: Target, states: Sequence[str], state: str,
+                  base_mean: NDArray | None, where: str) -> tuple[Distribution, float | None,
+                                                                  str]:
+    given = [k for k in ("quantiles", "interval", "mean", "mode") if k in raw]
+    if len(given) != 1:
+        raise ElicitationError("give exactly one of quantiles, interval, mean or mode"
+                               + (f" (got {', '.join(given)})" if given else ""))
+    how = given[0]
+    if how in ("quantiles", "interval"):
+        items = (_quantile_items(raw["quantiles"], "quantiles") if how == "quantiles"
+                 else _interval_items(raw["interval"]))
+        said = ", ".join(f"q{p:g}={v:g}" for p, v in items)
+        if target.kind == "ratio":
+            dist, err = _lognormal_from_quantiles(items, where)
+            return dist, err, said
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ElicitationWarning)
+            fit = beta_from_quantiles(dict(items))
+        for w in caught:
+            warnings.warn(f"{where}: {w.message}", ElicitationWarning, stacklevel=3)
+        a, b = fit.a, fit.b  # Beta(a, b) of P(state); of the parameter for a 'param' record
+        if target.param is not None or (state == states[-1] and len(states) == 2):
+            return Distribution(alpha=(b, a)), fit.error, said
+        if len(states) == 2:
+            return Distribution(alpha=(a, b)), fit.error, said
+        # One state of a multi-state row: the other states keep the base row's proportions.
+        i = list(states).index(state)
+        rest = np.delete(np.asarray(base_mean, dtype=float), i)
+        rest = rest / rest.sum() if rest.sum() > 0 else np.full(len(rest), 1 / len(rest))
+        alpha_v = np.insert(rest * b, i, a)
+        return Distribution(alpha=tuple(float(x) for x in alpha_v)), fit.error, said
+    if target.kind == "ratio":
+        raise ElicitationError("a ratio takes quantiles or an interval (a log-normal)")
+    if "concentration" not in raw:
+        raise ElicitationError(f"'{how}' needs a 'concentration' (the Dirichlet's total weight)")
+    conc = _concentration(raw["concentration"])
+    row_states = ("no", "yes") if target.param is not None else tuple(states)
+    vec = _vector(raw[how], row_states, state if target.param is None else "yes", how)
+    alpha_v = dirichlet_from_mean(vec, conc) if how == "mean" else dirichlet_from_mode(vec, conc)
+    if (alpha_v <= 0).any():
+        raise ElicitationError(f"{how} {vec} gives a Dirichlet weight <= 0; every state needs "
+                               "some probability")
+    said = f"{how} {', '.join(f'{s}={p:g}' for s, p in zip(row_states, vec, strict=True))}, " \
+           f"concentration {conc:g}"
+    return Distribution(alpha=tuple(float(x) for x in alpha_v)), None, said
+
+
+def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: set[str] | None,
+                  file: str) -> Record:
+    where = f"records[{i}]"
+    if not isinstance(raw, Mapping):
+        raise _error(file, f"{where} must be a mapping, got {raw!r}")
+    unknown = sorted(set(map(str, raw)) - _RECORD)
+    if unknown:
+        raise _error(file, f"{where}: unknown key {unknown[0]!r}; allowed: "
+                     f"{', '.join(sorted(_RECORD))}")
+    node = raw.get("node")
+    if not isinstance(node, str) or node not in model:
+        from cruxnet.inference.evidence import did_you_mean
+        raise _error(file, f"{where}: unknown node {node!r} in model {model.name}"
+                     + (did_you_mean(node, model.node_ids) if isinstance(node, str) else ""))
+    spec = model.node(node)
+    for key in ("who", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _error(file, f"{where}: every record needs a non-empty {key!r}", node)
+    who = raw["who"].strip()
+    if experts is not None and who not in experts:
+        raise _error(file, f"{where}: who: {who!r} is not one of the experts "
+                     f"({', '.join(sorted(experts))})", node)
+    when_raw = raw.get("when")
+    try:
+        when = (when_raw.isoformat() if isinstance(when_raw, _dt.date)
+                else _dt.date.fromisoformat(str(when_raw)).isoformat())
+    except ValueError:
+        raise _error(file, f"{where}: when must be a date YYYY-MM-DD, got {when_raw!r}",
+                     node) from None
+    form = base.cpts[node]
+    state = state_name(raw.get("state", spec.states[-1]))
+    if state not in spec.states:
+        raise _error(file, f"{where}: unknown state {state!r} of {node} "
+                     f"(states: {', '.join(spec.states)})", node)
+    kind = raw.get("kind", "probability")
+    if kind not in ("probability", "ratio"):
+        raise _error(file, f"{where}: kind must be probability or ratio, got {kind!r}", node)
+    base_mean = None
+    if "param" in raw:
+        path = raw["param"]
+        if not isinstance(path, str) or not path:
+            raise _error(file, f"{where}: param must be a dotted path such as base.values.hard, "
+                         f"got {path!r}", node)
+        try:
+            current = _path_get(base.raw[node], path)
+        except KeyError as exc:
+            raise _error(file, f"{where}: the CPT entry of {node} in {base.name} has no "
+                         f"{path!r} (no {exc.args[0]!r})", node) from None
+        if isinstance(current, (Mapping, list)) and not (
+                isinstance(current, Mapping) and set(map(str, current)) <= {
+                    "mean", "ess", "median", "sd_log", "value", "sd"}):
+            raise _error(file, f"{where}: {path!r} in the CPT entry of {node} is not a single "
+                         "parameter", node)
+        if "given" in raw or "state" in raw:
+            raise _error(file, f"{where}: 'given'/'state' name a table row; a 'param' record "
+                         "takes neither", node)
+        target = Target(node=node, param=path, kind=kind)
+    else:
+        if not isinstance(form, TableForm):
+            raise _error(file, f"{where}: the CPT of {node} in {base.name} has form "
+                         f"{form.kind}, not table: name the parameter with 'param:' (a path in "
+                         "its entry, e.g. base.values.hard)", node)
+        if kind != "probability":
+            raise _error(file, f"{where}: a table row is a probability; kind: ratio is for "
+                         "'param' records", node)
+        given = raw.get("given", {})
+        if not isinstance(given, Mapping):
+            raise _error(file, f"{where}: 'given' must map parents to states, got {given!r}",
+                         node)
+        given = {state_name(k): state_name(v) for k, v in given.items()}
+        if set(given) != set(form.by):
+            raise _error(file, f"{where}: the table of {node} has a row per "
+                         f"{', '.join(form.by) or 'nothing (one row)'}; 'given' must name "
+                         f"exactly those parents, got {', '.join(given) or 'none'}", node)
+        for p, s in given.items():
+            if s not in model.node(p).states:
+                raise _error(file, f"{where}: unknown state {s!r} of {p} (states: "
+                             f"{', '.join(model.node(p).states)})", node)
+        row = tuple(given[b] for b in form.by)
+        base_mean = np.asarray(form.rows[row][0])
+        target = Target(node=node, row=row, by=form.by)
+    try:
+        dist, err, said = _distribution(raw, target, spec.states, state, base_mean,
+                                        f"{file}: {where} ({target.label}, {who})")
+    except ElicitationError as exc:
+        raise _error(file, f"{where} ({target.label}, {who}): {exc}", node) from None
+    return Record(i, target, who, when, raw["source"].strip(), dist, err, said)
+
+
+def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
+    """Read and validate an elicitation file (see the module docstring).
+
+    Raises
+    ------
+    SpecError
+        Malformed YAML; an unknown node, state, parent, expert or parameter path; a weight
+        <= 0; quantiles not increasing or outside (0, 1); an expert with two records on one
+        target on the same date. Every message names the file and the record.
+    """
+    p = Path(path)
+    file = str(p)
+    data = load_yaml_mapping(p)
+    unknown = sorted(set(map(str, data)) - _TOP)
+    if unknown:
+        raise _error(file, f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP))}")
+    name = data.get("elicitation")
+    if not isinstance(name, str) or not name.strip():
+        raise _error(file, "the file needs an 'elicitation: NAME' entry (the pooled "
+                     "worldview's name)")
+    if data.get("model") != model.name:
+        raise _error(file, f"these records are for model {data.get('model')!r}, not "
+                     f"{model.name!r}")
+    ext = data.get("extends")
+    if not isinstance(ext, str) or not ext:
+        raise _error(file, "the file needs 'extends: WORLDVIEW' (the worldview whose other "
+                     "nodes the pooled worldview keeps)")
+    base_path = p.with_name(f"{ext}.yaml")
+    if not base_path.exists():
+        from cruxnet.catalog import WORLDVIEWS_DIR
+        bundled = WORLDVIEWS_DIR / model.name / f"{ext}.yaml"
+        if not bundled.exists():
+            raise _error(file, f"'extends: {ext}' names no worldview {ext}.yaml beside it or "
+                         f"among the bundled worldviews of {model.name}")
+        base_path = bundled
+    base = load_worldview(base_path, model)
+    pool = data.get("pool", "linear")
+    if pool not in POOLS:
+        raise _error(file, f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
+    experts_raw = data.get("experts")
+    experts: dict[str, Mapping[str, Any]] = {}
+    weights: dict[str, float] = {}
+    if experts_raw is not None:
+        if not isinstance(experts_raw, Mapping) or not experts_raw:
+            raise _error(file, f"'experts' must map expert ids to {{weight: ...}}, got "
+                         f"{experts_raw!r}")
+        for eid, info in experts_raw.items():
+            info = info if info is not None else {}
+            if not isinstance(info, Mapping):
+                raise _error(file, f"experts: {eid!r} must be a mapping, got {info!r}")
+            w = info.get("weight", 1.0)
+            if isinstance(w, bool) or not isinstance(w, (int, float)) or not (
+                    math.isfinite(w) and w > 0):
+                raise _error(file, f"experts: the weight of {eid!r} must be a number > 0, "
+                             f"got {w!r}")
+            experts[str(eid)] = dict(info)
+            weights[str(eid)] = float(w)
+    recs_raw = data.get("records")
+    if not isinstance(recs_raw, list) or not recs_raw:
+        raise _error(file, "'records' must be a non-empty list of elicited judgements")
+    records = tuple(_parse_record(r, i, model, base, set(experts) if experts else None, file)
+                    for i, r in enumerate(recs_raw))
+    if not experts:
+        weights = {r.who: 1.0 for r in records}
+    seen: dict[tuple[Target, str, str], int] = {}
+    for r in records:
+        key = (r.target, r.who, r.when)
+        if key in seen:
+            raise _error(file, f"records[{seen[key]}] and records[{r.index}]: {r.who} gives "
+                         f"{r.target.label} twice on {r.when}; keep one, or date the revision",
+                         r.target.node)
+        seen[key] = r.index
+    blob = json.dumps(data, sort_keys=True, default=str).encode()
+    return ElicitationRecords(name=name.strip(), spec=model, base=base, pool=pool,
+                              weights=weights, records=records, file=file,
+                              title=str(data.get("title", "")),
+                              summary=" ".join(str(data.get("summary", "")).split()),
+                              experts=experts, sha256=hashlib.sha256(blob).hexdigest())
+
+
+# ------------------------------------------------------------------------------------ pooling
+def pool_distributions(dists: Sequence[Distribution], weights: Sequence[float],
+                       how: Literal["linear", "log"]) -> Distribution:
+    """Pool experts' distributions of one target (weights are normalised).
+
+    * ``log``: prod f_i ** w_i, renormalised. For Dirichlets this is Dirichlet(sum w (a - 1) + 1)
+      and for log-normals the precision-weighted log-normal: both exact.
+    * ``linear``: the mixture sum w_i f_i, replaced by the Dirichlet (log-normal) with the
+      mixture's mean and total variance (per-state variances summed).
+
+    Examples
+    --------
+    >>> d = pool_distributions([Distribution(alpha=(8, 2)), Distribution(alpha=(2, 8))],
+    ...                        [1, 1], "log")
+    >>> d.alpha
+    (5.0, 5.0)
+    """
+    w = np.asarray(weights, dtype=float)
+    if len(dists) != len(w) or not len(w):
+        raise ElicitationError("give one weight per distribution")
+    if not (np.isfinite(w) & (w > 0)).all():
+        raise ElicitationError(f"expert weights must be > 0, got {list(weights)}")
+    w = w / w.sum()
+    lognormal = {d.is_lognormal for d in dists}
+    if len(lognormal) != 1:
+        raise ElicitationError("cannot pool a log-normal with a Dirichlet")
+    if lognormal.pop():
+        mu = np.array([d.mu for d in dists], dtype=float)
+        var = np.array([d.sigma for d in dists], dtype=float) ** 2
+        if how == "log":
+            prec = float(w @ (1 / var))
+            return Distribution(mu=float((w @ (mu / var)) / prec), sigma=float(prec ** -0.5))
+        m = float(w @ mu)
+        return Distribution(mu=m, sigma=float(math.sqrt(w @ (var + mu ** 2) - m ** 2)))
+    alphas = np.array([d.alpha for d in dists], dtype=float)
+    if alphas.ndim != 2:
+        raise ElicitationError("the experts' rows have different numbers of states")
+    if how == "log":
+        return Distribution(alpha=tuple(float(x) for x in w @ (alphas - 1.0) + 1.0))
+    mom = [d.moments() for d in dists]
+    means = np.array([m for m, _ in mom])
+    second = np.array([v + m ** 2 for m, v in mom])
+    mean = w @ means
+    var = w @ second - mean ** 2
+    return Distribution(alpha=tuple(float(x) for x in mean * _concentration_for(mean, var)))
+
+
+def _concentration_for(mean: NDArray, var: NDArray) -> float:
+    """The Dirichlet concentration a0 whose per-state variances m(1-m)/(a0+1) sum to ``var``'s."""
+    total = float(np.sum(var))
+    if total <= 0:
+        return 1e6
+    return max(float(np.sum(mean * (1 - mean)) / total - 1.0), 1e-6)
+
+
+# ----------------------------------------------------------------------------------- compiling
+@dataclass(frozen=True)
+class CompiledElicitation:
+    """A pooled worldview and how each target's numbers came about."""
+
+    records: ElicitationRecords
+    worldview: Worldview
+    mapping: dict[str, Any]
+    pooled: Mapping[Target, Distribution]
+    idata: Any = None  # arviz.InferenceData of a hierarchical pool
+
+    def summary(self) -> xr.Dataset:
+        """Per target and expert: the expert's point value (P(state) or the ratio's median),
+        weight, fit error and record date; and the pooled value and spread (ess or sd_log)."""
+        import xarray as xr
+
+        current = self.records.current()
+        targets = list(self.pooled)
+        experts = sorted(self.records.weights)
+        vals = np.full((len(targets), len(experts)), np.nan)
+        errs = np.full_like(vals, np.nan)
+        when = np.full(vals.shape, "", dtype=object)
+        for i, t in enumerate(targets):
+            for j, e in enumerate(experts):
+                rec = current[t].get(e)
+                if rec is not None:
+                    vals[i, j] = _headline(rec.distribution)
+                    errs[i, j] = rec.fit_error if rec.fit_error is not None else np.nan
+                    when[i, j] = rec.when
+        pooled = [_headline(self.pooled[t]) for t in targets]
+        spread = [self.pooled[t].ess for t in targets]
+        return xr.Dataset(
+            {"expert_value": (("target", "expert"), vals),
+             "fit_error": (("target", "expert"), errs),
+             "when": (("target", "expert"), when.astype(str)),
+             "pooled_value": ("target", pooled), "pooled_spread": ("target", spread)},
+            coords={"target": [t.label for t in targets], "expert": experts,
+                    "weight": ("expert", [self.records.weights[e] for e in experts])},
+            attrs={"elicitation": self.records.name, "pool": self.records.pool,
+                   "extends": self.records.base.name, "file": self.records.file,
+                   "records_sha256": self.records.sha256})
+
+    def save(self, path: str | Path) -> Path:
+        """Write the pooled worldview as a YAML file that loads like any other worldview."""
+        import yaml
+
+        p = Path(path)
+        header = (f"# Pooled worldview compiled by cruxnet from {Path(self.records.file).name}"
+                  f" ({self.records.pool} pool of {len(self.records.weights)} experts).\n"
+                  "# Regenerate it with `cruxnet elicit`; edit the records, not this file.\n")
+        p.write_text(header + yaml.safe_dump(self.mapping, sort_keys=False, allow_unicode=True,
+                                             width=100, default_flow_style=None), encoding="utf-8")
+        return p
+
+
+def _headline(d: Distribution) -> float:
+    """P(last state) of a Dirichlet row (P(state) as elicited for binary rows), or the median."""
+    mean = d.mean
+    return float(mean) if isinstance(mean, float) else float(mean[-1])
+
+
+def _yaml_value(d: Distribution) -> dict[str, float]:
+    if d.is_lognormal:
+        return {"median": float(np.exp(d.mu)), "sd_log": float(d.sigma)}  # type: ignore[arg-type]
+    a = np.asarray(d.alpha)
+    return {"mean": float(a[1] / a.sum()), "ess": float(a.sum())}
+
+
+def _table_entry(form: TableForm, raw: Mapping[str, Any],
+                 rows: Mapping[tuple[str, ...], Distribution]) -> dict[str, Any]:
+    entry: dict[str, Any] = {k: v for k, v in raw.items()
+                             if k in ("form", "require", "otherwise", "note")}
+    entry["form"] = "table"
+    entry["by"] = list(form.by)
+    out_rows = []
+    for key, (mean, ess) in form.rows.items():
+        if key in rows:
+            a = np.asarray(rows[key].alpha, dtype=float)
+            mean, ess = tuple(float(x) for x in a / a.sum()), float(a.sum())
+        row: dict[str, Any] = {"when": dict(zip(form.by, key, strict=True)),
+                               "p": [round(float(x), 12) for x in mean]}
+        if ess is not None:
+            row["ess"] = round(float(ess), 10)
+        out_rows.append(row)
+    if not form.by:
+        entry.pop("by")
+        entry["p"] = out_rows[0]["p"]
+        if "ess" in out_rows[0]:
+            entry["ess"] = out_rows[0]["ess"]
+    else:
+        entry["rows"] = out_rows
+    # Rounding to 12 places may leave a row summing to 1 +- 1e-12: the parser accepts that.
+    return entry
+
+
+def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: int = 1000,
+                        tune: int = 1000, chains: int = 2, progress: bool = False
+                        ) -> CompiledElicitation:
+    """Pool each target's current records and write them into the base worldview.
+
+    The result is a complete, standalone worldview named ``records.name`` (every node of the
+    model, the base's defaults), with an ``elicitation`` provenance block. With
+    ``pool: hierarchical`` the pooled distributions are the population distributions of a
+    PyMC random-effects model (see :func:`cruxnet.priors.hierarchical.hierarchical_pool`);
+    its InferenceData is kept in ``idata``. ``seed``, ``draws``, ``tune`` and ``chains`` are
+    for that fit only.
+    """
+    current = records.current()
+    pooled: dict[Target, Distribution] = {}
+    idata = None
+    if records.pool == "hierarchical":
+        from cruxnet.priors.hierarchical import hierarchical_pool
+
+        result = hierarchical_pool(
+            {t.label: [r.distribution for r in by_expert.values()]
+             for t, by_expert in current.items()},
+            {t.label: [records.weights[e] for e in by_expert] for t, by_expert in current.items()},
+            seed=seed, draws=draws, tune=tune, chains=chains, progress=progress)
+        idata = result.idata
+        pooled = {t: result.pooled[t.label] for t in current}
+    else:
+        for t, by_expert in current.items():
+            experts = list(by_expert)
+            try:
+                pooled[t] = pool_distributions([by_expert[e].distribution for e in experts],
+                                               [records.weights[e] for e in experts],
+                                               records.pool)
+            except ElicitationError as exc:
+                raise _error(records.file, f"pooling {t.label}: {exc}", t.node) from None
+    base = records.base
+    top = read_worldview_file(Path(base.file)) if base.file else {}
+    cpts: dict[str, Any] = copy.deepcopy(dict(base.raw))
+    by_node: dict[str, dict[Target, Distribution]] = {}
+    for t, d in pooled.items():
+        by_node.setdefault(t.node, {})[t] = d
+    for node, targets in by_node.items():
+        rows = {t.row: d for t, d in targets.items() if t.row is not None}
+        if rows:
+            form = base.cpts[node]
+            assert isinstance(form, TableForm)
+            cpts[node] = _table_entry(form, cpts[node], rows)
+        for t, d in targets.items():
+            if t.param is not None:
+                _path_set(cpts[node], t.param, _yaml_value(d))
+    mapping: dict[str, Any] = {
+        "worldview": records.name, "model": records.model,
+        "title": records.title or f"{records.name} (pooled from {len(records.weights)} experts)",
+        "reading": f"{records.pool} pool of elicited judgements over {base.name}",
+        "summary": records.summary,
+    }
+    for key in ("default_ess", "default_sd_log"):
+        if top.get(key) is not None:
+            mapping[key] = top[key]
+    if base.stated:
+        mapping["stated"] = {n: dict(v) for n, v in base.stated.items()}
+    mapping["elicitation"] = {
+        "file": Path(records.file).name, "sha256": records.sha256, "pool": records.pool,
+        "extends": base.name, "experts": dict(records.weights),
+        "targets": {t.label: sorted(current[t]) for t in pooled}}
+    mapping["cpts"] = cpts
+    wv = worldview_from_mapping(mapping, records.spec, file=records.file)
+    return CompiledElicitation(records, wv, mapping, pooled, idata)

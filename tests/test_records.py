@@ -1,0 +1,255 @@
+"""Elicitation records: pooled against closed forms, compiled to a worldview that saves and loads
+like any other, and every bad record named by file and record."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+import yaml
+from numpy.testing import assert_allclose
+from scipy import stats
+
+from cruxnet import load_network, posterior
+from cruxnet.catalog import WORLDVIEWS_DIR, load_model, network_from_worldview
+from cruxnet.errors import SpecError
+from cruxnet.priors.elicit import beta_from_interval, beta_from_quantiles, log_pool_betas
+from cruxnet.priors.records import (
+    Distribution,
+    compile_elicitation,
+    load_elicitation,
+    pool_distributions,
+)
+from cruxnet.priors.worldview import load_worldview
+
+PANEL = WORLDVIEWS_DIR / "crux_network" / "panel_2026.elicit.yaml"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_model("crux_network").spec
+
+
+def _write(tmp_path, records, **top):
+    doc = {"elicitation": "mine", "model": "crux_network", "extends": "gs_deference",
+           **top, "records": records}
+    path = tmp_path / "mine.elicit.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+REC = {"who": "ana", "when": "2026-10-01", "source": "interview"}
+
+
+def test_log_and_linear_pools_equal_their_closed_forms():
+    a = Distribution(alpha=(6.0, 4.0))
+    b = Distribution(alpha=(2.0, 8.0))
+    # Log pool of Betas: Beta(sum w (a - 1) + 1, ...), the closed form of elicit.log_pool_betas.
+    got = pool_distributions([a, b], [3, 1], "log").alpha
+    expect = log_pool_betas([(4.0, 6.0), (8.0, 2.0)], [3, 1])  # (a, b) of P(yes)
+    assert_allclose(got, (expect[1], expect[0]), rtol=1e-12)
+    # Linear pool: the mixture's mean and variance, exactly, for two states.
+    lin = pool_distributions([a, b], [3, 1], "linear")
+    w = np.array([0.75, 0.25])
+    means = np.array([0.4, 0.8])
+    vars_ = np.array([stats.beta(4, 6).var(), stats.beta(8, 2).var()])
+    mix_mean = w @ means
+    mix_var = w @ (vars_ + means ** 2) - mix_mean ** 2
+    p = stats.beta(lin.alpha[1], lin.alpha[0])
+    assert_allclose([p.mean(), p.var()], [mix_mean, mix_var], rtol=1e-10)
+    # Log-normals: precision weighting (log) and log-scale moments (linear).
+    x, y = Distribution(mu=np.log(2.0), sigma=0.5), Distribution(mu=np.log(4.0), sigma=0.25)
+    lg = pool_distributions([x, y], [1, 1], "log")
+    prec = 0.5 / 0.25 + 0.5 / 0.0625
+    assert_allclose([lg.mu, lg.sigma], [(0.5 * np.log(2) / 0.25 + 0.5 * np.log(4) / 0.0625)
+                                        / prec, prec ** -0.5], rtol=1e-12)
+
+
+def test_compiled_worldview_holds_the_pooled_rows_and_saves(tmp_path, spec):
+    recs = load_elicitation(PANEL, spec)
+    comp = compile_elicitation(recs)
+    wv = comp.worldview
+    # bgd_exists | hard: the weighted log pool of the three experts' fitted Betas.
+    cur = recs.current()
+    target = next(t for t in cur if t.node == "bgd_exists")
+    betas = [(r.distribution.alpha[1], r.distribution.alpha[0]) for r in cur[target].values()]
+    weights = [recs.weights[e] for e in cur[target]]
+    a, b = log_pool_betas(betas, weights)
+    means, ess = wv.cpts["bgd_exists"].rows[("hard",)]
+    assert_allclose([means[1], ess], [a / (a + b), a + b], rtol=1e-9)
+    # Rows nobody was asked about are the base worldview's.
+    base = recs.base
+    (m_new, e_new), (m_old, e_old) = (wv.cpts["bgd_exists"].rows[("easy",)],
+                                      base.cpts["bgd_exists"].rows[("easy",)])
+    assert_allclose(m_new, m_old, atol=1e-12) and e_new == e_old
+    assert_allclose(wv.cpts["lead_time"].point_cpt(spec), base.cpts["lead_time"].point_cpt(spec))
+    # A param record changes that parameter only: scheming's hard base rate.
+    params = dict(wv.cpts["scheming"].params(spec))
+    base_params = dict(base.cpts["scheming"].params(spec))
+    hard = next(n for n in params if n.startswith("base[") and n.endswith("=hard]"))
+    assert params[hard].value != base_params[hard].value
+    assert all(params[n] == base_params[n] for n in params
+               if n != hard and "capability_overshoot" not in n)
+    # Saved, it loads like any other worldview and answers the same.
+    path = comp.save(tmp_path / "panel_2026.yaml")
+    again = load_worldview(path, spec)
+    assert again.name == "panel_2026"
+    for node in spec.node_ids:
+        assert_allclose(again.cpts[node].point_cpt(spec), wv.cpts[node].point_cpt(spec),
+                        atol=1e-11)
+    net = load_network("crux_network", path)
+    assert_allclose(posterior(net, "catastrophe")["yes"],
+                    posterior(network_from_worldview(spec, wv), "catastrophe")["yes"], rtol=1e-9)
+
+
+def test_elicited_record_reproduces_its_quantiles(tmp_path, spec):
+    path = _write(tmp_path, [{**REC, "node": "bgd_exists", "given": {"alignment_difficulty":
+                                                                      "moderate"},
+                              "quantiles": {0.1: 0.6, 0.5: 0.8, 0.9: 0.92}}])
+    rec = load_elicitation(path, spec).records[0]
+    a_no, a_yes = rec.distribution.alpha
+    q = stats.beta(a_yes, a_no).ppf([0.1, 0.5, 0.9])
+    assert np.max(np.abs(q - [0.6, 0.8, 0.92])) <= rec.fit_error + 1e-12
+    assert rec.fit_error < 0.01
+    fit = beta_from_quantiles({0.1: 0.6, 0.5: 0.8, 0.9: 0.92})
+    assert_allclose((a_yes, a_no), (fit.a, fit.b), rtol=1e-9)
+
+
+def test_one_state_of_a_multistate_row_keeps_the_others_in_proportion(tmp_path, spec):
+    path = _write(tmp_path, [{**REC, "node": "alignment_difficulty", "state": "hard",
+                              "interval": {"low": 0.2, "high": 0.5, "prob": 0.8}}])
+    rec = load_elicitation(path, spec).records[0]
+    fit = beta_from_interval(0.2, 0.5, 0.8)
+    alpha = np.asarray(rec.distribution.alpha)
+    assert_allclose(alpha[2], fit.a, rtol=1e-9)  # the hard state's marginal is the Beta
+    assert_allclose(alpha[:2].sum(), fit.b, rtol=1e-9)
+    assert_allclose(alpha[0] / alpha[1], 0.30 / 0.45, rtol=1e-9)  # gs_deference: .30/.45
+
+
+def test_a_later_record_supersedes_an_earlier_one(tmp_path, spec):
+    path = _write(tmp_path, [
+        {**REC, "node": "infosec_strong", "mean": 0.2, "concentration": 10},
+        {**REC, "when": "2026-11-01", "node": "infosec_strong", "mean": 0.6,
+         "concentration": 10}])
+    comp = compile_elicitation(load_elicitation(path, spec))
+    means, ess = comp.worldview.cpts["infosec_strong"].rows[()]
+    assert_allclose([means[1], ess], [0.6, 10.0])
+
+
+def test_ratio_records_fit_a_lognormal(tmp_path, spec):
+    path = _write(tmp_path, [{**REC, "node": "scheming",
+                              "param": "odds_ratios.capability_overshoot.yes", "kind": "ratio",
+                              "quantiles": {0.05: 1.5, 0.95: 6.0}}])
+    comp = compile_elicitation(load_elicitation(path, spec))
+    entry = comp.mapping["cpts"]["scheming"]["odds_ratios"]["capability_overshoot"]["yes"]
+    assert_allclose(entry["median"], 3.0, rtol=1e-9)  # sqrt(1.5 * 6)
+    assert_allclose(entry["sd_log"], np.log(4) / (2 * stats.norm.ppf(0.95)), rtol=1e-9)
+
+
+@pytest.mark.parametrize("records,top,match", [
+    ([{**REC, "node": "bgd_exist", "mean": 0.5, "concentration": 4}], {},
+     r"records\[0\]: unknown node 'bgd_exist'.*bgd_exists"),
+    ([{**REC, "node": "bgd_exists", "given": {"alignment_difficulty": "hard"},
+       "quantiles": {0.1: 0.5, 0.9: 0.3}}], {}, "quantiles must increase"),
+    ([{**REC, "node": "bgd_exists", "given": {"alignment_difficulty": "hard"},
+       "quantiles": {0.1: 0.5, 0.9: 1.3}}], {}, "outside"),
+    ([{**REC, "node": "bgd_exists", "quantiles": {0.1: 0.2, 0.9: 0.4}}], {},
+     "must name exactly those parents"),
+    ([{**REC, "node": "bgd_exists", "given": {"alignment_difficulty": "medium"},
+       "mean": 0.5, "concentration": 4}], {}, "unknown state 'medium'"),
+    ([{**REC, "node": "scheming", "mean": 0.5, "concentration": 4}], {},
+     "form logit_additive, not table: name the parameter"),
+    ([{**REC, "node": "scheming", "param": "base.values.impossible",
+       "quantiles": {0.1: 0.2, 0.9: 0.4}}], {}, "has no 'base.values.impossible'"),
+    ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
+     {"experts": {"ana": {"weight": 0}}}, "weight of 'ana' must be a number > 0"),
+    ([{**REC, "who": "zed", "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
+     {"experts": {"ana": {"weight": 1}}}, "'zed' is not one of the experts"),
+    ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4},
+      {**REC, "node": "infosec_strong", "mean": 0.4, "concentration": 4}], {},
+     "twice on 2026-10-01"),
+    ([{**REC, "node": "infosec_strong", "mean": 0.5}], {}, "needs a 'concentration'"),
+    ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4,
+       "quantiles": {0.1: 0.2, 0.9: 0.4}}], {}, "exactly one of"),
+    ([{**REC, "node": "infosec_strong", "when": "yesterday", "mean": 0.5,
+       "concentration": 4}], {}, "when must be a date"),
+    ([{"node": "infosec_strong", "mean": 0.5, "concentration": 4}], {},
+     "needs a non-empty 'who'"),
+    ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
+     {"pool": "median"}, "pool must be one of"),
+    ([{**REC, "node": "scheming", "param": "odds_ratios.capability_overshoot.yes",
+       "mean": 2, "concentration": 4, "kind": "ratio"}], {}, "a ratio takes quantiles"),
+])
+def test_bad_records_are_named(tmp_path, spec, records, top, match):
+    path = _write(tmp_path, records, **top)
+    with pytest.raises(SpecError, match=match) as info:
+        load_elicitation(path, spec)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_poor_fit_warns(tmp_path, spec):
+    path = _write(tmp_path, [{**REC, "node": "infosec_strong",
+                              "quantiles": {0.1: 0.05, 0.5: 0.06, 0.9: 0.9}}])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = load_elicitation(path, spec).records[0]
+    assert rec.fit_error > 0.01
+    assert any("records[0]" in str(w.message) and "misses one" in str(w.message)
+               for w in caught)
+
+
+def test_elicit_command_writes_a_worldview_and_names_bad_input(tmp_path):
+    out = tmp_path / "pooled.yaml"
+    run = subprocess.run([sys.executable, "-m", "cruxnet", "elicit", "panel_2026", "--out",
+                          str(out)], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "P(catastrophe=yes)" in run.stdout and "log pool of 3 experts" in run.stdout
+    q = subprocess.run([sys.executable, "-m", "cruxnet", "query", "catastrophe", "-w",
+                        str(out), "--json"], capture_output=True, text=True)
+    assert q.returncode == 0, q.stderr
+    bad = tmp_path / "bad.elicit.yaml"
+    bad.write_text(textwrap.dedent("""\
+        elicitation: bad
+        model: crux_network
+        extends: gs_deference
+        records:
+          - {node: infosec_strong, quantiles: {0.9: 0.2, 0.1: 0.4}, who: a, when: 2026-01-01,
+             source: x}
+        """))
+    run = subprocess.run([sys.executable, "-m", "cruxnet", "elicit", str(bad)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.startswith("cruxnet: error: ") and "records[0]" in run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_hierarchical_pool_gives_inference_data_and_draws(spec):
+    import dataclasses
+
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.priors.draws import DatasetDraws
+    from cruxnet.priors.hierarchical import pooled_parameter_draws
+
+    recs = dataclasses.replace(load_elicitation(PANEL, spec), pool="hierarchical")
+    comp = compile_elicitation(recs, seed=1)
+    post = comp.idata.posterior
+    assert {"mu", "tau", "z_new"} <= set(post.data_vars)
+    label = "bgd_exists[alignment_difficulty=hard]"
+    theta = post[label].values.reshape(-1, 2)[:, 1]
+    # The population mean lies between the experts (their medians 0.31 to 0.55).
+    expert_vals = [r.distribution.mean[1] for r in recs.records if r.target.label == label]
+    assert min(expert_vals) < np.median(theta) < max(expert_vals)
+    # The draws of the pooled row reach the batched engine unchanged.
+    ds = pooled_parameter_draws(comp, 4000, seed=2)
+    row = ds["P(bgd_exists | alignment_difficulty)"].sel(alignment_difficulty="hard",
+                                                         bgd_exists="yes").values
+    assert abs(row.mean() - theta.mean()) < 4 * theta.std() / np.sqrt(4000) + 0.01
+    net = network_from_worldview(spec, comp.worldview)
+    out = posterior_draws(net, "bgd_exists", draws=4000,
+                          parameters=DatasetDraws(spec, ds)).summary()
+    assert 0 < out.mean["yes"] < 1
