@@ -16,6 +16,9 @@ EXPECT = {
     "02_sensitivity_analysis.py": ["swing_ci", "variance_reduction", "ST", "capability_restraint",
                                    "alignment_difficulty", "after the shift: P(catastrophe) = "
                                    "0.3000", "stated-marginal"],
+    "03_updating_beliefs.py": ["fit error", "log pool: P(bgd_exists | hard)",
+                               "hierarchical pool", "pooled panel", "do(capability_restraint=hold)",
+                               "diagnostics: r_hat", "(same system)", "P(scheming): 0.300 -> "],
 }
 
 

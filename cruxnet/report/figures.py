@@ -5,17 +5,20 @@ one for inlining."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    import xarray as xr
     from matplotlib.figure import Figure
 
     from cruxnet.models.spec import ModelSpec
     from cruxnet.report.content import Report
 
-__all__ = ["distribution_figure", "network_figure", "png", "trajectory_figure"]
+__all__ = ["distribution_figure", "network_figure", "plot_trajectory", "png",
+           "trajectory_figure"]
 
 ROLE_COLOURS = {"crux": "#f2b134", "lever": "#4f9d69", "mechanism": "#a9c4e8",
                 "outcome": "#d8553b"}
@@ -103,28 +106,38 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
 
 def trajectory_figure(report: Report) -> Figure:
     """P(target) after each ledger entry, one line per worldview with its 90% band."""
+    return plot_trajectory({s.worldview: s.trajectory for s in report.sections
+                            if s.trajectory is not None})
+
+
+def plot_trajectory(trajectories: xr.Dataset | Mapping[str, xr.Dataset]) -> Figure:
+    """Belief trajectories from :func:`cruxnet.ledger.replay_ledger`: P(target) after each
+    entry with its credible band, one line per worldview (a Dataset, or name -> Dataset)."""
+    import xarray as xr
     from matplotlib.figure import Figure
 
+    if isinstance(trajectories, xr.Dataset):  # (a Dataset is itself a Mapping)
+        trajectories = {str(trajectories.attrs.get("worldview", "")): trajectories}
+    if not trajectories:
+        raise ValueError("no trajectory to plot")
     fig = Figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.add_subplot()
-    for i, s in enumerate(report.sections):
-        t = s.trajectory
-        if t is None:
-            continue
+    for i, (name, t) in enumerate(trajectories.items()):
         colour = WORLDVIEW_COLOURS[i % len(WORLDVIEW_COLOURS)]
         steps = t.step.values
-        ax.plot(steps, t.p.values, "o-", color=colour, label=s.worldview)
+        ax.plot(steps, t.p.values, "o-", color=colour, label=name)
         ax.fill_between(steps, t.interval.values[:, 0], t.interval.values[:, 1],
                         color=colour, alpha=0.12)
-    first = next(s.trajectory for s in report.sections if s.trajectory is not None)
+    first = next(iter(trajectories.values()))
     ax.set_xticks(first.step.values, [str(e) if len(str(e)) < 28 else str(e)[:26] + "…"
                                       for e in first.entry.values], rotation=25, ha="right",
                   fontsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_ylim(0, 1)
-    ax.set_ylabel(f"P({report.target}={report.state})")
-    ax.set_title("Belief trajectory: after each ledger entry (bands: 90% intervals)",
+    mass = float(first.attrs.get("ci_prob", 0.9))
+    ax.set_ylabel(f"P({first.attrs.get('target', '')}={first.attrs.get('state', '')})")
+    ax.set_title(f"Belief trajectory: after each ledger entry (bands: {mass:.0%} intervals)",
                  fontsize=11)
     ax.legend(fontsize=8, frameon=False)
     return fig
