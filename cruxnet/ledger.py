@@ -9,6 +9,8 @@ Each line is one JSON object::
     {"kind": "do", "node": "capability_restraint", "state": "pause", ...}
     {"kind": "data", "node": "infosec_strong", "counts": {"no": 3, "yes": 2},
      "given": {}, ...}
+    {"kind": "data", "node": "honeypot_caught", "k": 0, "n": 20, "state": "yes",
+     "cases": "same", ...}
 
 ``hard``, ``likelihood``, ``fixed`` and ``do`` entries add evidence (a later entry on the same
 node replaces an earlier one of the same kind). ``data`` entries are counts of the node's states
@@ -36,6 +38,8 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import json
+import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,7 +62,7 @@ __all__ = ["KINDS", "LedgerEntry", "LedgerError", "apply_entries", "read_ledger"
 KINDS = ("hard", "likelihood", "fixed", "do", "data")
 _COMMON = {"kind", "node", "citation", "date", "by"}
 _FIELDS = {"hard": {"state"}, "do": {"state"}, "likelihood": {"weights"},
-           "fixed": {"marginal"}, "data": {"counts", "given", "cases"}}
+           "fixed": {"marginal"}, "data": {"counts", "k", "n", "state", "given", "cases"}}
 CASES = ("independent", "same")
 
 
@@ -153,7 +157,15 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
             raise LedgerError(f"{where}: the fixed marginal of {node} sums to {sum(vec):g}, "
                               "not 1")
         return LedgerEntry(**common, vector=vec)
-    counts_raw = obj.get("counts")
+    if ("counts" in obj) == ("k" in obj or "n" in obj):
+        raise LedgerError(f"{where}: a data entry gives either 'counts' per state or 'k' of "
+                          "'n' (with 'state', default the node's last state)")
+    if "counts" in obj:
+        if "state" in obj:
+            raise LedgerError(f"{where}: 'state' goes with 'k' of 'n', not with 'counts'")
+        counts_raw = obj.get("counts")
+    else:
+        counts_raw = _k_of_n(obj, states, node, where)
     vec = _state_vector(counts_raw, spec, node, "counts", where)
     if any(v != int(v) for v in vec):
         raise LedgerError(f"{where}: counts must be whole numbers, got {counts_raw!r}")
@@ -174,6 +186,30 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
         raise LedgerError(f"{where}: counts must be >= 0 and not all zero, got {counts_raw!r}")
     return LedgerEntry(**common, counts=tuple(int(v) for v in vec),
                        given={str(p): str(s) for p, s in given.items()}, cases=cases)
+
+
+def _k_of_n(obj: Mapping[str, Any], states: Sequence[str], node: str, where: str
+            ) -> dict[str, Any]:
+    """``k`` of ``n`` cases in ``state`` as counts per state (two-state nodes)."""
+    vals = {}
+    for name in ("k", "n"):
+        v = obj.get(name)
+        if (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
+                or v != int(v) or v < 0):
+            raise LedgerError(f"{where}: {name} must be a whole number >= 0, got {v!r}")
+        vals[name] = int(v)
+    k, n = vals["k"], vals["n"]
+    if k > n:
+        raise LedgerError(f"{where}: k = {k} is more than n = {n}")
+    if len(states) != 2:
+        raise LedgerError(f"{where}: k of n is for two-state nodes; {node} has "
+                          f"{len(states)} states ({', '.join(states)}): give 'counts' per state")
+    state = str(obj.get("state", states[-1]))
+    if state not in states:
+        raise LedgerError(f"{where}: unknown state {state!r} of {node} "
+                          f"(states: {', '.join(states)})")
+    other = states[0] if state == states[1] else states[1]
+    return {state: k, other: n - k}
 
 
 def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
@@ -264,7 +300,8 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
     if key not in _FITS:
         try:
             _FITS[key] = fit_latent_counts(net, entry.node, entry.counts, entry.given,
-                                           cases=entry.cases, seed=seed)  # type: ignore[arg-type]
+                                           cases=entry.cases, seed=seed,  # type: ignore[arg-type]
+                                           progress=sys.stderr.isatty())
         except FitError as exc:
             raise FitError(f"{where}: {exc}", exc.diagnostics) from None
     fit = _FITS[key]

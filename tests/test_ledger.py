@@ -125,3 +125,41 @@ def test_cli_update_reads_but_never_writes_the_ledger(tmp_path):
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "deception_demonstrated=yes" in proc.stdout and "prior" in proc.stdout
+
+
+def test_k_of_n_is_counts_of_two_states(tmp_path):
+    spec = load_network("honeypot_tests").spec
+    path = _write(tmp_path, {"kind": "data", "node": "honeypot_caught", "k": 2, "n": 20},
+                  {"kind": "data", "node": "honeypot_caught", "k": 3, "n": 5, "state": "no",
+                   "cases": "same"})
+    a, b = read_ledger(path, spec)
+    assert a.counts == (18, 2) and a.cases == "independent"
+    assert b.counts == (3, 2) and b.cases == "same"
+
+
+@pytest.mark.parametrize("entry,match", [
+    ({"k": 5, "n": 3}, "k = 5 is more than n = 3"),
+    ({"k": -1, "n": 3}, "k must be a whole number >= 0"),
+    ({"k": 1.5, "n": 3}, "k must be a whole number"),
+    ({"k": float("nan"), "n": 3}, "k must be a whole number"),
+    ({"k": 1}, "n must be a whole number"),
+    ({"k": 1, "n": 3, "counts": {"no": 2, "yes": 1}}, "either 'counts' per state or 'k'"),
+    ({"k": 1, "n": 3, "state": "maybe"}, "unknown state 'maybe'"),
+    ({"counts": {"no": 2, "yes": 1}, "state": "yes"}, "'state' goes with 'k' of 'n'"),
+    ({"counts": {"no": 0, "yes": 0}}, "not all zero"),
+    ({"counts": {"no": -2, "yes": 1}}, ">= 0"),
+    ({"k": 1, "n": 3, "cases": "some"}, "cases must be one of independent, same"),
+])
+def test_bad_data_entries_are_named(tmp_path, entry, match):
+    spec = load_network("honeypot_tests").spec
+    path = _write(tmp_path, {"kind": "data", "node": "honeypot_caught", **entry})
+    with pytest.raises(LedgerError, match=match) as info:
+        read_ledger(path, spec)
+    assert "line 2" in str(info.value)
+
+
+def test_k_of_n_needs_a_two_state_node(tmp_path):
+    net = load_network("crux_network", "gs_deference")
+    path = _write(tmp_path, {"kind": "data", "node": "lead_time", "k": 1, "n": 3})
+    with pytest.raises(LedgerError, match="k of n is for two-state nodes; lead_time has 4"):
+        read_ledger(path, net.spec)

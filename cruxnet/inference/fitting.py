@@ -7,15 +7,17 @@ marginalises the latent parents and returns the posterior over the parameters in
 * ``theta[config, state]``: the node's CPT row for each configuration of the latent parents
   (the observed ones fixed at ``given``), with the worldview's prior (a table row's Dirichlet,
   or the Dirichlet moment-matched to the prior draws of any other form's row);
-* ``pi[config]``: the distribution of the latent parents given the observed ones, with the
-  Dirichlet moment-matched to its prior draws from the batched engine.
+* ``pi[config]`` (``cases="independent"``): the distribution of the latent parents given the
+  observed ones, logistic-normal with the means and spreads of log pi over its prior draws
+  from the batched engine (correlations between configurations are left out).
 
 Two readings of the counts (``cases``):
 
 * ``independent``: each count is a separate case whose latent parents are drawn afresh
   (counts ~ Multinomial(n, pi @ theta)): data about a population of systems;
 * ``same``: every trial tests the same system, whose latent parents are fixed but unknown
-  (P(counts) = sum_c pi_c Multinomial(counts | theta_c)): this is also evidence about that
+  (P(counts) = sum_c pi_c Multinomial(counts | theta_c), linear in pi, so pi enters by its
+  prior mean and is not sampled): this is also evidence about that
   system's parents, given as ``config_posterior`` and as the likelihood of each configuration
   ``config_likelihood`` (the prior-predictive P(counts | config), exact up to Monte Carlo).
 
@@ -121,7 +123,8 @@ class CountFit:
     Attributes
     ----------
     idata
-        ArviZ InferenceData: posterior ``theta`` (config, state) and ``pi`` (config).
+        ArviZ InferenceData: posterior ``theta`` (config, state), and ``pi`` (config) for
+        independent cases.
     node, latent, given, configs
         The node, its latent parents, the observed ones, and the latent configurations
         (tuples of states of ``latent``).
@@ -203,20 +206,24 @@ def _model(n_config: int, card: int, cases: Cases) -> tuple[Any, dict[str, Any]]
 
     with pm.Model() as model:
         a_theta = pm.Data("alpha_theta", np.ones((n_config, card)))
-        a_pi = pm.Data("alpha_pi", np.ones(n_config))
         counts = pm.Data("counts", np.zeros(card))
         theta = pm.Dirichlet("theta", a=a_theta, shape=(n_config, card))
-        if n_config > 1:
-            pi = pm.Dirichlet("pi", a=a_pi, shape=(n_config,))
-        else:
-            pi = pm.Deterministic("pi", pt.ones(1))
         if cases == "independent":
+            # The latent configuration's distribution, logistic-normal: z = mu + sd * eps,
+            # pi = softmax(z), with mu/sd from the prior draws of log pi (sd 0 pins a value).
+            mu = pm.Data("pi_mu", np.zeros(n_config))
+            sd = pm.Data("pi_sd", np.zeros(n_config))
+            eps = pm.Normal("pi_eps", 0.0, 1.0, shape=(n_config,))
+            pi = pm.Deterministic("pi", pm.math.softmax(mu + sd * eps))
             p = pt.dot(pi, theta)  # type: ignore[no-untyped-call]
             pm.Potential("data", pt.sum(counts * pt.log(p)))  # type: ignore[no-untyped-call]
         else:
+            # One system: the likelihood is linear in pi, so pi enters through its prior mean
+            # (exact when pi is independent of the rows).
+            log_pi = pm.Data("log_pi", np.zeros(n_config))
             loglik = pt.dot(pt.log(theta), counts)  # type: ignore[no-untyped-call]
-            pm.Potential("data", pm.math.logsumexp(pt.log(pi) + loglik))
-    _MODELS[key] = (model, {"alpha_theta": a_theta, "alpha_pi": a_pi, "counts": counts})
+            pm.Potential("data", pm.math.logsumexp(log_pi + loglik))
+    _MODELS[key] = (model, {"alpha_theta": a_theta, "counts": counts})
     return _MODELS[key]
 
 
@@ -343,25 +350,26 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
             pi_mean = _latent_prior(net, latent, given, configs, 0, seed)[0]
         except ImpossibleEvidenceError as exc:
             raise FitError(f"the observed parents {given} are impossible: {exc}") from None
-        if pi_draws.var(axis=0).sum() > 0:
-            alpha_pi = _moment_dirichlet(pi_draws[:, None, :])[0]
-        else:
-            alpha_pi = pi_draws[0] * 1e6
-        alpha_pi = np.maximum(alpha_pi, 1e-3)
     else:
-        alpha_pi = np.ones(1)
+        pi_draws = np.ones((1, 1))
         pi_mean = np.ones(1)
+    data: dict[str, NDArray] = {"alpha_theta": prior_alpha, "counts": k.astype(float)}
+    if cases == "independent":
+        logs = np.log(np.clip(pi_draws, 1e-12, None))
+        logs -= logs.mean(axis=1, keepdims=True)
+        data["pi_mu"], data["pi_sd"] = logs.mean(axis=0), logs.std(axis=0)
+    else:
+        data["log_pi"] = np.log(np.clip(pi_draws.mean(axis=0), 1e-300, None))
     with quiet_sampling(progress):
         model, _ = _model(len(configs), nspec.card, cases)
     with model, quiet_sampling(progress):
-        pm.set_data({"alpha_theta": prior_alpha, "alpha_pi": alpha_pi,
-                     "counts": k.astype(float)})
+        pm.set_data(data)
         idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=1, random_seed=seed,
                           progressbar=progress, compute_convergence_checks=False,
                           target_accept=target_accept)
     idata.posterior = idata.posterior.assign_coords(
         {"theta_dim_0": [",".join(c) or "-" for c in configs], "theta_dim_1": list(nspec.states)})
-    names = ["theta"] + (["pi"] if len(configs) > 1 else [])
+    names = ["theta"] + (["pi"] if cases == "independent" and len(configs) > 1 else [])
     diag = check_fit(idata, names, what=f"the fit of {node} to counts {list(map(int, k))}")
     theta = idata.posterior["theta"].values.reshape(-1, len(configs), nspec.card)
     post_alpha = _moment_dirichlet(theta)
