@@ -107,6 +107,11 @@ def test_a_fit_that_does_not_converge_raises_fit_error():
                           seed=1)
     diag = info.value.diagnostics
     assert diag["ess_bulk"] < 400 and "r_hat" in diag and diag["draws"] == 30
+    # The same seed gives the same run (the cached model included).
+    with pytest.raises(FitError) as again:
+        fit_latent_counts(net, "honeypot_caught", [20, 0], cases="same", draws=30, tune=30,
+                          seed=1)
+    assert again.value.diagnostics == diag
 
 
 @pytest.mark.parametrize("counts,given,match", [
