@@ -9,6 +9,9 @@ $(BIN)/cruxnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# Bytecode for the editable package now (saves ~0.3 s per process where
+	@# PYTHONDONTWRITEBYTECODE is set; stale files are simply recompiled in memory).
+	$(BIN)/python -m compileall -q cruxnet
 	touch $(BIN)/cruxnet
 
 venv: $(BIN)/cruxnet

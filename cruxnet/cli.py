@@ -373,20 +373,22 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
 
 def _cmd_report(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_model
-    from cruxnet.report import build_report, write_report
+    from cruxnet.report import build_report, figure_workers, write_report
 
     entry = load_model(ns.model, normalize=ns.normalize)
     ev = _evidence(ns, entry.spec)
-    bar = _step_bar(ns)
-    try:
-        report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
-                              evidence=ev, draws=ns.draws, analysis_draws=ns.analysis_draws,
-                              seed=ns.seed, threshold=ns.threshold, ledger=ns.ledger,
-                              ess=ns.ess, normalize=ns.normalize, progress=bar)
-        bar("writing report.html and report.md")
-        html_path, md_path = write_report(report, ns.out)
-    finally:
-        bar(None)
+    with figure_workers() as pool:  # worldviews in parallel, then the figures
+        bar = _step_bar(ns)
+        try:
+            report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
+                                  evidence=ev, draws=ns.draws,
+                                  analysis_draws=ns.analysis_draws, seed=ns.seed,
+                                  threshold=ns.threshold, ledger=ns.ledger, ess=ns.ess,
+                                  normalize=ns.normalize, progress=bar, pool=pool)
+            bar("writing report.html and report.md")
+            html_path, md_path = write_report(report, ns.out, pool=pool)
+        finally:
+            bar(None)
     print(f"wrote {html_path} and {md_path}")
     return 0
 

@@ -105,6 +105,13 @@ def test_report_command(tmp_path):
     proc = subprocess.run(run, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "report.md").exists()
+    # The command computes worldviews and figures on worker processes; the same report comes
+    # out of one process, byte for byte (figures included).
+    serial = build_report("carlsmith_2021", draws=2000, analysis_draws=200)
+    write_report(serial, tmp_path / "s")
+    for rel in ["report.md", "report.html", *(f"figures/{p.name}" for p in
+                                              (tmp_path / "r" / "figures").iterdir())]:
+        assert (tmp_path / "r" / rel).read_bytes() == (tmp_path / "s" / rel).read_bytes(), rel
     bad = subprocess.run([*run, "--threshold", "2"], capture_output=True, text=True,
                          timeout=120, check=False)
     assert bad.returncode == 2

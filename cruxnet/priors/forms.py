@@ -67,19 +67,25 @@ def _condition_mask(model: ModelSpec, node: NodeSpec, conds: Conditions) -> NDAr
     return mask.astype(float)
 
 
-def _binary(p_yes: NDArray, shape: tuple[int, ...] | None = None) -> NDArray:
-    """``[1 - p, p]`` on a new last axis.
+def _binary(p_yes: NDArray) -> NDArray:
+    """``[1 - p, p]`` on a new last axis (for draws, :func:`_binary_last` builds the layout
+    the batched engine contracts)."""
+    return np.stack([1.0 - p_yes, p_yes], axis=-1)
 
-    With ``shape`` (the leading draw axis and the parents' axes) the result is written into a
-    buffer whose draw axis is innermost in memory (the layout the batched engine contracts)
-    and returned as a view of shape ``(*shape, 2)``.
-    """
-    if shape is None:
-        return np.stack([1.0 - p_yes, p_yes], axis=-1)
-    out = _draw_last_buffer((*shape, 2))
-    out[..., 1] = p_yes
-    np.subtract(1.0, out[..., 1], out=out[..., 0])
-    return out
+
+def _last(x: NDArray) -> NDArray:
+    """``x`` (draw axis first) as a C-contiguous array with the draw axis last, so arithmetic
+    between such arrays runs its inner loops along contiguous draws."""
+    return np.ascontiguousarray(np.moveaxis(x, 0, -1))
+
+
+def _binary_last(p_last: NDArray, parents: tuple[int, ...], n: int) -> NDArray:
+    """``[1 - p, p]`` from P(yes) given draw-last (broadcastable to ``(*parents, n)``), in
+    the draw-last buffer layout, returned as a view of shape ``(n, *parents, 2)``."""
+    out = np.empty((*parents, 2, n))
+    out[..., 1, :] = p_last
+    np.subtract(1.0, out[..., 1, :], out=out[..., 0, :])
+    return np.moveaxis(out, -1, 0)
 
 
 def _draw_last_buffer(shape: tuple[int, ...]) -> NDArray:
@@ -271,18 +277,18 @@ class NoisyOrForm(CPTForm):
     kind: ClassVar[str] = "noisy_or"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        shape = (values.n, *_parent_shape(model, node))
-        out = _draw_last_buffer((*shape, 2))
-        stay = out[..., 0]  # P(no) = (1 - leak) * prod over active causes of (1 - p)
-        stay[...] = 1.0 - _lead(values.scalar("leak", self.leak), len(node.parents))
+        parents = _parent_shape(model, node)
+        out = np.empty((*parents, 2, values.n))  # draw-last: inner loops along draws
+        stay = out[..., 0, :]  # P(no) = (1 - leak) * prod over active causes of (1 - p)
+        stay[...] = 1.0 - values.scalar("leak", self.leak)
         for i, (conds, p) in enumerate(self.causes):
-            keep = 1.0 - p.array(model, node, values, f"cause{i}")
+            keep = _last(1.0 - p.array(model, node, values, f"cause{i}"))
             for idx in _condition_index(model, node, conds):
-                view = stay[(slice(None), *idx)]
-                view *= keep[(slice(None), *(sl if keep.shape[1 + j] > 1 else slice(None)
-                                              for j, sl in enumerate(idx)))]
-        np.subtract(1.0, stay, out=out[..., 1])
-        return out
+                view = stay[(*idx, slice(None))]
+                view *= keep[(*(sl if keep.shape[j] > 1 else slice(None)
+                                for j, sl in enumerate(idx)), slice(None))]
+        np.subtract(1.0, stay, out=out[..., 1, :])
+        return np.moveaxis(out, -1, 0)
 
 
 @dataclass(frozen=True)
@@ -295,18 +301,22 @@ class LogitAdditiveForm(CPTForm):
     kind: ClassVar[str] = "logit_additive"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        b = np.clip(self.base.array(model, node, values, "base"), 0.0, 1.0)
+        b = np.clip(_last(self.base.array(model, node, values, "base")), 0.0, 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             logit = np.log(b) - np.log1p(-b)
             for r in self.odds_ratios:
-                logit = logit + np.log(r.array(model, node, values, f"odds_ratio[{r.parent}]"))
-        shape = (values.n, *_parent_shape(model, node))
-        z = np.multiply(np.broadcast_to(logit, shape), -self.sharpness)
+                logit = logit + np.log(_last(r.array(model, node, values,
+                                                     f"odds_ratio[{r.parent}]")))
+        parents = _parent_shape(model, node)
+        out = np.empty((*parents, 2, values.n))  # draw-last: inner loops along draws
+        z = out[..., 1, :]
+        np.multiply(logit, -self.sharpness, out=z)
         with np.errstate(over="ignore"):  # exp(-z) = inf for z << 0 gives p = 0 exactly
             np.exp(z, out=z)
         z += 1.0
         np.reciprocal(z, out=z)
-        return _binary(z, shape)
+        np.subtract(1.0, z, out=out[..., 0, :])
+        return np.moveaxis(out, -1, 0)
 
 
 @dataclass(frozen=True)
@@ -318,10 +328,10 @@ class ProductForm(CPTForm):
     kind: ClassVar[str] = "product"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        p = self.base.array(model, node, values, "base")
+        p = _last(self.base.array(model, node, values, "base"))
         for f in self.factors:
-            p = p * f.array(model, node, values, "factor")
-        return _binary(values.as_probability(p), (values.n, *_parent_shape(model, node)))
+            p = p * _last(f.array(model, node, values, "factor"))
+        return _binary_last(values.as_probability(p), _parent_shape(model, node), values.n)
 
 
 @dataclass(frozen=True)
@@ -334,12 +344,12 @@ class LinearForm(CPTForm):
     kind: ClassVar[str] = "linear"
 
     def _raw_cpt(self, model: ModelSpec, node: NodeSpec, values: ParamValues) -> NDArray:
-        p = self.base.array(model, node, values, "base")
+        p = _last(self.base.array(model, node, values, "base"))
         for e in self.effects:
-            p = p + e.array(model, node, values, "effect")
+            p = p + _last(e.array(model, node, values, "effect"))
         if self.clip is not None:
             p = np.clip(p, *self.clip)
-        return _binary(values.as_probability(p), (values.n, *_parent_shape(model, node)))
+        return _binary_last(values.as_probability(p), _parent_shape(model, node), values.n)
 
 
 @dataclass(frozen=True)
@@ -384,20 +394,24 @@ class ShiftedForm(CPTForm):
         cpt = _draw_last_buffer(shape)
         cpt[...] = self.base._raw_cpt(model, node, values)
         k = node.card
+        # Work on the draw-last view (parents, states, draw): the buffer's memory order, so
+        # every inner loop runs along contiguous draws.
+        last = np.moveaxis(cpt, 0, -1)
         for j, s in enumerate(self.shifts):
             # Mass that can move: the 'from' states, never past the last (up) / first (down).
             movable = np.array([s.from_states is None or i in s.from_states for i in range(k)],
                                dtype=float)
             movable[k - 1 if s.up else 0] = 0.0
-            rate = _lead(values.scalar(f"shift{j}", s.p), len(node.parents) + 1) * movable
-            for view in _condition_views(model, node, s.when, cpt):
+            rate = movable[:, None] * values.scalar(f"shift{j}", s.p)[None, :]  # (k, n)
+            for idx in _condition_index(model, node, s.when):
+                view = last[(*idx, slice(None), slice(None))]
                 for _ in range(s.times):
                     moved = view * rate
                     view -= moved
                     if s.up:
-                        view[..., 1:] += moved[..., :-1]
+                        view[..., 1:, :] += moved[..., :-1, :]
                     else:
-                        view[..., :-1] += moved[..., 1:]
+                        view[..., :-1, :] += moved[..., 1:, :]
         return cpt
 
 

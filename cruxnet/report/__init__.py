@@ -8,22 +8,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from cruxnet.report.content import Report, build_report
-from cruxnet.report.render import blocks, to_html, to_markdown
+from cruxnet.report.render import blocks, figure_workers, to_html, to_markdown
 
-__all__ = ["Report", "build_report", "write_report"]
+__all__ = ["Report", "build_report", "figure_workers", "write_report"]
 
 
-def write_report(report: Report, out_dir: str | Path) -> tuple[Path, Path]:
+def write_report(report: Report, out_dir: str | Path, *, pool: Any = None
+                 ) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.md`` (and ``figures/*.png``) into ``out_dir``.
 
     Returns the two paths. The directory is created if needed; existing report files in it are
-    replaced.
+    replaced. ``pool``: figure workers from :func:`figure_workers` (started before the
+    report was computed, so their start-up overlaps it).
     """
     out = Path(out_dir)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    parts = blocks(report)
+    parts = blocks(report, pool=pool)
     title = f"Crux report: {report.model_title or report.model}"
     html_path = out / "report.html"
     html_path.write_text(to_html(parts, title), encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -54,6 +54,9 @@ class WorldviewSection:
     observations: xr.Dataset
     sha256: str
     trajectory: xr.Dataset | None = None  # the ledger replayed (see cruxnet.ledger)
+    #: Figures already rendered as PNG, keyed by their render job (see
+    #: :func:`cruxnet.report.render.section_figures`); the others are rendered on writing.
+    figures: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,84 @@ def _node_texts(net: BayesNet) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class _SectionSettings:
+    """What every worldview's section is computed with (picklable, for worker processes)."""
+
+    target: str
+    state: str | None
+    evidence: Evidence
+    draws: int
+    analysis_draws: int
+    sobol_samples: int
+    seed: int
+    tau: float
+    ess: float | None
+    entries: Any
+    ledger: str | None
+    headline: tuple[str, ...]
+    has_levers: bool
+
+
+def _section_in_worker(net: BayesNet, settings: _SectionSettings) -> WorldviewSection:
+    """:func:`_section` in a worker process that shares the cores with another (one thread),
+    with its figures rendered there too."""
+    import dataclasses
+
+    from cruxnet.inference import batched
+    from cruxnet.report.render import section_figures
+
+    batched.MAX_WORKERS = 1
+    sec = _section(net, settings, lambda label: None)
+    return dataclasses.replace(sec, figures=section_figures(sec))
+
+
+def _section(net: BayesNet, c: _SectionSettings, step: Callable[[str], None]
+             ) -> WorldviewSection:
+    """One worldview's headline, crux table, Sobol indices, levers, crux finder, trajectory."""
+    from cruxnet.inference.batched import posterior_draws, source_for
+    from cruxnet.inference.summary import aggregation_trio, summarize
+    from cruxnet.sensitivity import (
+        Question,
+        decisive_observations,
+        lever_effects,
+        node_swings,
+        smallest_belief_change,
+        sobol_indices,
+        value_of_information,
+    )
+
+    step(f"{net.worldview}: headline")
+    q = Question(net, c.target, c.state, c.evidence, draws=c.analysis_draws, seed=c.seed,
+                 ess=c.ess)
+    post = posterior_draws(net, c.target, c.evidence, draws=c.draws, seed=c.seed, ess=c.ess)
+    summary = summarize(post, ci_prob=0.9)
+    trio = aggregation_trio(net, c.target, str(q.state), source_for(net, c.draws, c.seed, c.ess))
+    step(f"{net.worldview}: cruxes")
+    tornado = node_swings(q)
+    voi = value_of_information(q)
+    step(f"{net.worldview}: Sobol")
+    sobol = sobol_indices(q, samples=c.sobol_samples)
+    step(f"{net.worldview}: levers and crux finder")
+    levers = lever_effects(q) if c.has_levers else None
+    trajectory = None
+    if c.entries is not None:
+        from cruxnet.ledger import replay_ledger
+
+        step(f"{net.worldview}: ledger")
+        trajectory = replay_ledger(net, c.entries, target=c.target, state=str(q.state),
+                                   cruxes=c.headline, draws=c.analysis_draws, seed=c.seed,
+                                   file=str(c.ledger))
+    wv = net.prior
+    return WorldviewSection(
+        worldview=str(net.worldview), title=wv.title if wv else "",
+        reading=wv.reading if wv else "", point=q.point(), summary=summary,
+        samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
+        sobol=sobol, levers=levers, belief_change=smallest_belief_change(q, c.tau),
+        observations=decisive_observations(q, c.tau), sha256=wv.sha256 if wv else "",
+        trajectory=trajectory)
+
+
 def build_report(model: str = "crux_network", worldviews: Sequence[str] | None = None, *,
                  target: str | None = None, state: str | None = None,
                  evidence: Evidence | None = None, draws: int = 100_000,
@@ -104,7 +185,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
                  ledger: str | Path | None = None, ess: float | None = None,
                  normalize: bool = False,
                  progress: Callable[[str], None] | None = None,
-                 today: _dt.date | None = None) -> Report:
+                 today: _dt.date | None = None, pool: Any = None) -> Report:
     """Run every analysis a crux report shows.
 
     Parameters
@@ -136,20 +217,12 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         adds the belief trajectory.
     progress
         Called with a short label before each step (for a progress bar).
+    pool
+        Worker processes (:func:`cruxnet.report.render.figure_workers`) to compute the
+        worldviews in parallel, one thread each; the numbers are the same either way.
     """
     from cruxnet.catalog import cruxnet_version, load_model, network_for, worldview_names
-    from cruxnet.inference.batched import posterior_draws, source_for
-    from cruxnet.inference.summary import aggregation_trio, summarize
-    from cruxnet.sensitivity import (
-        Question,
-        decisive_observations,
-        lever_effects,
-        node_swings,
-        smallest_belief_change,
-        sobol_indices,
-        value_of_information,
-        worldview_shapley,
-    )
+    from cruxnet.sensitivity import Question, worldview_shapley
     from cruxnet.sensitivity.cruxes import check_threshold
 
     def step(label: str) -> None:
@@ -168,36 +241,21 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         from cruxnet.ledger import read_ledger, replay_ledger
 
         entries = read_ledger(ledger, spec)
-    headline = [n.id for n in spec.nodes if n.headline]
-    sections = []
-    has_levers = any(n.role == "lever" for n in spec.nodes)
-    for net in nets:
-        step(f"{net.worldview}: headline")
-        q = Question(net, target, state, ev, draws=analysis_draws, seed=seed, ess=ess)
-        post = posterior_draws(net, target, ev, draws=draws, seed=seed, ess=ess)
-        summary = summarize(post, ci_prob=0.9)
-        trio = aggregation_trio(net, target, str(q.state), source_for(net, draws, seed, ess))
-        step(f"{net.worldview}: cruxes")
-        tornado = node_swings(q)
-        voi = value_of_information(q)
-        step(f"{net.worldview}: Sobol")
-        sobol = sobol_indices(q, samples=sobol_samples)
-        step(f"{net.worldview}: levers and crux finder")
-        levers = lever_effects(q) if has_levers else None
-        trajectory = None
-        if entries is not None:
-            step(f"{net.worldview}: ledger")
-            trajectory = replay_ledger(net, entries, target=target, state=str(q.state),
-                                       cruxes=headline, draws=analysis_draws, seed=seed,
-                                       file=str(ledger))
-        wv = net.prior
-        sections.append(WorldviewSection(
-            worldview=str(net.worldview), title=wv.title if wv else "",
-            reading=wv.reading if wv else "", point=q.point(), summary=summary,
-            samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
-            sobol=sobol, levers=levers, belief_change=smallest_belief_change(q, tau),
-            observations=decisive_observations(q, tau), sha256=wv.sha256 if wv else "",
-            trajectory=trajectory))
+    settings = _SectionSettings(
+        target=target, state=state, evidence=ev, draws=draws, analysis_draws=analysis_draws,
+        sobol_samples=sobol_samples, seed=seed, tau=tau, ess=ess, entries=entries,
+        ledger=str(ledger) if ledger is not None else None,
+        headline=tuple(n.id for n in spec.nodes if n.headline),
+        has_levers=any(n.role == "lever" for n in spec.nodes))
+    if pool is not None and len(nets) > 1:
+        # Worldviews in parallel, one process each at a time, one thread per process.
+        futures = [pool.submit(_section_in_worker, net, settings) for net in nets]
+        sections = []
+        for net, fut in zip(nets, futures, strict=True):
+            step(f"{net.worldview}: headline, cruxes, Sobol, levers")
+            sections.append(fut.result())
+    else:
+        sections = [_section(net, settings, step) for net in nets]
     attributions = []
     for a, b in itertools.combinations(nets, 2):
         step(f"why {b.worldview} differs from {a.worldview}")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from cruxnet.models.spec import ModelSpec
+    from cruxnet.priors.forms import NDArray
     from cruxnet.report.content import Report
 
 __all__ = ["distribution_figure", "network_figure", "plot_trajectory", "png",
@@ -66,6 +67,21 @@ def _layers(spec: ModelSpec) -> dict[str, int]:
     return depth
 
 
+def _layer_positions(spec: ModelSpec, depth: dict[str, int]) -> dict[str, NDArray]:
+    """Columns by depth, nodes spread evenly in model order within each: the same picture
+    in every run (networkx's layouts iterate over sets, whose order varies per process)."""
+    columns: dict[int, list[str]] = {}
+    for n in spec.nodes:
+        columns.setdefault(depth[n.id], []).append(n.id)
+    last = max(columns)
+    pos: dict[str, NDArray] = {}
+    for d, ids in columns.items():
+        ys = np.linspace(1, -1, len(ids)) if len(ids) > 1 else np.zeros(1)
+        for node, y in zip(ids, ys, strict=True):
+            pos[node] = np.array([2.0 * d / max(last, 1) - 1.0, float(y)])
+    return pos
+
+
 def network_figure(spec: ModelSpec, target: str) -> Figure:
     """The network left to right by depth, nodes coloured by role, headline cruxes outlined in
     black, the target outlined in red."""
@@ -78,12 +94,13 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
     for n in spec.nodes:
         g.add_node(n.id, layer=depth[n.id])
         g.add_edges_from((p, n.id) for p in n.parents)
-    pos = nx.multipartite_layout(g, subset_key="layer", align="vertical", scale=1.0)
+    pos = _layer_positions(spec, depth)
     widest = max(list(depth.values()).count(d) for d in set(depth.values()))
     fig = Figure(figsize=(11, min(7.5, 1.6 + 0.55 * widest)), layout="constrained")
     ax = fig.add_subplot()
     ax.axis("off")
-    nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9a9a9a", width=0.7, arrowsize=8,
+    nx.draw_networkx_edges(g, pos, edgelist=[(p, n.id) for n in spec.nodes for p in n.parents],
+                           ax=ax, edge_color="#9a9a9a", width=0.7, arrowsize=8,
                            node_size=900, connectionstyle="arc3,rad=0.05")
     nodes = list(spec.nodes)
     colours = [ROLE_COLOURS.get(n.role, "#cccccc") for n in nodes]

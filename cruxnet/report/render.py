@@ -8,9 +8,10 @@ and inlines figures as base64 PNG: the file opens with no network access.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
-from collections.abc import Callable, Iterator
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from cruxnet.report.figures import distribution_figure, network_figure, png, tra
 if TYPE_CHECKING:
     from cruxnet.report.content import Report, WorldviewSection
 
-__all__ = ["Block", "blocks", "to_html", "to_markdown"]
+__all__ = ["Block", "blocks", "figure_workers", "to_html", "to_markdown"]
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Bloc
                      "Sobol ST: the share of the uncertainty in P(target) the node's "
                      "parameters are involved in.")
     yield _crux_table(sec, top)
-    yield Block("figure", f"Tornado under {sec.worldview}.",
-                job=("tornado", (sec.tornado, top)), name=f"tornado_{sec.worldview}")
+    yield _figure(sec, f"Tornado under {sec.worldview}.", ("tornado", (sec.tornado, top)),
+                  f"tornado_{sec.worldview}")
     if sec.levers is not None:
         lv = sec.levers
         yield Block("h3", "Levers: doing vs observing")
@@ -114,9 +115,32 @@ def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Bloc
         yield Block("table", header=("lever", "bottom → top", "P(target) under do", "effect",
                                      "effect 90%", "observed effect", "rank stability",
                                      "why observing differs"), rows=rows)
-        yield Block("figure", f"Lever effects under {sec.worldview}.",
-                    job=("levers", (lv,)), name=f"levers_{sec.worldview}")
+        yield _figure(sec, f"Lever effects under {sec.worldview}.", ("levers", (lv,)),
+                      f"levers_{sec.worldview}")
     yield from _crux_finder(report, sec)
+
+
+def _job_key(job: tuple[str, tuple[Any, ...]]) -> str:
+    """How a section's pre-rendered figure is found: the kind and any plain arguments."""
+    kind, args = job
+    return ":".join([kind, *(str(a) for a in args if isinstance(a, (int, float, str)))])
+
+
+def _figure(sec: WorldviewSection, caption: str, job: tuple[str, tuple[Any, ...]],
+            name: str) -> Block:
+    image = sec.figures.get(_job_key(job))
+    if image is not None:
+        return Block("figure", caption, image=image, name=name)
+    return Block("figure", caption, job=job, name=name)
+
+
+def section_figures(sec: WorldviewSection, top: int = 10) -> dict[str, bytes]:
+    """A section's own figures (tornado, levers) as PNG, keyed for :func:`blocks` with the
+    same ``top``: rendered where the section was computed (a worker process)."""
+    jobs: list[tuple[str, tuple[Any, ...]]] = [("tornado", (sec.tornado, top))]
+    if sec.levers is not None:
+        jobs.append(("levers", (sec.levers,)))
+    return {_job_key(job): _render_job(*job) for job in jobs}
 
 
 def _crux_finder(report: Report, sec: WorldviewSection) -> Iterator[Block]:
@@ -213,7 +237,7 @@ def _provenance(report: Report) -> Iterator[Block]:
     yield Block("list", items=tuple(items))
 
 
-def blocks(report: Report, top: int = 10) -> list[Block]:
+def blocks(report: Report, top: int = 10, pool: Any = None) -> list[Block]:
     """The report as blocks, in reading order."""
     wvs = ", ".join(s.worldview for s in report.sections)
     out = [Block("h1", f"Crux report: {report.model_title or report.model}"),
@@ -229,7 +253,7 @@ def blocks(report: Report, top: int = 10) -> list[Block]:
     out += list(_attribution(report))
     out += list(_appendix(report))
     out += list(_provenance(report))
-    return _rendered(out)
+    return _rendered(out, pool)
 
 
 def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
@@ -242,17 +266,40 @@ def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
     return png(make[kind](*args))
 
 
-def _rendered(parts: list[Block]) -> list[Block]:
-    """Render every figure's job, on two worker processes when there are several (figures
-    are independent; matplotlib renders one figure per process at a time)."""
-    jobs = [b for b in parts if b.job is not None]
-    if len(jobs) > 2:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+@contextlib.contextmanager
+def figure_workers() -> Iterator[Any]:
+    """Two worker processes for a report: its worldviews in parallel, then its figures.
 
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(2, mp_context=ctx) as pool:
-            images = list(pool.map(_render_job, *zip(*(b.job for b in jobs), strict=True)))
+    Start them before computing a report (``build_report(pool=...)``, ``write_report(pool=...)``):
+    they fork while the process is still small and has no threads. Yields ``None`` where
+    processes cannot fork (everything then runs in this process).
+    """
+    if not hasattr(os, "fork") or os.environ.get("CRUXNET_NO_PREWARM"):
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _rendered(parts: list[Block], pool: Any = None) -> list[Block]:
+    """Render every figure's job, on two worker processes when there are several (figures
+    are independent; matplotlib renders one figure per process at a time). ``pool``: workers
+    from :func:`figure_workers` to use instead of starting new ones."""
+    jobs = [b for b in parts if b.job is not None]
+    if pool is not None and jobs:
+        images = list(pool.map(_render_job, *zip(*(b.job for b in jobs), strict=True)))
+    elif len(jobs) > 2:
+        with figure_workers() as workers:
+            images = ([_render_job(*b.job) for b in jobs]  # type: ignore[misc]
+                      if workers is None else
+                      list(workers.map(_render_job, *zip(*(b.job for b in jobs),
+                                                          strict=True))))
     else:
         images = [_render_job(*b.job) for b in jobs]  # type: ignore[misc]
     done = dict(zip((id(b) for b in jobs), images, strict=True))
