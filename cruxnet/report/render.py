@@ -272,9 +272,10 @@ def figure_workers() -> Iterator[Any]:
 
     Start them before computing a report (``build_report(pool=...)``, ``write_report(pool=...)``):
     they fork while the process is still small and has no threads. Yields ``None`` where
-    processes cannot fork (everything then runs in this process).
+    processes cannot fork, or when the environment sets ``CRUXNET_NO_WORKERS`` (everything
+    then runs in this process).
     """
-    if not hasattr(os, "fork") or os.environ.get("CRUXNET_NO_PREWARM"):
+    if not hasattr(os, "fork") or os.environ.get("CRUXNET_NO_WORKERS"):
         yield None
         return
     import multiprocessing
