@@ -230,6 +230,9 @@ def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
         except json.JSONDecodeError as exc:
             raise LedgerError(f"{p}: line {i}: not valid JSON ({exc.msg} at column "
                               f"{exc.colno})") from None
+        except RecursionError:
+            raise LedgerError(f"{p}: line {i}: JSON nested too deeply to be a ledger "
+                              "entry") from None
         entries.append(_entry(obj, i, spec, str(p)))
     return entries
 

@@ -1,11 +1,17 @@
-"""Fuzz the inputs people write: mutated model/worldview YAML and BIF/XMLBIF files through the CLI.
+"""Fuzz the inputs people write: mutated models, worldviews, elicitation records, ledgers,
+BIF/XMLBIF files and command-line evidence, through the CLI.
 
 Every case must end with exit 0 or with exit 2 and one line ``cruxnet: error: ...``; an internal
 error (exit 1), a traceback or a multi-line message counts as a failure. Usage:
 
     python scripts/fuzz_inputs.py [--seed S] [--cases N]
+    python scripts/fuzz_inputs.py --write-corpus tests/fuzz_corpus [--per-kind K]
 
-Prints the number of cases of each kind and the failures found (exit 1 if any).
+The first prints the number of cases of each kind and the failures found (exit 1 if any). The
+second writes a corpus of inputs the CLI must reject (exit 2, one line): K mutants of each kind
+that are invalid, plus hand-written ones (empty files, deep nesting, YAML tags, alias bombs,
+NaN, huge numbers, unicode, bytes that are not UTF-8), with a manifest that
+tests/test_fuzz_corpus.py replays.
 """
 
 from __future__ import annotations
@@ -89,47 +95,239 @@ def ok(rc: int, err: str) -> bool:
             and "internal error" not in lines[0])
 
 
-def fuzz(cases: int, seed: int) -> int:
-    rng = random.Random(seed)
+# ---------------------------------------------------------------------------- the corpus
+#: How each kind of case is laid out in a scratch directory and run (see tests/test_fuzz_corpus).
+KIND_FILES = {"model": "crux_network.yaml",
+              "worldview": "worldviews/crux_network/gs_deference.yaml",
+              "shared": "worldviews/crux_network/_shared.yaml", "bif": "net.bif",
+              "xmlbif": "net.xml", "elicit": "panel.elicit.yaml", "ledger": "ledger.jsonl"}
+
+
+def case_args(kind: str, d: Path, extra: list[str]) -> list[str]:
+    """The command a case runs, with its file(s) laid out under ``d``."""
+    if kind in ("model", "worldview", "shared"):
+        return ["query", "catastrophe", "--model", str(d / KIND_FILES["model"]), *extra]
+    if kind in ("bif", "xmlbif"):
+        return ["validate", str(d / KIND_FILES[kind]), "--normalize"]
+    if kind == "elicit":
+        return ["elicit", str(d / KIND_FILES[kind]), "--out", str(d / "pooled.yaml")]
+    if kind == "ledger":
+        return ["update", str(d / KIND_FILES[kind]), "-n", "50", *extra]
+    return list(extra)  # "cli": the arguments are the case
+
+
+def lay_out(kind: str, d: Path, content: bytes | None) -> None:
+    """Write the bundled model and worldview, then the case's file over its slot."""
+    wdir = d / "worldviews" / "crux_network"
+    wdir.mkdir(parents=True, exist_ok=True)
+    (d / KIND_FILES["model"]).write_bytes((MODELS_DIR / "crux_network.yaml").read_bytes())
+    for name in ("gs_deference.yaml", "_shared.yaml"):
+        (wdir / name).write_bytes((WORLDVIEWS_DIR / "crux_network" / name).read_bytes())
+    if content is not None and kind in KIND_FILES:
+        (d / KIND_FILES[kind]).write_bytes(content)
+
+
+def run_case(kind: str, content: bytes | None, extra: list[str]) -> tuple[int, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        lay_out(kind, d, content)
+        return run_cli(case_args(kind, d, extra))
+
+
+LEDGER = "\n".join([
+    '{"kind": "hard", "node": "deception_demonstrated", "state": "yes", "citation": "c", '
+    '"date": "2026-05-01", "by": "a"}',
+    '{"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}, "citation": '
+    '"c", "date": "2026-05-02", "by": "a"}',
+    '{"kind": "fixed", "node": "lead_time", "marginal": {"under_1mo": 0.7, "to_6mo": 0.3}, '
+    '"citation": "c", "date": "2026-05-03", "by": "a"}',
+    '{"kind": "do", "node": "capability_restraint", "state": "pause", "citation": "c", '
+    '"date": "2026-05-04", "by": "a"}',
+    '{"kind": "data", "node": "infosec_strong", "counts": {"no": 3, "yes": 1}, "given": {}, '
+    '"citation": "c", "date": "2026-05-05", "by": "a"}']) + "\n"
+EVIDENCE_FLAGS = ["-e", "--likelihood", "--fixed", "--do"]
+EVIDENCE_VALUES = ["scheming=yes", "scheming=no:1,yes:3", "lead_time=under_1mo:0.7,to_6mo:0.3",
+                   "capability_restraint=pause"]
+CLI_TOKENS = ["=", ":", ",", "nan", "inf", "-1", "1e400", "é", "ß", "\u202e", " ", "yes", "no",
+              "scheming", "lead_time", "0", "", "==", "::", ",,", "\x00"]
+
+
+def mutate_cli(rng: random.Random) -> list[str]:
+    """A query whose evidence strings have typos, wrong types, NaN, huge numbers, unicode."""
+    args = ["query", "catastrophe"]
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(EVIDENCE_FLAGS))
+        value = EVIDENCE_VALUES[i]
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(value) + 1)
+            op = rng.random()
+            if op < 0.5:
+                value = value[:k] + rng.choice(CLI_TOKENS) + value[k:]
+            else:
+                value = value[:k] + value[k + rng.randint(1, 4):]
+        args += [EVIDENCE_FLAGS[rng.randrange(len(EVIDENCE_FLAGS))] if rng.random() < 0.2
+                 else EVIDENCE_FLAGS[i], value]
+    if rng.random() < 0.3:
+        args += ["--draws", rng.choice(["0", "-5", "1e12", "nan", "2.5", "100"]),
+                 "--seed", rng.choice(["-1", "x", "1"])]
+    return [a.replace("\x00", "") for a in args]
+
+
+def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
+    """Inputs no mutation reaches: (kind, content, extra args, what it is)."""
+    nested = ("a: " + "[" * 5000 + "]" * 5000 + "\n").encode()
+    bomb = ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e]\n"
+            "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n")
+    tag = "!!python/object/apply:os.system ['touch CRUXNET_FUZZ_MARKER']"
+    wv = (WORLDVIEWS_DIR / "crux_network" / "gs_deference.yaml").read_text(encoding="utf-8")
     model = (MODELS_DIR / "crux_network.yaml").read_text(encoding="utf-8")
-    wv_dir = WORLDVIEWS_DIR / "crux_network"
-    worldview = (wv_dir / "gs_deference.yaml").read_text(encoding="utf-8")
-    shared = (wv_dir / "_shared.yaml").read_text(encoding="utf-8")
+    out: list[tuple[str, bytes | None, list[str], str]] = []
+    for kind in ("model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif"):
+        out.append((kind, b"", [], "empty file"))
+        out.append((kind, b"\xff\xfe\x00garbage\x80", [], "bytes that are not UTF-8"))
+    for kind in ("model", "worldview", "elicit"):
+        out.append((kind, nested, [], "5000 levels of nested lists"))
+        out.append((kind, bomb.encode(), [], "an alias bomb (9^7 leaves if expanded)"))
+        out.append((kind, f"{tag}\n".encode(), [], "a YAML tag that would run a command"))
+        out.append((kind, f"x: {tag}\n".encode(), [], "the same tag as a value"))
+        out.append((kind, b"just a string\n", [], "a scalar, not a mapping"))
+        out.append((kind, b"- a\n- list\n", [], "a list, not a mapping"))
+    out.append(("worldview", wv.replace("p: [0.30, 0.45, 0.25]", "p: [.nan, 0.45, 0.25]")
+                .encode(), [], "NaN in a row"))
+    out.append(("worldview", wv.replace("p: [0.30, 0.45, 0.25]", "p: [1e400, 0.45, 0.25]")
+                .encode(), [], "a huge number in a row"))
+    out.append(("worldview", wv.replace("p: 0.75, ess: 8", "p: 0.75, ess: .inf").encode(), [],
+                "an infinite ess"))
+    out.append(("worldview", wv.replace("p: 0.75, ess: 8", "p: 0.75, ess: -8").encode(), [],
+                "a negative ess"))
+    out.append(("worldview", wv.replace("worldview: gs_deference", "worldview: gs_deference\n"
+                                        "worldview: again").encode(), [], "a repeated key"))
+    out.append(("worldview", wv.replace("alignment_difficulty:", "alignment_dífficulty:", 1)
+                .encode(), [], "a unicode look-alike node id"))
+    out.append(("worldview", ("\ufeff" + wv.replace("model: crux_network", "model: crux_netwrok"))
+                .encode(), [], "a BOM and a typo in the model name"))
+    out.append(("model", model.replace("states: [no, yes]", "states: [no, no]", 1).encode(), [],
+                "a repeated state"))
+    out.append(("model", model.replace("id: catastrophe", "id: misaligned_takeover").encode(),
+                [], "a repeated node id"))
+    out.append(("model", model.replace("- node: misaligned_takeover", "- node: catastrophe", 1)
+                .encode(), [], "a cycle"))
+    out.append(("ledger", b'{"kind": "hard", "node": "scheming", "state": "yes"}\n', [],
+                "an entry without citation, date or by"))
+    out.append(("ledger", LEDGER.replace('"counts": {"no": 3, "yes": 1}',
+                                         '"counts": {"no": NaN, "yes": 1}').encode(), [],
+                "NaN counts"))
+    out.append(("ledger", LEDGER.replace('"counts": {"no": 3, "yes": 1}', '"k": 9, "n": 2')
+                .encode(), [], "k larger than n"))
+    out.append(("ledger", ("[" * 3000 + "]" * 3000 + "\n").encode(), [],
+                "deeply nested JSON"))
+    out.append(("cli", None, ["query", "catastrophe", "-e", "scheming=yes", "-e",
+                              "scheming=no", "-e", "catastrophe=maybe"], "an unknown state"))
+    out.append(("cli", None, ["query", "catastrophe", "--fixed", "scheming=no:0.5,yes:0.6"],
+                "a fixed marginal summing to 1.1"))
+    out.append(("cli", None, ["query", "catastrophe", "-e", "catastrophe=yes", "-e",
+                              "misaligned_takeover=no", "-e", "exogenous_catastrophe=no"],
+                "impossible evidence"))
+    return out
+
+
+KINDS = ["model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif", "cli"]
+
+
+def _sources() -> dict[str, str]:
+    """The valid inputs the mutants start from."""
     import pgmpy  # only for the bnlearn file it ships
 
+    wv_dir = WORLDVIEWS_DIR / "crux_network"
+    model = (MODELS_DIR / "crux_network.yaml").read_text(encoding="utf-8")
+    sources = {"model": model, "worldview": (wv_dir / "gs_deference.yaml").read_text("utf-8"),
+               "shared": (wv_dir / "_shared.yaml").read_text("utf-8"),
+               "elicit": (wv_dir / "panel_2026.elicit.yaml").read_text("utf-8"),
+               "ledger": LEDGER}
     asia = Path(pgmpy.__file__).parent / "utils" / "example_models" / "asia.bif.gz"
-    bif = gzip.open(asia, "rt").read()
-    xml = format_xmlbif(load_network("carlsmith_2021"))
+    sources["bif"] = gzip.open(asia, "rt").read()
+    sources["xmlbif"] = format_xmlbif(load_network("carlsmith_2021"))
+    return sources
+
+
+def mutant(kind: str, sources: dict[str, str], rng: random.Random, n: int
+           ) -> tuple[bytes | None, list[str]]:
+    """One mutated input of ``kind``: its file content (None for "cli") and extra arguments."""
+    if kind == "cli":
+        return None, mutate_cli(rng)
+    text = sources[kind]
+    mutated = (mutate_text(text, rng) if kind in ("bif", "xmlbif", "ledger")
+               else mutate_yaml(text, rng))
+    # Every other worldview case also draws parameters from the mutated beliefs.
+    extra = ["--draws", "64", "--seed", "1"] if kind in ("worldview", "shared") and n % 2 else []
+    return mutated.encode("utf-8"), extra
+
+
+def fuzz(cases: int, seed: int) -> int:
+    """Run ``cases`` random mutants (all kinds in turn); print and count the failures."""
+    rng = random.Random(seed)
+    sources = _sources()
     failures = 0
-    counts = {"model": 0, "worldview": 0, "shared base": 0, "bif": 0, "xmlbif": 0}
+    counts = dict.fromkeys(KINDS, 0)
     for n in range(cases):
-        kind = list(counts)[n % len(counts)]
+        kind = KINDS[n % len(KINDS)]
         counts[kind] += 1
-        with tempfile.TemporaryDirectory() as tmp:
-            d = Path(tmp)
-            if kind in ("bif", "xmlbif"):
-                path = d / ("net.bif" if kind == "bif" else "net.xml")
-                path.write_text(mutate_text(bif if kind == "bif" else xml, rng), encoding="utf-8")
-                args = ["validate", str(path), "--normalize"]
-            else:
-                wdir = d / "worldviews" / "crux_network"
-                wdir.mkdir(parents=True)
-                (d / "crux_network.yaml").write_text(
-                    mutate_yaml(model, rng) if kind == "model" else model, encoding="utf-8")
-                (wdir / "gs_deference.yaml").write_text(
-                    mutate_yaml(worldview, rng) if kind == "worldview" else worldview,
-                    encoding="utf-8")
-                (wdir / "_shared.yaml").write_text(
-                    mutate_yaml(shared, rng) if kind == "shared base" else shared,
-                    encoding="utf-8")
-                args = ["query", "catastrophe", "--model", str(d / "crux_network.yaml")]
-                if n % 2:  # every other case also draws parameters from the mutated beliefs
-                    args += ["--draws", "64", "--seed", str(n)]
-            rc, err = run_cli(args)
-            if not ok(rc, err):
-                failures += 1
-                print(f"case {n} ({kind}): exit {rc}: {err.strip()[:300]}")
+        content, extra = mutant(kind, sources, rng, n)
+        rc, err = run_case(kind, content, extra)
+        if not ok(rc, err):
+            failures += 1
+            print(f"case {n} ({kind}): exit {rc}: {err.strip()[:300]}")
     print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" cases; {failures} failures")
+    return failures
+
+
+def write_corpus(out_dir: Path, per_kind: int, seed: int) -> int:
+    """Write ``per_kind`` rejected mutants of each kind plus the hand-written cases."""
+    import json
+
+    rng = random.Random(seed)
+    sources = _sources()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("case*"):
+        old.unlink()
+    manifest: list[dict[str, object]] = []
+    failures = 0
+
+    def keep(kind: str, content: bytes | None, extra: list[str], what: str) -> None:
+        nonlocal failures
+        rc, err = run_case(kind, content, extra)
+        if rc == 0:
+            return
+        if not ok(rc, err):
+            failures += 1
+            print(f"FAILURE ({kind}, {what}): exit {rc}: {err.strip()[:300]}")
+        name = f"case{len(manifest):04d}"
+        entry: dict[str, object] = {"id": name, "kind": kind, "what": what, "args": extra}
+        if content is not None:
+            suffix = Path(KIND_FILES.get(kind, "x.txt")).suffix
+            (out_dir / f"{name}{suffix}").write_bytes(content)
+            entry["file"] = f"{name}{suffix}"
+        manifest.append(entry)
+
+    for kind in KINDS:
+        kept = len(manifest)
+        tries = 0
+        while len(manifest) - kept < per_kind and tries < 50 * per_kind:
+            tries += 1
+            content, extra = mutant(kind, sources, rng, tries)
+            keep(kind, content, extra, "mutated evidence strings" if kind == "cli"
+                 else f"mutated {kind}")
+    for kind, content, extra, what in handwritten():
+        keep(kind, content, extra, what)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=True)
+                                           + "\n", encoding="utf-8")
+    counts: dict[str, int] = {}
+    for e in manifest:
+        counts[str(e["kind"])] = counts.get(str(e["kind"]), 0) + 1
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    print(f"wrote {len(manifest)} cases to {out_dir} ({summary}); {failures} failures")
     return failures
 
 
@@ -137,7 +335,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--write-corpus", metavar="DIR", default=None,
+                        help="write a corpus of rejected inputs and its manifest to DIR")
+    parser.add_argument("--per-kind", type=int, default=30,
+                        help="mutants of each kind in the corpus (default 30)")
     ns = parser.parse_args()
+    if ns.write_corpus:
+        return 1 if write_corpus(Path(ns.write_corpus), ns.per_kind, ns.seed) else 0
     return 1 if fuzz(ns.cases, ns.seed) else 0
 
 

@@ -195,11 +195,22 @@ def _error(file: str, message: str, node: str | None = None) -> SpecError:
     return SpecError(message, file=file, node=node)
 
 
+def _name(value: object, what: str) -> str:
+    """A node or state name as written (a string or a number), else an ElicitationError."""
+    if isinstance(value, (str, int, bool)):
+        return state_name(value)
+    raise ElicitationError(f"{what} must be a name, got {value!r}")
+
+
+def _key(k: object) -> str:
+    return state_name(k) if isinstance(k, (str, int, bool)) else str(k)
+
+
 def _path_get(entry: Any, path: str) -> Any:
     cur = entry
     for part in path.split("."):
         if isinstance(cur, Mapping):
-            keys = {state_name(k): k for k in cur}
+            keys = {_key(k): k for k in cur}
             if part not in keys:
                 raise KeyError(part)
             cur = cur[keys[part]]
@@ -215,7 +226,7 @@ def _path_set(entry: Any, path: str, value: Any) -> None:
     parent = _path_get(entry, ".".join(parts[:-1])) if len(parts) > 1 else entry
     last = parts[-1]
     if isinstance(parent, Mapping):
-        keys = {state_name(k): k for k in parent}
+        keys = {_key(k): k for k in parent}
         parent[keys[last]] = value  # type: ignore[index]
     else:
         parent[int(last)] = value
@@ -277,7 +288,7 @@ def _interval_items(raw: Any) -> list[tuple[float, float]]:
 def _vector(raw: Any, states: Sequence[str], state: str, what: str) -> list[float]:
     """A probability vector from a {state: p} mapping, a list, or the scalar P(state)."""
     if isinstance(raw, Mapping):
-        given = {state_name(k): v for k, v in raw.items()}
+        given = {_name(k, what): v for k, v in raw.items()}
         unknown = sorted(set(given) - set(states))
         if unknown:
             raise ElicitationError(f"{what}: unknown state {unknown[0]!r} (states: "
@@ -383,7 +394,10 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
         raise _error(file, f"{where}: when must be a date YYYY-MM-DD, got {when_raw!r}",
                      node) from None
     form = base.cpts[node]
-    state = state_name(raw.get("state", spec.states[-1]))
+    try:
+        state = _name(raw.get("state", spec.states[-1]), "state")
+    except ElicitationError as exc:
+        raise _error(file, f"{where}: {exc}", node) from None
     if state not in spec.states:
         raise _error(file, f"{where}: unknown state {state!r} of {node} "
                      f"(states: {', '.join(spec.states)})", node)
@@ -422,7 +436,11 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
         if not isinstance(given, Mapping):
             raise _error(file, f"{where}: 'given' must map parents to states, got {given!r}",
                          node)
-        given = {state_name(k): state_name(v) for k, v in given.items()}
+        try:
+            given = {_name(k, "a 'given' parent"): _name(v, f"the state given for {k}")
+                     for k, v in given.items()}
+        except ElicitationError as exc:
+            raise _error(file, f"{where}: {exc}", node) from None
         if set(given) != set(form.by):
             raise _error(file, f"{where}: the table of {node} has a row per "
                          f"{', '.join(form.by) or 'nothing (one row)'}; 'given' must name "
