@@ -25,7 +25,7 @@ from cruxnet.models.network import BayesNet
 
 TOL = 1e-9
 NETWORKS = ["asia", "cancer", "earthquake", "sachs", "survey", "child", "insurance", "alarm",
-            "water", "hailfinder", "win95pts", "hepar2"]
+            "water", "hailfinder", "win95pts", "hepar2", "andes", "pigs"]
 
 
 def _sample(net: BayesNet, rng: np.random.Generator) -> dict[str, str]:

@@ -15,7 +15,11 @@ intermediates, plus one block of drawn CPTs per worker, plus the results themsel
 **Impossible draws.** Evidence can have probability 0 in some draws and not others (a drawn
 probability underflows to 0; fixed marginals that cannot hold in a draw). Those draws are
 dropped and counted (``n_impossible``); the rest are summarised. Only if every draw is
-impossible is it an :class:`~cruxnet.errors.ImpossibleEvidenceError`.
+impossible is it an :class:`~cruxnet.errors.ImpossibleEvidenceError`. Evidence that is merely
+very unlikely keeps its precision: draws where P(e) falls below
+:data:`~cruxnet.inference.contract.UNDERFLOW` are contracted again with every intermediate
+rescaled (:func:`~cruxnet.inference.contract.contract_factors_scaled`), so a long product of
+tiny probabilities is not mistaken for 0.
 """
 
 from __future__ import annotations
@@ -29,7 +33,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from cruxnet.errors import DrawsError, EvidenceError, ImpossibleEvidenceError
-from cruxnet.inference.contract import Factor, largest_intermediate
+from cruxnet.inference.contract import (
+    UNDERFLOW,
+    Factor,
+    contract_factors_scaled,
+    largest_intermediate,
+)
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals, unsupported_states
@@ -367,10 +376,25 @@ def _solve(factors: list[Factor], target: str, ev: Evidence, m: int, probs: NDAr
             factors = factors + [(lam, (node, DRAW)) for node, lam in lams.items()]
         unnorm = contract_draws(factors, [target], m)
         z = unnorm.sum(axis=0)
+        tiny = ~(z > UNDERFLOW)
+        if tiny.any() and not ev.fixed and any(DRAW in axes for _, axes in factors):
+            # Draws whose evidence is so unlikely that the product underflowed (or nearly):
+            # contract those again with every intermediate rescaled.
+            idx = np.flatnonzero(tiny)
+            sub = [(arr[..., idx], axes) if DRAW in axes else (arr, axes)
+                   for arr, axes in factors]
+            scaled, log_s = contract_factors_scaled(sub, [target, DRAW])
+            unnorm = np.array(unnorm, dtype=float)
+            unnorm[:, idx] = scaled
+            z = unnorm.sum(axis=0)
+            z_true = z.copy()
+            z_true[idx] = z[idx] * np.exp(log_s)
+        else:
+            z_true = z
         good = np.isfinite(z) & (z > 0)
         ok &= good
         probs[:] = unnorm / np.where(good, z, 1.0)
-        p_ev[:] = p_e if ev.fixed else z
+        p_ev[:] = p_e if ev.fixed else z_true
 
 
 class _NoBar:

@@ -10,7 +10,12 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-__all__ = ["LAST_AXIS", "Factor", "contract_factors", "contraction_work", "largest_intermediate"]
+__all__ = ["LAST_AXIS", "UNDERFLOW", "Factor", "contract_factors", "contract_factors_scaled",
+           "contraction_work", "largest_intermediate"]
+
+#: Below this, a contraction's result may have lost digits to underflow (products of many
+#: small probabilities); the engines then redo it with :func:`contract_factors_scaled`.
+UNDERFLOW = 1e-250
 
 #: Axis name kept last (contiguous) in every intermediate: the batched engine's draw axis.
 LAST_AXIS = "\0draw"
@@ -155,3 +160,56 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     for pos, eq in plan.steps:
         ops.append(einsum(eq, *[ops[i] for i in pos]))
     return np.asarray(einsum(plan.final, ops[-1]))
+
+
+def _scale(arr: np.ndarray[Any, Any], per_last: bool) -> tuple[np.ndarray[Any, Any], Any]:
+    """``arr`` divided by its maximum (per index of the last axis if ``per_last``) and the log
+    of that maximum; all-zero slices are left alone (log scale 0)."""
+    if per_last:
+        m = arr.reshape(-1, arr.shape[-1]).max(axis=0) if arr.ndim > 1 else arr.copy()
+    else:
+        m = np.asarray(arr.max() if arr.size else 0.0)
+    m = np.where(m > 0, m, 1.0)
+    return arr / m, np.log(m)
+
+
+def contract_factors_scaled(factors: Sequence[Factor], output: Sequence[str]
+                            ) -> tuple[np.ndarray[Any, Any], Any]:
+    """:func:`contract_factors` that cannot underflow: every input and every intermediate is
+    rescaled to a maximum of 1 (per draw when the factors carry the :data:`LAST_AXIS`, which
+    must then be the last output axis), the logs of the scales summed.
+
+    Returns
+    -------
+    (result, log_scale)
+        The true result is ``result * exp(log_scale)``; ``log_scale`` is a float, or one per
+        draw (shape of the last axis).
+
+    Examples
+    --------
+    >>> tiny = np.array([1e-200, 2e-200])   # sum of squares 5e-400: below float64's range
+    >>> res, log_s = contract_factors_scaled([(tiny, ("x",)), (tiny, ("x",))], [])
+    >>> bool(abs(float(np.log(res) + log_s) - (np.log(5) - 400 * np.log(10))) < 1e-9)
+    True
+    """
+    signature = _signature(factors)
+    plan = _plan(signature, tuple(output))
+    drawn = LAST_AXIS in output
+    ops: list[np.ndarray[Any, Any]] = []
+    logs: list[Any] = []
+    has: list[bool] = []  # the operand carries the draw axis (always its last axis)
+    for arr, axes in factors:
+        per = drawn and bool(axes) and axes[-1] == LAST_AXIS
+        a, lg = _scale(np.asarray(arr, dtype=float), per)
+        ops.append(a)
+        logs.append(lg)
+        has.append(per)
+    if not ops:
+        return np.asarray(1.0), 0.0
+    for pos, eq in plan.steps:
+        per = any(has[i] for i in pos)
+        scaled, lg = _scale(_C_EINSUM(eq, *[ops[i] for i in pos]), per)
+        ops.append(scaled)
+        logs.append(sum((logs[i] for i in pos), start=lg))
+        has.append(per)
+    return np.asarray(_C_EINSUM(plan.final, ops[-1])), logs[-1]

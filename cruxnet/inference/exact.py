@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
-from cruxnet.inference.contract import Factor, contract_factors
+from cruxnet.inference.contract import UNDERFLOW, Factor, contract_factors, contract_factors_scaled
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.inference.jeffrey import fit_fixed_marginals, unsupported_states
@@ -42,8 +42,9 @@ class Posterior:
     ----------
     target, states, probs
         The node, its states and their posterior probabilities (sum to 1).
-    p_evidence
-        Probability of the hard and likelihood evidence in the (mutilated) network; for
+    p_evidence, log_p_evidence
+        Probability of the hard and likelihood evidence in the (mutilated) network, and its
+        logarithm (which stays exact where the probability is below float64's range); for
         likelihood evidence it is relative to the scale of the vectors. Fixed marginals do not
         enter it.
     """
@@ -54,6 +55,7 @@ class Posterior:
     p_evidence: float
     evidence: Evidence = field(default_factory=Evidence)
     provenance: Mapping[str, str] = field(default_factory=dict)
+    log_p_evidence: float = 0.0  # log of p_evidence, exact where p_evidence underflows to 0
 
     def __getitem__(self, state: str) -> float:
         return float(self.probs[self.states.index(state)])
@@ -118,23 +120,41 @@ def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> P
     # A do() node that is also observed: consistent or impossible, decided by its point mass.
     factors = query_factors(spec, keep, hard, target, ev.likelihood,
                             lambda n: (np.asarray(work.cpts[n]), False))
+    log_p_e = 0.0
     if ev.fixed:
         # P(e) of the hard/likelihood evidence needs its own contraction only here; otherwise
         # it is the normaliser of the target's contraction below.
-        p_e = float(contract_factors(factors, []).sum())
+        p_e, log_p_e = _total(factors, [])
         if not p_e > 0:
             raise _impossible(net, ev)
         factors = factors + _jeffrey_factors(net, ev, factors)
-    unnorm = contract_factors(factors, [target])
+    unnorm, log_z = _contract(factors, [target])
     z = float(unnorm.sum())
     if not z > 0:
         raise _impossible(net, ev)
     if not ev.fixed:
-        p_e = z
+        p_e, log_p_e = z, log_z
     probs = unnorm / z
     probs.setflags(write=False)
     return Posterior(target=target, states=spec.node(target).states, probs=probs,
-                     p_evidence=p_e, evidence=ev, provenance=dict(net.provenance))
+                     p_evidence=float(p_e * np.exp(log_p_e)), evidence=ev,
+                     provenance=dict(net.provenance), log_p_evidence=float(np.log(p_e) + log_p_e))
+
+
+def _contract(factors: list[Factor], output: list[str]) -> tuple[np.ndarray[Any, Any], float]:
+    """The contraction and a log scale: the plain one, or, where its total is so small that
+    digits may have underflowed (long products of tiny probabilities), the rescaled one."""
+    res = contract_factors(factors, output)
+    total = float(res.sum())
+    if total > UNDERFLOW or not factors:
+        return res, 0.0
+    scaled, log_s = contract_factors_scaled(factors, output)
+    return scaled, float(log_s)
+
+
+def _total(factors: list[Factor], output: list[str]) -> tuple[float, float]:
+    res, log_s = _contract(factors, output)
+    return float(res.sum()), log_s
 
 
 def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Factor]:
