@@ -417,8 +417,11 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     if not np.var(y) > 0:
         raise SensitivityError(f"{q.label} does not vary with the parameters; "
                                "there is no variance to apportion")
+    # SALib reads seed 0 as "no seed" (its bootstrap then draws from NumPy's global state):
+    # hand it a non-zero seed derived from ours.
+    boot_seed = int(np.random.SeedSequence([q.seed, 0x5A11B]).generate_state(1)[0]) or 1
     res = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                num_resamples=num_resamples, seed=q.seed)
+                                num_resamples=num_resamples, seed=boot_seed)
     order = np.argsort(-np.asarray(res["ST"]), kind="stable")
     data = {key: ("factor", np.asarray(res[key], dtype=float)[order])
             for key in ("S1", "S1_conf", "ST", "ST_conf")}
