@@ -434,11 +434,14 @@ def _cmd_update(ns: argparse.Namespace) -> int:
     state = ds.attrs["state"]
     print(f"belief trajectory of P({target}={state}) under {net.worldview} "
           f"({ns.draws} draws per step, seed {ns.seed}, {ns.ci:g} intervals)")
-    crux_cols = [v for v in ds.data_vars if str(v).startswith("P(")]
+    crux_cols = [v for v in ds.data_vars
+                 if str(v).startswith("P(") and not str(v).endswith(" interval")]
     for k in range(ds.sizes["step"]):
         lo, hi = ds.interval.values[k]
         line = "" if k == 0 else f"line {int(ds.line.values[k])}, {ds.date.values[k]}: "
-        cr = "  ".join(f"{c} {float(ds[c].values[k]):.3f}" for c in crux_cols)
+        cr = "  ".join(f"{c} {float(ds[c].values[k]):.3f} "
+                       f"[{ds[f'{c} interval'].values[k][0]:.3f}, "
+                       f"{ds[f'{c} interval'].values[k][1]:.3f}]" for c in crux_cols)
         print(f"  {k:2d}  {float(ds.p.values[k]):.3f}  [{lo:.3f}, {hi:.3f}]  {line}"
               f"{ds.entry.values[k]}")
         if cr:

@@ -399,7 +399,8 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
                   state: str | None = None, cruxes: Sequence[str] = (), draws: int = 2000,
                   seed: int = 0, ci_prob: float = 0.9, file: str = "ledger") -> xr.Dataset:
     """The belief trajectory: P(target = state) before any entry and after each, with a
-    credible interval over parameter draws, and the headline cruxes' point values.
+    credible interval over parameter draws, and the headline cruxes' point values and
+    intervals.
 
     Returns
     -------
@@ -428,7 +429,11 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
         except ImpossibleEvidenceError as exc:
             raise LedgerError(f"after {where}: {exc}") from None
         summ = post.summary(ci_prob)
-        crux_p = [posterior(step_net, c, ev).probs[-1] for c in cruxes]
+        crux_p = []
+        for c in cruxes:
+            c_post = posterior_draws(step_net, c, ev, draws=draws, seed=seed).summary(ci_prob)
+            last = net.spec.node(c).states[-1]
+            crux_p.append((posterior(step_net, c, ev).probs[-1], c_post.interval[last]))
         rows.append((point, float(np.mean(post.probs[:, idx])), summ.interval[s],
                      post.n_impossible, crux_p))
     meta = [("prior", 0, "", "", "")] + [(e.describe(), e.line, e.date, e.by, e.citation)
@@ -438,7 +443,10 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
         "interval": (("step", "ci_bound"), np.array([r[2] for r in rows], dtype=float)),
         "impossible_draws": ("step", [r[3] for r in rows])}
     for j, c in enumerate(cruxes):
-        data[f"P({c}={net.spec.node(c).states[-1]})"] = ("step", [r[4][j] for r in rows])
+        name = f"P({c}={net.spec.node(c).states[-1]})"
+        data[name] = ("step", [r[4][j][0] for r in rows])
+        data[f"{name} interval"] = (("step", "ci_bound"),
+                                    np.array([r[4][j][1] for r in rows], dtype=float))
     coords = {"step": np.arange(len(rows)), "ci_bound": ["lower", "upper"],
               "entry": ("step", [m[0] for m in meta]), "line": ("step", [m[1] for m in meta]),
               "date": ("step", [m[2] for m in meta]), "by": ("step", [m[3] for m in meta]),

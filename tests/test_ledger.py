@@ -76,6 +76,9 @@ def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
                         rtol=1e-10)
         draws = posterior_draws(net, "catastrophe", ev, draws=500, seed=4)
         assert_allclose(float(ds["mean"][k]), draws["yes"].mean(), rtol=1e-12)
+        crux = posterior_draws(net, "scheming", ev, draws=500, seed=4).summary(0.9)
+        assert_allclose(ds["P(scheming=yes) interval"].values[k], crux.interval["yes"],
+                        rtol=1e-12)
     assert list(ds.line.values) == [0, 2, 3, 4, 5, 6]
     again = replay_ledger(net, entries, target="catastrophe", cruxes=["scheming"], draws=500,
                           seed=4)
