@@ -377,6 +377,10 @@ def _cmd_report(ns: argparse.Namespace) -> int:
 
     entry = load_model(ns.model, normalize=ns.normalize)
     ev = _evidence(ns, entry.spec)
+    out = Path(ns.out)
+    if out.exists() and not out.is_dir():  # say so now, not after computing
+        raise CruxnetError(f"{out}: --out must be a directory, and this is a file")
+    out.mkdir(parents=True, exist_ok=True)
     with figure_workers() as pool:  # worldviews in parallel, then the figures
         bar = _step_bar(ns)
         try:
@@ -775,6 +779,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the user named cannot be read or written
+        if os.environ.get("CRUXNET_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cruxnet: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:
         if os.environ.get("CRUXNET_DEBUG"):
             raise

@@ -252,3 +252,31 @@ def test_fixed_marginals_that_contradict_each_other(tmp_path: Path) -> None:
     assert "fixed marginals cannot all hold together" in msg
     post = posterior(net, "x", Evidence(fixed={"x": (0.2, 0.8), "y": (0.2, 0.8)}))
     assert post.probs.tolist() == pytest.approx([0.2, 0.8], abs=1e-12)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["report", "-m", "carlsmith_2021", "--draws", "200", "--analysis-draws", "100", "--out",
+      "{tmp}/afile"], "afile: --out must be a directory, and this is a file"),
+    (["elicit", "panel_2026", "--out", "{tmp}/no/such/dir/x.yaml"],
+     "x.yaml: No such file or directory"),
+    (["query", "catastrophe", "-w",
+      "cruxnet/priors/worldviews/crux_network/panel_2026.elicit.yaml"],
+     "this is an elicitation file, not a worldview"),
+])
+def test_files_that_cannot_be_written_or_are_the_wrong_kind(tmp_path: Path, args: list[str],
+                                                             needle: str) -> None:
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from cruxnet.cli import main
+
+    (tmp_path / "afile").write_text("not a directory")
+    err = io.StringIO()
+    root = Path(__file__).resolve().parents[1]
+    argv = [a.replace("{tmp}", str(tmp_path)) if "{tmp}" in a else
+            (str(root / a) if a.startswith("cruxnet/") else a) for a in args]
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        rc = main(argv)
+    lines = err.getvalue().strip().splitlines()
+    assert rc == 2 and len(lines) == 1 and lines[0].startswith("cruxnet: error: ")
+    assert needle in lines[0]

@@ -75,6 +75,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
     """The file's top-level mapping and its CPT entries merged over what it extends."""
     data = load_yaml_mapping(path)
     file = str(path)
+    if "records" in data and "worldview" not in data:
+        raise SpecError("this is an elicitation file, not a worldview: pool it with `cruxnet "
+                        "elicit FILE --out NAME.yaml` and use the worldview it writes",
+                        file=file)
     unknown = sorted(set(map(str, data)) - _TOP_KEYS)
     if unknown:
         raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}",
