@@ -381,6 +381,13 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():  # say so now, not after computing
         raise CruxnetError(f"{out}: --out must be a directory, and this is a file")
     out.mkdir(parents=True, exist_ok=True)
+    # Import the analysis stack (SciPy via SALib, xarray) once, before the workers fork,
+    # rather than once in each of three processes.
+    import SALib.analyze.sobol  # noqa: F401
+    import xarray  # noqa: F401
+
+    import cruxnet.report.render
+    import cruxnet.sensitivity.sobol  # noqa: F401
     with figure_workers() as pool:  # worldviews in parallel, then the figures
         bar = _step_bar(ns)
         try:
