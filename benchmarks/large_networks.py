@@ -11,7 +11,6 @@ junction tree for every query (as each does for a new query). Batched: 10,000 pa
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 import warnings
@@ -21,22 +20,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from exact_queries import median_time  # the same timing loop as the single-query benchmark
 from oracles import agrum_from_pgmpy, agrum_query, bnlearn_path, pgmpy_bnlearn, pgmpy_query
 
 from cruxnet import Evidence, posterior, posterior_draws
 from cruxnet.io.bif import read_bif
 
 NETWORKS = ["pigs", "andes", "water", "hailfinder", "win95pts", "hepar2"]
-
-
-def median_time(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -56,13 +46,13 @@ def main() -> None:
         hard = {n: spec.node(n).states[sample[n]] for n in leaves}
         target = next(n.id for n in spec.nodes if not n.parents and n.id not in hard)
         ev = Evidence(hard=hard)
-        exact = median_time(lambda: posterior(net, target, ev))  # noqa: B023
+        exact = median_time(lambda: posterior(net, target, ev), repeat=7)  # noqa: B023
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pg = pgmpy_bnlearn(name)
             pgm = median_time(lambda: pgmpy_query(pg, target, hard), repeat=3)  # noqa: B023
             ag = agrum_from_pgmpy(pg)
-        agr = median_time(lambda: agrum_query(ag, target, hard))  # noqa: B023
+        agr = median_time(lambda: agrum_query(ag, target, hard), repeat=7)  # noqa: B023
         t = time.perf_counter()
         posterior_draws(net, target, ev, draws=10_000, seed=1, ess=50.0)
         batched = time.perf_counter() - t

@@ -238,41 +238,40 @@ def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
 
 
 def _conjugate(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
-    """The network with ``entry.node``'s table row for ``given`` updated by the counts."""
-    from cruxnet.catalog import cruxnet_version
-    from cruxnet.priors.worldview import Worldview
-
-    wv = net.prior
-    form = wv.cpts[entry.node] if wv is not None else None
-    where = f"{file}: line {entry.line}"
-    if not isinstance(form, TableForm) or form.require:
-        kind = "none" if form is None else (form.kind + (" with require" if form.require
-                                                         else ""))
-        raise LedgerError(f"{where}: data on {entry.node} needs a table form for a conjugate "
-                          f"update (its form is {kind}); fitting other forms needs the PyMC fit")
-    missing = [b for b in form.by if b not in entry.given]
-    if missing:
-        raise LedgerError(f"{where}: the table of {entry.node} has a row per {', '.join(form.by)}"
-                          f"; say which row the counts are for: add {missing[0]!r} to 'given'")
+    """The network with ``entry.node``'s table row for ``given`` updated by the counts (the
+    entry passed :func:`_is_conjugate`)."""
+    form = net.prior.cpts[entry.node]  # type: ignore[union-attr]
+    assert isinstance(form, TableForm)
     key = tuple(entry.given[b] for b in form.by)
     means, ess = form.rows[key]
     if ess is None:
-        raise LedgerError(f"{where}: the row {key} of {entry.node} states no ess, so it has no "
-                          "prior weight to update")
+        raise LedgerError(f"{file}: line {entry.line}: the row {key} of {entry.node} states no "
+                          "ess, so it has no prior weight to update")
     alpha = np.asarray(means) * ess + np.asarray(entry.counts, dtype=float)
     total = float(alpha.sum())
     rows = dict(form.rows)
     rows[key] = (tuple(float(a / total) for a in alpha), total)
-    new_form = replace(form, rows=rows)
-    cpts = {**wv.cpts, entry.node: new_form}  # type: ignore[union-attr]
-    raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []),  # type: ignore[union-attr]
-                                 [entry.line, entry.node, list(entry.counts), dict(entry.given)]]}
-    new_wv = Worldview(name=wv.name, model=wv.model, cpts=cpts, title=wv.title,  # type: ignore[union-attr]
-                       reading=wv.reading, summary=wv.summary, file=wv.file, raw=raw,  # type: ignore[union-attr]
-                       stated=wv.stated)  # type: ignore[union-attr]
-    prov = {**net.provenance, "worldview_sha256": new_wv.sha256,
+    return _updated(net, {entry.node: replace(form, rows=rows)},
+                    [entry.line, entry.node, list(entry.counts), dict(entry.given)])
+
+
+def _updated(net: BayesNet, forms: Mapping[str, Any], record: list[Any],
+             spec: ModelSpec | None = None) -> BayesNet:
+    """``net`` with some CPT forms replaced (and optionally a new structure ``spec``), the
+    update recorded in the worldview's hash and provenance."""
+    from cruxnet.catalog import cruxnet_version
+    from cruxnet.priors.worldview import Worldview
+
+    wv = net.prior
+    assert wv is not None
+    spec = spec or net.spec
+    raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []), record]}
+    new_wv = Worldview(name=wv.name, model=wv.model, cpts={**wv.cpts, **forms},
+                       title=wv.title, reading=wv.reading, summary=wv.summary, file=wv.file,
+                       raw=raw, stated=wv.stated)
+    prov = {**net.provenance, "spec_sha256": spec.sha256, "worldview_sha256": new_wv.sha256,
             "cruxnet_version": cruxnet_version()}
-    return BayesNet(net.spec, new_wv.point_cpts(net.spec), net.worldview, prov, new_wv)
+    return BayesNet(spec, new_wv.point_cpts(spec), net.worldview, prov, new_wv)
 
 
 def _is_conjugate(net: BayesNet, entry: LedgerEntry) -> bool:
@@ -288,11 +287,9 @@ _FITS: dict[tuple[Any, ...], Any] = {}
 
 def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet:
     """The network after a PyMC fit of counts with latent parents (see the module doc)."""
-    from cruxnet.catalog import cruxnet_version
     from cruxnet.inference.fitting import FitError, fit_latent_counts
     from cruxnet.models.spec import NodeSpec
     from cruxnet.priors.draws import WorldviewDraws
-    from cruxnet.priors.worldview import Worldview
 
     where = f"{file}: line {entry.line}"
     wv = net.prior
@@ -341,11 +338,9 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
         c = tuple(states[p] for p in nspec.parents)
         a = fit.posterior_alpha[j]
         rows[c] = (tuple(float(x) for x in a / a.sum()), float(a.sum()))
-    cpts = {**wv.cpts, entry.node: TableForm(node=entry.node, by=nspec.parents, rows=rows,
-                                             require=form.require, otherwise=form.otherwise)}
-    raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []),
-                                 [entry.line, entry.node, list(entry.counts), dict(entry.given),
-                                  entry.cases, "fit"]]}
+    forms: dict[str, Any] = {entry.node: TableForm(
+        node=entry.node, by=nspec.parents, rows=rows, require=form.require,
+        otherwise=form.otherwise)}
     new_spec = spec
     if entry.cases == "same" and fit.latent:
         data_id = f"ledger_line_{entry.line}"
@@ -355,15 +350,11 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
             label=f"Data of {file} line {entry.line}", role="mechanism",
             definition=f"{entry.describe()}; P(observed | parents) is the probability of the "
                        "counts under each configuration of the latent parents.")))
-        cpts[data_id] = KnownTableForm(node=data_id, by=fit.latent, rows={
+        forms[data_id] = KnownTableForm(node=data_id, by=fit.latent, rows={
             c: ((float(1 - v), float(v)), None)
             for c, v in zip(fit.configs, lik, strict=True)})
-    new_wv = Worldview(name=wv.name, model=wv.model, cpts=cpts, title=wv.title,
-                       reading=wv.reading, summary=wv.summary, file=wv.file, raw=raw,
-                       stated=wv.stated)
-    prov = {**net.provenance, "spec_sha256": new_spec.sha256,
-            "worldview_sha256": new_wv.sha256, "cruxnet_version": cruxnet_version()}
-    return BayesNet(new_spec, new_wv.point_cpts(new_spec), net.worldview, prov, new_wv)
+    return _updated(net, forms, [entry.line, entry.node, list(entry.counts),
+                                 dict(entry.given), entry.cases, "fit"], new_spec)
 
 
 def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "ledger",

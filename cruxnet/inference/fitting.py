@@ -193,10 +193,10 @@ def quiet_sampling(progress: bool) -> Iterator[None]:
             logger.setLevel(level)
 
 
-_MODELS: dict[tuple[int, int, str], tuple[Any, dict[str, Any]]] = {}
+_MODELS: dict[tuple[int, int, str], Any] = {}
 
 
-def _model(n_config: int, card: int, cases: Cases) -> tuple[Any, dict[str, Any]]:
+def _model(n_config: int, card: int, cases: Cases) -> Any:
     """The PyMC model for this shape, built once (its data are set before each fit)."""
     key = (n_config, card, cases)
     if key in _MODELS:
@@ -223,8 +223,8 @@ def _model(n_config: int, card: int, cases: Cases) -> tuple[Any, dict[str, Any]]
             log_pi = pm.Data("log_pi", np.zeros(n_config))
             loglik = pt.dot(pt.log(theta), counts)  # type: ignore[no-untyped-call]
             pm.Potential("data", pm.math.logsumexp(log_pi + loglik))
-    _MODELS[key] = (model, {"alpha_theta": a_theta, "counts": counts})
-    return _MODELS[key]
+    _MODELS[key] = model
+    return model
 
 
 def _latent_prior(net: BayesNet, latent: Sequence[str], given: Mapping[str, str],
@@ -361,7 +361,7 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
     else:
         data["log_pi"] = np.log(np.clip(pi_draws.mean(axis=0), 1e-300, None))
     with quiet_sampling(progress):
-        model, _ = _model(len(configs), nspec.card, cases)
+        model = _model(len(configs), nspec.card, cases)
     with model, quiet_sampling(progress):
         pm.set_data(data)
         idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=1, random_seed=seed,
