@@ -250,6 +250,10 @@ def test_hierarchical_pool_gives_inference_data_and_draws(spec):
                                                          bgd_exists="yes").values
     assert abs(row.mean() - theta.mean()) < 4 * theta.std() / np.sqrt(4000) + 0.01
     net = network_from_worldview(spec, comp.worldview)
-    out = posterior_draws(net, "bgd_exists", draws=4000,
-                          parameters=DatasetDraws(spec, ds)).summary()
-    assert 0 < out.mean["yes"] < 1
+    out = posterior_draws(net, "bgd_exists", draws=4000, parameters=DatasetDraws(spec, ds))
+    # In every draw, P(bgd_exists = yes) = sum over difficulty of P(d) P(yes | d), from the
+    # drawn arrays themselves (the pooled row included).
+    p_d = ds["P(alignment_difficulty)"].transpose("draw", "alignment_difficulty").values
+    p_yes = ds["P(bgd_exists | alignment_difficulty)"].sel(bgd_exists="yes").transpose(
+        "draw", "alignment_difficulty").values
+    assert_allclose(out["yes"], (p_d * p_yes).sum(axis=1), atol=1e-12)
