@@ -470,6 +470,8 @@ def _section_title(name: str, ds: Any) -> str:
                 "(shift: how far towards certainty in that state)")
     if name == "observations":
         return f"observations most likely to carry it across {a['threshold']:g}"
+    if name == "functions":
+        return f"{a.get('method', name)} (co-variation of each row: {a['covariation']})"
     return str(a.get("method", name))
 
 

@@ -7,6 +7,7 @@ node, state or value at fault; the CLI prints it as ``cruxnet: error: <message>`
 from __future__ import annotations
 
 __all__ = [
+    "ConvergenceError",
     "CruxnetError",
     "DrawsError",
     "EvidenceError",
@@ -60,3 +61,7 @@ class ImpossibleEvidenceError(CruxnetError):
 class DrawsError(CruxnetError):
     """A bad setting for parameter draws: their number, the seed, the interval mass, the ess,
     or more draws than memory holds (the message says how much they would need)."""
+
+
+class ConvergenceError(CruxnetError):
+    """A numerical fit that did not converge: slow, which is not the same as impossible."""

@@ -21,13 +21,18 @@ observed in cases whose parents are in the ``given`` states: they update the *pa
 * Some parents are latent (not in ``given``), or the node's CPT is not a table: the PyMC fit of
   :func:`cruxnet.inference.fitting.fit_latent_counts` marginalises the latent parents. The
   node's CPT becomes a table whose rows for the latent configurations are the Dirichlets
-  moment-matched to the posterior (the other rows keep their prior). With
-  ``"cases": "same"`` (every trial tested the same system, e.g. 20 honeypots on the model
-  about to be deployed) the counts are also evidence about that system's latent parents: a
-  data node below them is added to the network, observed, with P(counts | configuration) as
-  its table (the Dirichlet-multinomial under the rows' prior, exact for table rows). The
-  default ``"independent"`` reads the counts as separate cases. A fit that fails its checks
-  stops the replay with :class:`~cruxnet.inference.fitting.FitError`'s diagnostics.
+  moment-matched to the posterior (the other rows keep their prior); the default
+  ``"independent"`` reads the counts as separate cases. A fit that fails its checks stops the
+  replay with :class:`~cruxnet.inference.fitting.FitError`'s diagnostics.
+* ``"cases": "same"`` (every trial tested the same system, e.g. 20 honeypots on the model
+  about to be deployed) needs no sampling: given the system's configuration c of the latent
+  parents, row c's posterior is Dirichlet(alpha_c + counts) exactly, so each such row becomes
+  that (its own conditional posterior, not an average over configurations), and the counts
+  are evidence about the configuration: a data node below the latent parents is added,
+  observed, with P(counts | c) as its table (the Dirichlet-multinomial under row c's prior).
+  Predictions for the next trial are then exact: sum_c P(c | counts) (alpha_c + counts) /
+  (alpha_c0 + n). Rows are exact Dirichlets for table forms, moment-matched to the prior
+  draws for other forms.
 
 Every entry needs ``citation``, ``date`` (ISO, YYYY-MM-DD) and ``by``. Blank lines and lines
 starting with ``#`` are skipped. Reading never writes the file.
@@ -52,6 +57,7 @@ from cruxnet.inference.evidence import Evidence, did_you_mean
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import KnownTableForm, TableForm
+from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -153,10 +159,13 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
         return LedgerEntry(**common, vector=vec)
     if kind == "fixed":
         vec = _state_vector(obj.get("marginal"), spec, node, "marginal", where)
-        if abs(sum(vec) - 1.0) > 1e-9:
-            raise LedgerError(f"{where}: the fixed marginal of {node} sums to {sum(vec):g}, "
-                              "not 1")
-        return LedgerEntry(**common, vector=vec)
+        if not all(in_unit_interval(v) for v in vec):
+            raise LedgerError(f"{where}: the fixed marginal of {node} has an entry outside "
+                              f"[0, 1]: {list(vec)}")
+        if abs(math.fsum(vec) - 1.0) > SUM_TOL:
+            raise LedgerError(f"{where}: the fixed marginal of {node} sums to "
+                              f"{math.fsum(vec):.12g}, not 1")
+        return LedgerEntry(**common, vector=normalized_probabilities(vec))
     if ("counts" in obj) == ("k" in obj or "n" in obj):
         raise LedgerError(f"{where}: a data entry gives either 'counts' per state or 'k' of "
                           "'n' (with 'state', default the node's last state)")
@@ -287,7 +296,12 @@ _FITS: dict[tuple[Any, ...], Any] = {}
 
 def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet:
     """The network after a PyMC fit of counts with latent parents (see the module doc)."""
-    from cruxnet.inference.fitting import FitError, fit_latent_counts
+    from cruxnet.inference.fitting import (
+        FitError,
+        config_likelihood,
+        fit_latent_counts,
+        prior_row_dirichlets,
+    )
     from cruxnet.models.spec import NodeSpec
     from cruxnet.priors.draws import WorldviewDraws
 
@@ -295,34 +309,48 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
     wv = net.prior
     if wv is None:
         raise LedgerError(f"{where}: data entries need a worldview with uncertainty")
-    key = (net.spec.sha256, wv.sha256, entry.node, entry.counts,
-           tuple(sorted(entry.given.items())), entry.cases, seed)
-    if key not in _FITS:
+    if entry.cases == "same":
         try:
-            _FITS[key] = fit_latent_counts(net, entry.node, entry.counts, entry.given,
-                                           cases=entry.cases, seed=seed,  # type: ignore[arg-type]
-                                           progress=sys.stderr.isatty())
+            latent, configs, prior_alpha = prior_row_dirichlets(net, entry.node, entry.given,
+                                                                seed=seed)
         except FitError as exc:
             raise FitError(f"{where}: {exc}", exc.diagnostics) from None
-    fit = _FITS[key]
+        k = np.asarray(entry.counts, dtype=float)
+        # One system: given its configuration c, the row is Dirichlet(alpha_c) updated by the
+        # counts, exactly; the counts' probability under each c enters as a data node below.
+        fitted_alpha = prior_alpha + k
+        lik = config_likelihood(prior_alpha, k)
+    else:
+        key = (net.spec.sha256, wv.sha256, entry.node, entry.counts,
+               tuple(sorted(entry.given.items())), entry.cases, seed)
+        if key not in _FITS:
+            try:
+                _FITS[key] = fit_latent_counts(net, entry.node, entry.counts, entry.given,
+                                               cases=entry.cases, seed=seed,  # type: ignore[arg-type]
+                                               progress=sys.stderr.isatty())
+            except FitError as exc:
+                raise FitError(f"{where}: {exc}", exc.diagnostics) from None
+        fit = _FITS[key]
+        latent, configs, fitted_alpha = fit.latent, fit.configs, fit.posterior_alpha
+        lik = np.ones(len(configs))
     spec = net.spec
     nspec = spec.node(entry.node)
     # The node's CPT as a table over all its parents: fitted rows from the posterior, the
     # others as before (a table's rows, or Dirichlets moment-matched to the form's draws).
     form = wv.cpts[entry.node]
     prior_rows: dict[tuple[str, ...], tuple[tuple[float, ...], float | None]] = {}
-    configs = list(itertools.product(*(spec.node(p).states for p in nspec.parents)))
+    every = list(itertools.product(*(spec.node(p).states for p in nspec.parents)))
     if isinstance(form, TableForm):
-        for c in configs:
+        for c in every:
             states = dict(zip(nspec.parents, c, strict=True))
             prior_rows[c] = form.rows[tuple(states[b] for b in form.by)]
     else:
-        from cruxnet.inference.fitting import _moment_dirichlet
+        from cruxnet.inference.fitting import moment_dirichlet
 
         src = WorldviewDraws(spec, wv, 4000, seed, None)
         block = np.asarray(src.point(entry.node)[None] if src.is_fixed(entry.node)
                            else src.block(entry.node, 0, 4000))
-        for c in configs:
+        for c in every:
             idx = tuple(spec.node(p).states.index(s) for p, s in zip(nspec.parents, c,
                                                                        strict=True))
             row_draws = block[(slice(None), *idx)]  # type: ignore[arg-type]
@@ -330,29 +358,28 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
             if row_draws.var(axis=0).sum() <= 0:  # a known row: a Dirichlet with no room to move
                 prior_rows[c] = (tuple(float(x) for x in mean), 1e12)
             else:
-                a = _moment_dirichlet(row_draws[:, None, :])[0]
+                a = moment_dirichlet(row_draws[:, None, :])[0]
                 prior_rows[c] = (tuple(float(x) for x in a / a.sum()), float(a.sum()))
     rows = dict(prior_rows)
-    for j, lc in enumerate(fit.configs):
-        states = {**entry.given, **dict(zip(fit.latent, lc, strict=True))}
+    for j, lc in enumerate(configs):
+        states = {**entry.given, **dict(zip(latent, lc, strict=True))}
         c = tuple(states[p] for p in nspec.parents)
-        a = fit.posterior_alpha[j]
+        a = fitted_alpha[j]
         rows[c] = (tuple(float(x) for x in a / a.sum()), float(a.sum()))
     forms: dict[str, Any] = {entry.node: TableForm(
         node=entry.node, by=nspec.parents, rows=rows, require=form.require,
         otherwise=form.otherwise)}
     new_spec = spec
-    if entry.cases == "same" and fit.latent:
+    if entry.cases == "same" and latent:
         data_id = f"ledger_line_{entry.line}"
-        lik = np.asarray(fit.config_likelihood, dtype=float)
         new_spec = replace(spec, nodes=(*spec.nodes, NodeSpec(
-            id=data_id, states=("other", "observed"), parents=fit.latent,
+            id=data_id, states=("other", "observed"), parents=latent,
             label=f"Data of {file} line {entry.line}", role="mechanism",
             definition=f"{entry.describe()}; P(observed | parents) is the probability of the "
                        "counts under each configuration of the latent parents.")))
-        forms[data_id] = KnownTableForm(node=data_id, by=fit.latent, rows={
+        forms[data_id] = KnownTableForm(node=data_id, by=latent, rows={
             c: ((float(1 - v), float(v)), None)
-            for c, v in zip(fit.configs, lik, strict=True)})
+            for c, v in zip(configs, lik, strict=True)})
     return _updated(net, forms, [entry.line, entry.node, list(entry.counts),
                                  dict(entry.given), entry.cases, "fit"], new_spec)
 

@@ -41,7 +41,7 @@ from cruxnet.inference.contract import (
 )
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
-from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals, unsupported_states
+from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
 from cruxnet.priors.forms import NDArray
@@ -62,8 +62,6 @@ MAX_WORKERS = 8
 CACHE_BYTES = 2**20
 #: Fewest draws per contraction (below this, per-call overhead dominates).
 MIN_SUB_CHUNK = 256
-#: Sweeps without a 1% improvement after which the batched Jeffrey fit gives up on a draw.
-JEFFREY_STALL = 25
 
 
 class ParameterSource(Protocol):
@@ -370,10 +368,9 @@ def _solve(factors: list[Factor], target: str, ev: Evidence, m: int, probs: NDAr
         if ev.fixed:
             p_e = contract_draws(factors, [], m)
             ok &= np.isfinite(p_e) & (p_e > 0)
-            for bad in unsupported_states(ev.fixed, factors, m).values():
-                ok &= ~bad.any(axis=0)
-            lams = fit_fixed_marginals(ev.fixed, factors, m, ok, stall=JEFFREY_STALL)
-            factors = factors + [(lam, (node, DRAW)) for node, lam in lams.items()]
+            fit = fit_fixed_marginals(ev.fixed, factors, m)
+            ok &= fit.feasible
+            factors = factors + fit.factors
         unnorm = contract_draws(factors, [target], m)
         z = unnorm.sum(axis=0)
         tiny = ~(z > UNDERFLOW)

@@ -25,7 +25,7 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.params import SUM_TOL
+from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
 __all__ = ["Evidence", "parse_assignment", "parse_distribution"]
 
@@ -68,6 +68,11 @@ class Evidence:
     def __post_init__(self) -> None:
         for name in ("hard", "likelihood", "fixed", "do"):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
+        # A fixed marginal that validation accepts (entries in [0, 1] and a sum of 1, each
+        # within SUM_TOL) is stored clipped and renormalised, so every engine fits exactly it.
+        object.__setattr__(self, "fixed", {k: (normalized_probabilities(v)
+                                               if _acceptable_marginal(v) else v)
+                                           for k, v in self.fixed.items()})
 
     def observe(self, **states: str) -> Evidence:
         """Add hard evidence."""
@@ -136,7 +141,7 @@ class Evidence:
         for node, vec in self.fixed.items():
             _check_node(spec, node, "fixed")
             _check_vector(spec, node, vec, "fixed marginal")
-            if any(v < 0 or v > 1 for v in vec):
+            if not all(in_unit_interval(v) for v in vec):
                 raise EvidenceError(f"fixed marginal for {node} has an entry outside [0, 1]: "
                                     f"{list(vec)}")
             total = math.fsum(vec)
@@ -151,6 +156,12 @@ class Evidence:
         if both:
             raise EvidenceError(f"{both[0]} is intervened on (do) and has a fixed marginal; "
                                 "give one of them")
+
+
+def _acceptable_marginal(vec: Any) -> bool:
+    return (isinstance(vec, tuple) and len(vec) > 0
+            and all(math.isfinite(v) and in_unit_interval(v) for v in vec)
+            and abs(math.fsum(vec) - 1.0) <= SUM_TOL)
 
 
 def did_you_mean(name: str, choices: Sequence[str]) -> str:

@@ -5,9 +5,10 @@ The algorithm, for a query on ``target`` with :class:`~cruxnet.inference.evidenc
 1. **do** by graph surgery (:meth:`BayesNet.do`): a new, mutilated network.
 2. Keep only the ancestors of the target and the evidence nodes (barren nodes sum to 1).
 3. **hard** evidence slices the factors; **likelihood** evidence multiplies a factor over its node.
-4. **fixed** marginals (Jeffrey's rule) become likelihood factors q / P(node | other evidence),
-   refitted in turn (iterative proportional fitting) until every fixed node's posterior equals
-   its target to 1e-12.
+4. **fixed** marginals (Jeffrey's rule) become weight factors over the fixed nodes, fitted
+   exactly (feasibility by a linear programme, the weights by Newton's method on the joint of
+   the fixed nodes; :mod:`cruxnet.inference.jeffrey`): every fixed node's posterior equals its
+   target to 1e-12.
 5. One contraction to the target's axis (path cached); normalise. P(e) = 0 raises
    :class:`~cruxnet.errors.ImpossibleEvidenceError`.
 """
@@ -24,7 +25,7 @@ from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import UNDERFLOW, Factor, contract_factors, contract_factors_scaled
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query, query_factors
-from cruxnet.inference.jeffrey import fit_fixed_marginals, unsupported_states
+from cruxnet.inference.jeffrey import fit_fixed_marginals
 from cruxnet.models.network import BayesNet
 
 if TYPE_CHECKING:
@@ -158,19 +159,20 @@ def _total(factors: list[Factor], output: list[str]) -> tuple[float, float]:
 
 
 def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Factor]:
-    """Likelihood factors that make each fixed node's posterior equal its target marginal
-    (see :mod:`cruxnet.inference.jeffrey`)."""
-    for node, bad in unsupported_states(ev.fixed, base, 1).items():
+    """Factors that make each fixed node's posterior equal its target marginal (see
+    :mod:`cruxnet.inference.jeffrey`); errors name what makes them impossible."""
+    fit = fit_fixed_marginals(ev.fixed, base, 1)
+    for node, bad in fit.unsupported.items():
         if bad.any():
             state = net.spec.node(node).states[int(np.flatnonzero(bad[:, 0])[0])]
             raise ImpossibleEvidenceError(
                 f"fixed marginal for {node} puts mass on state {state!r}, which has "
                 f"probability 0 given the other evidence ({ev.describe()})")
-    ok = np.ones(1, dtype=bool)
-    lams = fit_fixed_marginals(ev.fixed, base, 1, ok)
-    if not ok[0]:
-        raise EvidenceError(f"the fixed marginals cannot all hold together ({ev.describe()})")
-    return [(lam[:, 0], (n,)) for n, lam in lams.items()]
+    if not fit.feasible[0]:
+        raise EvidenceError(
+            f"the fixed marginals cannot all hold together ({ev.describe()}): no distribution "
+            "on the state combinations still possible given the other evidence has them all")
+    return [(arr[..., 0], axes[:-1]) for arr, axes in fit.factors]
 
 
 def posteriors(net: BayesNet, targets: Sequence[str] | None = None,

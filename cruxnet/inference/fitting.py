@@ -44,7 +44,8 @@ from cruxnet.priors.forms import NDArray, TableForm
 if TYPE_CHECKING:
     from cruxnet.models.network import BayesNet
 
-__all__ = ["ESS_MIN", "RHAT_MAX", "CountFit", "FitError", "check_fit", "fit_latent_counts"]
+__all__ = ["ESS_MIN", "RHAT_MAX", "CountFit", "FitError", "check_fit", "config_likelihood",
+           "fit_latent_counts", "moment_dirichlet", "prior_row_dirichlets"]
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
@@ -165,7 +166,7 @@ class CountFit:
         return out
 
 
-def _moment_dirichlet(draws: NDArray) -> NDArray:
+def moment_dirichlet(draws: NDArray) -> NDArray:
     """Dirichlet weights with the draws' mean and total per-state variance; rows (..., K)."""
     from cruxnet.priors.records import _concentration_for
 
@@ -251,6 +252,67 @@ def _latent_prior(net: BayesNet, latent: Sequence[str], given: Mapping[str, str]
     return joint
 
 
+def prior_row_dirichlets(net: BayesNet, node: str, given: Mapping[str, str], *,
+                         prior_draws: int = 4000, seed: int = 0
+                         ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], NDArray]:
+    """The Dirichlet prior of each of ``node``'s rows that the counts may come from.
+
+    Returns the latent parents (those not in ``given``), their configurations, and the
+    Dirichlet weights ``(configs, card)`` of the matching rows: exact for a table form, else
+    moment-matched to the worldview's prior draws of the rows.
+
+    Raises
+    ------
+    FitError
+        An unknown parent or state; rows without uncertainty.
+    """
+    from cruxnet.priors.draws import WorldviewDraws
+
+    spec = net.spec
+    nspec = spec.node(node)
+    for p, s in given.items():
+        if p not in nspec.parents:
+            raise FitError(f"{p!r} is not a parent of {node} "
+                           f"(parents: {', '.join(nspec.parents) or 'none'})")
+        if s not in spec.node(p).states:
+            raise FitError(f"unknown state {s!r} of {p}")
+    latent = tuple(p for p in nspec.parents if p not in given)
+    configs = tuple(itertools.product(*(spec.node(p).states for p in latent)))
+    wv = net.prior
+    if wv is None:
+        raise FitError(f"the network {spec.name} has no worldview to take priors from")
+    form = wv.cpts[node]
+    idx_of = {p: spec.node(p).states.index(s) for p, s in given.items()}
+
+    def cell(c: tuple[str, ...]) -> tuple[int, ...]:
+        full = {**idx_of, **{p: spec.node(p).states.index(s)
+                             for p, s in zip(latent, c, strict=True)}}
+        return tuple(full[p] for p in nspec.parents)
+
+    if isinstance(form, TableForm) and not form.require:
+        alpha: list[NDArray] = []
+        for c in configs:
+            states = {**given, **dict(zip(latent, c, strict=True))}
+            mean, ess = form.rows[tuple(states[b] for b in form.by)]
+            if ess is None:
+                alpha = []
+                break
+            alpha.append(np.asarray(mean) * ess)
+        if alpha:
+            return latent, configs, np.asarray(alpha)
+    src = WorldviewDraws(spec, wv, prior_draws, seed, None)
+    if src.is_fixed(node):
+        raise FitError(f"the CPT of {node} has no uncertainty in worldview {wv.name}: "
+                       "there are no parameters to fit")
+    block = np.asarray(src.block(node, 0, prior_draws))
+    rows = np.stack([block[(slice(None), *cell(c))] for c in configs],  # type: ignore[arg-type]
+                    axis=1)
+    if (rows.var(axis=0).sum(axis=-1) <= 0).any():
+        raise FitError(f"a row of {node} for {latent} has no uncertainty in worldview "
+                       f"{wv.name} (a structural zero or a fixed value): nothing to fit")
+    return latent, configs, moment_dirichlet(rows)
+
+
 def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
                       given: Mapping[str, str] | None = None, *, cases: Cases = "independent",
                       draws: int = 1000, tune: int = 1000, chains: int = 2, seed: int = 0,
@@ -283,8 +345,6 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
     """
     import pymc as pm
 
-    from cruxnet.priors.draws import WorldviewDraws
-
     spec = net.spec
     if node not in spec:
         raise FitError(f"unknown node {node!r} in model {spec.name}")
@@ -299,50 +359,8 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
     if cases not in ("independent", "same"):
         raise FitError(f"cases must be 'independent' or 'same', got {cases!r}")
     given = dict(given or {})
-    for p, s in given.items():
-        if p not in nspec.parents:
-            raise FitError(f"{p!r} is not a parent of {node} "
-                           f"(parents: {', '.join(nspec.parents) or 'none'})")
-        if s not in spec.node(p).states:
-            raise FitError(f"unknown state {s!r} of {p}")
-    latent = tuple(p for p in nspec.parents if p not in given)
-    configs = tuple(itertools.product(*(spec.node(p).states for p in latent)))
-    wv = net.prior
-    if wv is None:
-        raise FitError(f"the network {spec.name} has no worldview to take priors from")
-    # Prior rows: exact Dirichlets of a table form, else moment-matched prior draws.
-    form = wv.cpts[node]
-    idx_of = {p: spec.node(p).states.index(s) for p, s in given.items()}
-
-    def cell(c: tuple[str, ...]) -> tuple[int, ...]:
-        full = {**idx_of, **{p: spec.node(p).states.index(s)
-                             for p, s in zip(latent, c, strict=True)}}
-        return tuple(full[p] for p in nspec.parents)
-
-    if isinstance(form, TableForm) and not form.require:
-        alpha: list[NDArray] = []
-        for c in configs:
-            states = {**given, **dict(zip(latent, c, strict=True))}
-            mean, ess = form.rows[tuple(states[b] for b in form.by)]
-            if ess is None:
-                alpha = []
-                break
-            alpha.append(np.asarray(mean) * ess)
-        prior_alpha = np.asarray(alpha) if alpha else None
-    else:
-        prior_alpha = None
-    if prior_alpha is None:
-        src = WorldviewDraws(spec, wv, prior_draws, seed, None)
-        if src.is_fixed(node):
-            raise FitError(f"the CPT of {node} has no uncertainty in worldview {wv.name}: "
-                           "there are no parameters to fit")
-        block = np.asarray(src.block(node, 0, prior_draws))
-        rows = np.stack([block[(slice(None), *cell(c))] for c in configs],  # type: ignore[arg-type]
-                        axis=1)
-        if (rows.var(axis=0).sum(axis=-1) <= 0).any():
-            raise FitError(f"a row of {node} for {latent} has no uncertainty in worldview "
-                           f"{wv.name} (a structural zero or a fixed value): nothing to fit")
-        prior_alpha = _moment_dirichlet(rows)
+    latent, configs, prior_alpha = prior_row_dirichlets(net, node, given,
+                                                        prior_draws=prior_draws, seed=seed)
     # Prior of the latent parents' configuration given the observed ones.
     if latent:
         try:
@@ -372,9 +390,9 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
     names = ["theta"] + (["pi"] if cases == "independent" and len(configs) > 1 else [])
     diag = check_fit(idata, names, what=f"the fit of {node} to counts {list(map(int, k))}")
     theta = idata.posterior["theta"].values.reshape(-1, len(configs), nspec.card)
-    post_alpha = _moment_dirichlet(theta)
+    post_alpha = moment_dirichlet(theta)
     # Evidence about the latent configuration (cases="same").
-    lik = _config_likelihood(prior_alpha, k)
+    lik = config_likelihood(prior_alpha, k)
     if cases == "same":
         w = pi_mean * lik
         config_post = w / w.sum()
@@ -386,7 +404,7 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
                     prior_alpha, post_alpha, pi_mean, config_post, lik, diag)
 
 
-def _config_likelihood(alpha: NDArray, k: NDArray) -> NDArray:
+def config_likelihood(alpha: NDArray, k: NDArray) -> NDArray:
     """P(counts in this order | row ~ Dirichlet(alpha)) per configuration (Dirichlet-
     multinomial without the multinomial coefficient), scaled to a maximum of 1."""
     from scipy.special import gammaln

@@ -18,16 +18,39 @@ log-normal median, the normal mean.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from cruxnet.errors import SpecError
 
-__all__ = ["SUM_TOL", "Param", "ParseContext", "parse_ess", "parse_param", "parse_prob_vector"]
+__all__ = ["SUM_TOL", "Param", "ParseContext", "in_unit_interval", "normalized_probabilities",
+           "parse_ess", "parse_param", "parse_prob_vector"]
 
-#: Tolerance for a probability vector to count as summing to 1.
+#: The one tolerance for probabilities everywhere (worldviews, evidence, ledgers, files): an
+#: entry counts as in [0, 1] within it, a vector as summing to 1 within it. What passes is then
+#: clipped to [0, 1] and renormalised, so the engines always see exact distributions.
 SUM_TOL = 1e-9
+
+
+def in_unit_interval(x: float) -> bool:
+    """``x`` lies in [0, 1] within :data:`SUM_TOL`.
+
+    >>> in_unit_interval(1.0000000000000002), in_unit_interval(1.01), in_unit_interval(-1e-12)
+    (True, False, True)
+    """
+    return -SUM_TOL <= x <= 1.0 + SUM_TOL
+
+
+def normalized_probabilities(vals: Sequence[float]) -> tuple[float, ...]:
+    """Entries clipped to [0, 1] and divided by their sum (for vectors that passed validation).
+
+    >>> normalized_probabilities([0.3333333333, 0.3333333333, 0.3333333333])
+    (0.3333333333333333, 0.3333333333333333, 0.3333333333333333)
+    """
+    clipped = [min(max(float(v), 0.0), 1.0) for v in vals]
+    total = math.fsum(clipped)
+    return tuple(clipped) if total == 1.0 else tuple(v / total for v in clipped)
 
 Kind = Literal["probability", "ratio", "real"]
 Dist = Literal["fixed", "beta", "lognormal", "normal"]
@@ -89,10 +112,16 @@ def parse_ess(raw: object, what: str, ctx: ParseContext) -> float:
 
 
 def _check_value(x: float, kind: Kind, what: str, ctx: ParseContext) -> None:
-    if kind == "probability" and not 0.0 <= x <= 1.0:
+    if kind == "probability" and not in_unit_interval(x):
         raise ctx.error(f"{what}: probability {x:g} is outside [0, 1]")
     if kind == "ratio" and not x > 0:
         raise ctx.error(f"{what}: ratio must be > 0, got {x:g}")
+
+
+def _clip(x: float, kind: Kind, what: str, ctx: ParseContext) -> float:
+    """Check ``x`` and clip a probability that passed within tolerance into [0, 1]."""
+    _check_value(x, kind, what, ctx)
+    return min(max(x, 0.0), 1.0) if kind == "probability" else x
 
 
 def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
@@ -125,8 +154,7 @@ def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
             if kind != "probability":
                 raise ctx.error(f"{what}: 'mean'/'ess' is for probabilities; for a {kind} use "
                                 "'median'/'sd_log'")
-            x = _number(raw["mean"], f"{what} mean", ctx)
-            _check_value(x, kind, what, ctx)
+            x = _clip(_number(raw["mean"], f"{what} mean", ctx), kind, what, ctx)
             if "ess" not in keys:
                 raise ctx.error(f"{what}: 'mean' needs an 'ess' (effective sample size)")
             ess = parse_ess(raw["ess"], what, ctx)
@@ -142,13 +170,11 @@ def parse_param(raw: object, kind: Kind, what: str, ctx: ParseContext) -> Param:
                 raise ctx.error(f"{what}: sd_log must be > 0, got {sd:g}")
             return Param(x, kind, "lognormal", sd)
         if "value" in keys:
-            x = _number(raw["value"], f"{what} value", ctx)
-            _check_value(x, kind, what, ctx)
+            x = _clip(_number(raw["value"], f"{what} value", ctx), kind, what, ctx)
             return Param(x, kind, "fixed", None)
         raise ctx.error(f"{what}: expected a number, {{mean, ess}}, {{median, sd_log}}, "
                         f"{{mean, sd}} or {{value}}, got {dict(raw)!r}")
-    x = _number(raw, what, ctx)
-    _check_value(x, kind, what, ctx)
+    x = _clip(_number(raw, what, ctx), kind, what, ctx)
     if kind == "probability" and ctx.default_ess is not None:
         return Param(x, kind, "beta", float(ctx.default_ess))
     if kind == "ratio" and ctx.default_sd_log is not None:
@@ -179,8 +205,7 @@ def parse_prob_vector(
         if card != 2:
             raise ctx.error(f"{what}: a single number is only allowed for a two-state node; "
                             f"give {card} probabilities")
-        x = _number(raw, what, ctx)
-        _check_value(x, "probability", what, ctx)
+        x = _clip(_number(raw, what, ctx), "probability", what, ctx)
         return (1.0 - x, x)
     if not isinstance(raw, list):
         raise ctx.error(f"{what}: expected a list of {card} probabilities, got {raw!r}")
@@ -193,9 +218,9 @@ def parse_prob_vector(
     if normalize:
         if not total > 0:
             raise ctx.error(f"{what}: probabilities {raw!r} sum to 0")
-        return tuple(v / total for v in vals)
+        return normalized_probabilities(vals)
     if abs(total - 1.0) > SUM_TOL:
         raise ctx.error(f"{what}: probabilities {raw!r} sum to {total:.12g}, not 1 "
                         "(set 'normalize: true' for hand-rounded rows)")
-    return tuple(vals)
+    return normalized_probabilities(vals)
 

@@ -93,8 +93,15 @@ def smallest_belief_change(q: Question, threshold: float,
             if den == 0:
                 continue
             lam = (tau * d - b) / den
-            if 0 < lam <= 1 and (best is None or lam < best[0]):
-                best = (lam, x)
+            if not (0 < lam <= 1 and (best is None or lam < best[0])):
+                continue
+            # Clearing denominators adds a spurious root where P(e) itself reaches 0 (setting
+            # X = x makes the evidence impossible): keep only roots where P(target | e) is
+            # defined and really equals tau.
+            p_e = c * lam + d
+            if not p_e > d0 * 1e-12 or abs((a * lam + b) / p_e - tau) > 1e-9:
+                continue
+            best = (lam, x)
         if best is None:
             rows.append((node, "", np.nan, np.nan, np.nan, np.nan))
             continue

@@ -94,6 +94,12 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     return ds
 
 
+#: How the other entries of a row move with the one varied (stated in results and the CLI).
+COVARIATION = ("proportional: setting one entry of a CPT row to theta scales the row's other "
+               "entries by (1 - theta) / (1 - p), p the entry's old value, so the row still "
+               "sums to 1")
+
+
 def _row_covaried(row: NDArray, x: int, theta: float) -> NDArray:
     """The row with entry ``x`` set to ``theta`` and the others scaled proportionally (shared
     equally when they are all zero)."""
@@ -134,9 +140,17 @@ def _cpt_gradients(q: Question, pq: Query, nodes: Sequence[str]
 def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """Exact sensitivity functions P(target = state | e)(theta) for every CPT entry.
 
+    Every entry that can matter is included by default: those of the target, of the evidence
+    nodes themselves (hard and likelihood: an observed node's own CPT can rank high) and of
+    every other node in the query's relevant part; entries of nodes outside it (not ancestors of
+    the target or the evidence) cannot matter and are skipped, as are do() nodes' (cut off).
     Binary nodes contribute one entry per row (the probability of their last state); others one
-    per state. Entries of nodes outside the query's relevant part (not ancestors of the target
-    or the evidence) cannot matter and are skipped.
+    per state.
+
+    **Co-variation.** Moving one entry theta of a row moves the row's other entries
+    proportionally, so the row still sums to 1: each other entry becomes
+    ``p_j (1 - theta) / (1 - p_x)`` (shared equally if they are all zero). The function is
+    f(theta) under that scheme; the dataset says so in its ``covariation`` attribute.
 
     Returns
     -------
@@ -170,9 +184,10 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
                                "with fixed marginals P(target) is not a ratio of linear "
                                "functions of a CPT entry")
     pq = prepare_query(q.net, q.target, q.evidence)
-    chosen = [n for n in candidate_nodes(q, nodes) if n in pq.keep]
-    if nodes is None and q.target in pq.keep:
-        chosen.append(q.target)
+    if nodes is None:
+        chosen = [n for n in pq.work.spec.node_ids if n in pq.keep and n not in q.evidence.do]
+    else:
+        chosen = [n for n in candidate_nodes(q, nodes) if n in pq.keep]
     spec = pq.work.spec
     gradient = _cpt_gradients(q, pq, chosen)
     labels, rows = [], []
@@ -223,5 +238,6 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
     data["swing"] = ("parameter", swing[order])
     data["node"] = ("parameter", [rows[i][0] for i in order])
     return xr.Dataset(data, coords={"parameter": [labels[i] for i in order]},
-                      attrs={**q.provenance("sensitivity functions"), "baseline": q.point()})
+                      attrs={**q.provenance("sensitivity functions"), "baseline": q.point(),
+                             "covariation": COVARIATION})
 

@@ -10,6 +10,14 @@ For a node X and the question P(T = t | e), with p_x = P(X = x | e) and q_x = P(
 * ``expected_shift`` sum_x p_x |q_x - P(T = t | e)|: how far it moves on average.
 
 Each is computed at the point CPTs and in every parameter draw (intervals).
+
+**Centre.** Every measure is centred on the current answer P(T | e). Without fixed-marginal
+evidence that is also sum_x p_x q_x (the answers after observing X average to the current one).
+Under a fixed marginal (Jeffrey's rule) they need not: observing X and then re-imposing the
+fixed marginal is not a martingale. The measures still describe how far the answer moves from
+where it is now, and ``mutual_information`` is then the expected entropy reduction
+H(P(T | e)) - sum_x p_x H(P(T | e, X = x)), which can be negative (it is reported as computed;
+without fixed marginals it equals I(X; T | e) >= 0).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cruxnet.inference.exact import posterior
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -41,18 +50,24 @@ def _entropy(p: NDArray) -> NDArray:
     return out
 
 
-def voi_measures(p_node: NDArray, p_target_all: NDArray, state: int) -> dict[str, NDArray]:
-    """The three measures from P(X = x | e) ``(..., k)`` and P(T | e, X = x) ``(..., k, m)``.
+def voi_measures(p_node: NDArray, p_target_all: NDArray, state: int,
+                 baseline: NDArray | None = None) -> dict[str, NDArray]:
+    """The three measures from P(X = x | e) ``(..., k)`` and P(T | e, X = x) ``(..., k, m)``,
+    centred on ``baseline`` = P(T | e) ``(..., m)`` (default: sum_x p_x P(T | e, X = x), the
+    same thing when there is no fixed marginal; see the module docstring).
 
     Rows of ``p_target_all`` where ``p_node`` is 0 are ignored (they may be NaN).
     """
     w = np.where(p_node > 0, p_node, 0.0)
     cond = np.where((p_node > 0)[..., None], p_target_all, 0.0)
-    marg = np.einsum("...k,...km->...m", w, cond)
+    mixed = np.einsum("...k,...km->...m", w, cond)
+    marg = mixed if baseline is None else baseline
     mi = _entropy(marg) - np.einsum("...k,...k->...", w, _entropy(cond))
+    if baseline is None:
+        mi = np.maximum(mi, 0.0)  # I(X; T | e) >= 0; only rounding can make it negative
     q = cond[..., state]
     base = marg[..., state][..., None]
-    return {"mutual_information": np.maximum(mi, 0.0),
+    return {"mutual_information": mi,
             "variance_reduction": np.einsum("...k,...k->...", w, (q - base) ** 2),
             "expected_shift": np.einsum("...k,...k->...", w, np.abs(q - base))}
 
@@ -80,14 +95,20 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None) -> xr.
     names, point_rows, ci_rows = [], [], []
     chosen_nodes = candidate_nodes(q, nodes)
     every = all_conditionals(q, chosen_nodes)
+    # The centre: P(T | e) itself (only differs from the average of the conditionals under a
+    # fixed marginal).
+    jeffrey = bool(q.evidence.fixed)
+    base_point = posterior(q.net, q.target, q.evidence).probs if jeffrey else None
+    base_draws = q.draws_of(q.target, q.evidence) if jeffrey and q.draws else None
     for node in chosen_nodes:
         c = every[node]
-        pm = voi_measures(c.p_node, c.target_given, q.state_index)
+        pm = voi_measures(c.p_node, c.target_given, q.state_index, base_point)
         names.append(node)
         point_rows.append(pm)
         if q.draws:
             with quiet():
-                dm = voi_measures(c.p_node_draws, c.target_given_draws, q.state_index)
+                dm = voi_measures(c.p_node_draws, c.target_given_draws, q.state_index,
+                                  base_draws)
                 bad = ~np.isfinite(c.p_node_draws).all(axis=1)
                 ci_rows.append({k: interval(np.where(bad, np.nan, v), q.ci_prob)
                                 for k, v in dm.items()})
