@@ -96,6 +96,30 @@ def is_network_file(path: Path) -> bool:
     return path.name.lower().endswith(_NETWORK_SUFFIXES)
 
 
+#: What cruxnet reads, for messages.
+SUPPORTED_FORMATS = ("cruxnet YAML models (.yaml, .yml), BIF (.bif, .bif.gz) and XMLBIF (.xml, "
+                     ".xmlbif, .bifxml, .xml.gz)")
+#: Other tools' network formats, by extension: named in the error instead of a YAML parse error.
+_FOREIGN = {".xdsl": "GeNIe's XDSL format", ".dsl": "GeNIe's DSL format",
+            ".net": "the Hugin .net format", ".hugin": "the Hugin .net format",
+            ".dne": "Netica's DNE format", ".neta": "Netica's binary NETA format",
+            ".uai": "the UAI format", ".dsc": "the DSC format", ".cmpx": "AgenaRisk's format",
+            ".json": "a JSON file (not a cruxnet model)", ".csv": "a CSV file (data, not a model)"}
+
+
+def check_format(path: Path) -> None:
+    """Refuse, in one line, a file whose extension says it is not a cruxnet, BIF or XMLBIF file
+    (other tools' formats are named) instead of failing to parse it as YAML."""
+    suffix = path.suffix.lower()
+    if suffix in _FOREIGN:
+        raise SpecError(f"this is {_FOREIGN[suffix]}, which cruxnet does not read; supported: "
+                        f"{SUPPORTED_FORMATS} (GeNIe, Netica and Hugin export BIF or XMLBIF)",
+                        file=str(path))
+    if suffix and suffix not in (".yaml", ".yml") and not is_network_file(path):
+        raise SpecError(f"unknown file type {suffix!r}; supported: {SUPPORTED_FORMATS}",
+                        file=str(path))
+
+
 def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) -> ModelEntry:
     """Find and validate a model by bundled name or path."""
     text = str(model)
@@ -107,6 +131,7 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
             raise SpecError("file not found", file=text)
         raise SpecError(f"unknown model {text!r}; bundled models: {', '.join(bundled_models())} "
                         "(or give a path to a .yaml, .bif or .xmlbif file)")
+    check_format(path)
     if is_network_file(path):
         from cruxnet.io.bif import read_bif
         from cruxnet.io.xmlbif import read_xmlbif
@@ -186,7 +211,7 @@ def network_for(entry: ModelEntry, worldview: str | Path | None = None) -> Bayes
         digest = hashlib.sha256()
         for node in net.spec.node_ids:
             digest.update(np.ascontiguousarray(net.cpts[node]).tobytes())
-        prov = {"model": net.spec.name, "spec_sha256": net.spec.sha256,
+        prov = {**net.provenance, "model": net.spec.name, "spec_sha256": net.spec.sha256,
                 "worldview": net.worldview, "worldview_sha256": digest.hexdigest(),
                 "cruxnet_version": cruxnet_version()}
         return BayesNet(net.spec, net.cpts, net.worldview, prov)

@@ -712,12 +712,13 @@ def _cmd_summary(ns: argparse.Namespace) -> int:
 
 
 def _validate_file(path: str, model: str | None, normalize: bool) -> str:
-    from cruxnet.catalog import is_network_file, load_model
+    from cruxnet.catalog import check_format, is_network_file, load_model
     from cruxnet.models.spec import model_spec_from_mapping
     from cruxnet.priors.worldview import load_worldview
     from cruxnet.yamlio import load_yaml_mapping
 
     p = Path(path)
+    check_format(p)
     if is_network_file(p):
         entry = load_model(p, normalize=normalize)
         return f"{path}: ok (network {entry.spec.name}, {len(entry.spec.nodes)} nodes)"
@@ -731,6 +732,11 @@ def _validate_file(path: str, model: str | None, normalize: bool) -> str:
         found = next((c for c in candidates if c.exists()), None)
         entry = load_model(found if found and model is None else model_ref)
         wv = load_worldview(p, entry.spec)
+        from cruxnet.priors.draws import unstated_uncertainty
+
+        for exc in unstated_uncertainty(entry.spec, wv):
+            print(f"cruxnet: warning: {_one_line(exc)}; point queries work, --draws and "
+                  "report refuse it", file=sys.stderr)
         return f"{path}: ok (worldview {wv.name} of model {entry.spec.name})"
     if "model" in data:
         spec = model_spec_from_mapping(data, file=path)
@@ -773,9 +779,35 @@ _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary
              "update": _cmd_update, "elicit": _cmd_elicit}
 
 
+def _notes() -> Any:
+    """Print a network file's rounding note once per message as ``cruxnet: note: ...`` on
+    stderr (other warnings as usual)."""
+    import warnings
+
+    from cruxnet.io.bif import RoundedRowsWarning
+
+    seen: set[str] = set()
+    default = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, RoundedRowsWarning):
+            if str(message) not in seen:
+                seen.add(str(message))
+                print(f"cruxnet: note: {message}", file=sys.stderr)
+            return
+        default(message, category, *args, **kwargs)
+
+    ctx = warnings.catch_warnings()
+    ctx.__enter__()
+    warnings.simplefilter("always", RoundedRowsWarning)
+    warnings.showwarning = show
+    return ctx
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cruxnet`` command; returns the exit status."""
     ns = build_parser().parse_args(argv)
+    notes = _notes()
     try:
         return _COMMANDS[ns.command](ns)
     except CruxnetError as exc:
@@ -800,6 +832,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cruxnet: error: internal error ({exc.__class__.__name__}: {exc}); please "
               "report it, with CRUXNET_DEBUG=1 for the traceback", file=sys.stderr)
         return 1
+    finally:
+        notes.__exit__(None, None, None)
 
 
 if __name__ == "__main__":  # pragma: no cover

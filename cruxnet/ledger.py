@@ -154,6 +154,11 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
         return LedgerEntry(**common, state=str(obj["state"]))
     if kind == "likelihood":
         vec = _state_vector(obj.get("weights"), spec, node, "weights", where)
+        missing = [s for s in states if s not in map(str, obj["weights"])]
+        if missing:
+            raise LedgerError(f"{where}: the likelihood weights of {node} leave out "
+                              f"{', '.join(repr(m) for m in missing)}: give a weight for every "
+                              "state (0 only where that state is ruled out)")
         if not sum(vec) > 0:
             raise LedgerError(f"{where}: likelihood weights of {node} are all zero")
         return LedgerEntry(**common, vector=vec)

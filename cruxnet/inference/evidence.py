@@ -27,14 +27,51 @@ from cruxnet.errors import EvidenceError
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
-__all__ = ["Evidence", "parse_assignment", "parse_distribution"]
+__all__ = ["Evidence", "parse_assignment", "parse_distribution", "state_vector"]
 
 
 def _freeze(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if not d:
         return {}
     return {str(k): (tuple(float(x) for x in v) if isinstance(v, (list, tuple, np.ndarray))
+                     else {str(s): w for s, w in v.items()} if isinstance(v, Mapping)
                      else v) for k, v in d.items()}
+
+
+def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: str
+                 ) -> tuple[float, ...]:
+    """``{state: value}`` as a vector in the node's state order.
+
+    For likelihood evidence every state must be given: a state left out would silently get
+    weight 0, which is hard evidence against it, so it is an error naming the missing states.
+    A fixed marginal may leave out states (they get probability 0; the rest must sum to 1).
+
+    >>> from cruxnet.catalog import load_network
+    >>> spec = load_network("carlsmith_2021").spec
+    >>> state_vector(spec, "catastrophe", {"yes": 0.2, "no": 0.8}, "fixed")
+    (0.8, 0.2)
+    >>> state_vector(spec, "catastrophe", {"yes": 2}, "likelihood")
+    Traceback (most recent call last):
+    ...
+    cruxnet.errors.EvidenceError: likelihood for catastrophe leaves out state 'no': give a weight for every state (0 only where that state is ruled out)
+    """
+    _check_node(spec, node, kind)
+    states = spec.node(node).states
+    vec = [0.0] * len(states)
+    for s, w in values.items():
+        if s not in states:
+            raise EvidenceError(f"{kind}: unknown state {s!r} of {node} "
+                                f"(states: {', '.join(states)})" + did_you_mean(s, states))
+        if isinstance(w, bool) or not isinstance(w, (int, float)):
+            raise EvidenceError(f"{kind}: the value for {node}={s} must be a number, got {w!r}")
+        vec[states.index(s)] = float(w)
+    missing = [s for s in states if s not in values]
+    if missing and kind == "likelihood":
+        raise EvidenceError(
+            f"likelihood for {node} leaves out state{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)}: give a weight for every state (0 only "
+            "where that state is ruled out)")
+    return tuple(vec)
 
 
 @dataclass(frozen=True)
@@ -112,6 +149,19 @@ class Evidence:
                                                         self.likelihood.items()},
                 "fixed": {k: list(v) for k, v in self.fixed.items()}, "do": dict(self.do)}
 
+    def resolved(self, spec: ModelSpec) -> Evidence:
+        """The same evidence with every ``{state: value}`` mapping turned into a vector in
+        ``spec``'s state order (errors name unknown or, for likelihoods, missing states)."""
+        def vectors(items: Mapping[str, Any], kind: str) -> dict[str, Any]:
+            return {n: state_vector(spec, n, v, kind) if isinstance(v, Mapping) else v
+                    for n, v in items.items()}
+
+        if not any(isinstance(v, Mapping) for v in (*self.likelihood.values(),
+                                                     *self.fixed.values())):
+            return self
+        return Evidence(self.hard, vectors(self.likelihood, "likelihood"),
+                        vectors(self.fixed, "fixed"), self.do)
+
     def validate(self, spec: ModelSpec) -> None:
         """Check every node, state and vector against ``spec``; raise :class:`EvidenceError`.
 
@@ -124,6 +174,10 @@ class Evidence:
         ...
         cruxnet.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe (states: ...)
         """
+        if any(isinstance(v, Mapping) for v in (*self.likelihood.values(),
+                                                 *self.fixed.values())):
+            self.resolved(spec).validate(spec)
+            return
         for kind, items in (("evidence", self.hard), ("do", self.do)):
             for node, state in items.items():
                 _check_node(spec, node, kind)
@@ -205,7 +259,10 @@ def parse_assignment(text: str, kind: str = "evidence") -> tuple[str, str]:
 
 
 def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tuple[float, ...]]:
-    """Parse ``NODE=S1:w1,S2:w2`` into a vector over the node's states (missing states get 0).
+    """Parse ``NODE=S1:w1,S2:w2`` into a vector over the node's states.
+
+    A fixed marginal may leave out states (they get 0); a likelihood must name every state
+    (leaving one out would be hard evidence against it, silently).
 
     >>> from cruxnet.catalog import load_network
     >>> spec = load_network("carlsmith_2021").spec
@@ -233,4 +290,10 @@ def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tupl
         except ValueError:
             raise EvidenceError(f"{kind}: {w.strip()!r} is not a number (in {text!r})") from None
         vec[states.index(s)] = value
+    missing = [s for s in states if s not in seen]
+    if missing and kind == "likelihood":
+        raise EvidenceError(
+            f"likelihood {text!r} leaves out state{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)} of {node}: give a weight for every state "
+            "(0 only where that state is ruled out)")
     return node, tuple(vec)

@@ -42,6 +42,7 @@ def prepare_query(net: BayesNet, target: str, evidence: Evidence | None) -> Quer
     if target not in net.spec:
         raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}"
                             + did_you_mean(target, net.spec.node_ids))
+    ev = ev.resolved(net.spec)
     ev.validate(net.spec)
     work = net.do(ev.do) if ev.do else net
     spec = work.spec

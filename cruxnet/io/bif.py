@@ -21,7 +21,7 @@ from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec, NodeSpec, build_model_spec
 from cruxnet.priors.params import SUM_TOL
 
-__all__ = ["parse_bif", "read_bif", "write_bif"]
+__all__ = ["RoundedRowsWarning", "parse_bif", "read_bif", "write_bif"]
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 # A variable name (spaces allowed, as pgmpy allows) or a "( X | A, B )" probability header.
@@ -82,13 +82,35 @@ def _blocks(text: str, file: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def numbers(text: str, what: str, file: str, node: str) -> list[float]:
+class Numbers(list[float]):
+    """Numbers read from text, with ``rounding``: half a unit in the last printed place of
+    each (0 for an integer such as ``0`` or ``1``, which files use for exact values)."""
+
+    rounding: list[float]
+
+
+def half_unit(token: str) -> float:
+    """Half a unit in the last printed place of a decimal number.
+
+    >>> half_unit("0.9999999"), half_unit("0.25"), half_unit("1.5e-05"), half_unit("1")
+    (5e-08, 0.005, 5e-07, 0.0)
+    """
+    mantissa, _, exp = token.lower().partition("e")
+    if "." not in mantissa:
+        return 0.0 if not exp else 0.5 * 10.0 ** int(exp)
+    decimals = len(mantissa.split(".", 1)[1])
+    return 0.5 * 10.0 ** (int(exp or 0) - decimals)
+
+
+def numbers(text: str, what: str, file: str, node: str) -> Numbers:
     items = [t for t in re.split(r"[\s,]+", text.strip()) if t]
-    vals = []
+    vals = Numbers()
+    vals.rounding = []
     for t in items:
         if not _NUMBER.match(t):
             raise SpecError(f"{what}: {t!r} is not a number", file=file, node=node)
         vals.append(float(t))
+        vals.rounding.append(half_unit(t))
     return vals
 
 
@@ -149,14 +171,36 @@ def parse_bif(text: str, *, file: str = "<bif>", name: str | None = None,
     nodes = [NodeSpec(id=v, states=states[v], parents=parents[v], label=v) for v in states]
     model_name = name or (net_name if net_name and net_name != "unknown" else Path(file).stem)
     spec = build_model_spec(model_name.removesuffix(".bif"), nodes, file=file)
-    cpts = {v: _cpt(spec, spec.node(v), bodies[v], file, normalize) for v in states}
-    return BayesNet(spec, cpts, worldview=spec.name)
+    tables = {v: _cpt(spec, spec.node(v), bodies[v], file, normalize) for v in states}
+    return network_with_rounding(spec, {v: t for v, (t, _) in tables.items()},
+                                 sum(n for _, n in tables.values()), file, normalize)
 
 
-def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool) -> Any:
+class RoundedRowsWarning(UserWarning):
+    """A network file's rows summed to 1 only up to the rounding of their printed digits and
+    were normalised (the CLI prints it as a note)."""
+
+
+def network_with_rounding(spec: ModelSpec, cpts: dict[str, Any], n_rounded: int, file: str,
+                          normalize: bool) -> BayesNet:
+    """The network of a file's tables; rows normalised for rounding are counted in its
+    provenance (``normalized_rows``) and announced by a :class:`RoundedRowsWarning`."""
+    prov = {"normalized_rows": str(n_rounded)} if n_rounded else {}
+    if n_rounded and not normalize:
+        import warnings
+
+        warnings.warn(f"{file}: {n_rounded} CPT row{'s' if n_rounded > 1 else ''} summed to 1 "
+                      "only up to the rounding of the printed digits and "
+                      f"{'were' if n_rounded > 1 else 'was'} normalised", RoundedRowsWarning,
+                      stacklevel=3)
+    return BayesNet(spec, cpts, worldview=spec.name, provenance=prov)
+
+
+def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool
+         ) -> tuple[Any, int]:
     pcards = [spec.node(p).card for p in node.parents]
     k = node.card
-    rows: dict[tuple[int, ...], list[float]] = {}
+    rows: dict[tuple[int, ...], Numbers] = {}
     table = None
     default = None
     for entry in (e.strip() for e in body.split(";")):
@@ -187,8 +231,10 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
             raise SpecError(f"table has {len(table)} values, expected {k * n_cfg}",
                             file=file, node=node.id)
         arr = np.asarray(table).reshape(k, n_cfg).T.reshape((*pcards, k))
+        rounding = np.asarray(table.rounding).reshape(k, n_cfg).T.reshape((*pcards, k))
     else:
         arr = np.empty((*pcards, k))
+        rounding = np.zeros((*pcards, k))
         for cfg in itertools.product(*(range(c) for c in pcards)):
             vals = rows.get(cfg, default)
             if vals is None:
@@ -199,29 +245,49 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool)
                 raise SpecError(f"a row has {len(vals)} values, expected {k}",
                                 file=file, node=node.id)
             arr[cfg] = vals
-    return checked_table(arr, spec, node, file, normalize)
+            rounding[cfg] = vals.rounding
+    return checked_table(arr, spec, node, file, normalize, rounding)
 
 
-def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normalize: bool) -> Any:
-    """A read-only CPT whose entries lie in [0, 1] and rows sum to 1 (rescaled if ``normalize``).
+def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normalize: bool,
+                  rounding: Any = None) -> tuple[Any, int]:
+    """A read-only CPT whose entries lie in [0, 1] and rows sum to 1, and how many of its
+    rows were normalised (off by more than the tolerance).
 
-    Shared by the BIF and XMLBIF readers; the error names the file, node and row.
+    Shared by the BIF and XMLBIF readers; the error names the file, node and row. A row off
+    by more than :data:`~cruxnet.priors.params.SUM_TOL` is normalised when ``normalize`` is
+    set, or when its deviation is explained by the rounding of its printed digits (no more
+    than half a unit in the last printed place per entry, summed over the row: ``rounding``,
+    same shape as ``arr``). Any other row is an error naming ``--normalize``.
     """
-    if np.any(arr < 0) or np.any(arr > 1):
-        bad = float(arr[(arr < 0) | (arr > 1)][0])
+    if not np.all((arr >= -SUM_TOL) & (arr <= 1 + SUM_TOL)):
+        bad = float(arr[(arr < -SUM_TOL) | (arr > 1 + SUM_TOL)][0])
         raise SpecError(f"probability {bad:g} is outside [0, 1]", file=file, node=node.id)
+    arr = np.clip(arr, 0.0, 1.0)
     sums = arr.sum(axis=-1)
-    off = np.abs(sums - 1.0) > SUM_TOL
+    dev = np.abs(sums - 1.0)
+    off = dev > SUM_TOL
+    n_rounded = 0
     if off.any():
-        if not normalize or np.any(sums <= 0):
-            where = tuple(int(i) for i in np.argwhere(off)[0])
+        slack = (np.asarray(rounding).sum(axis=-1) if rounding is not None
+                 else np.zeros_like(sums))
+        # Rounded digits: allowed up to the row's summed half units (plus float noise).
+        explained = dev <= slack * (1 + 1e-9) + 1e-15
+        zero = sums <= 0
+        bad = zero | (off & ~explained) if not normalize else zero
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
             config = ", ".join(f"{p}={spec.node(p).states[i]}"
                                for p, i in zip(node.parents, where, strict=True)) or "(no parents)"
-            raise SpecError(f"CPT row for {config} sums to {float(sums[where]):.12g}, not 1 "
-                            "(use --normalize for rounded files)", file=file, node=node.id)
-        arr = arr / sums[..., None]
+            if zero[where]:
+                raise SpecError(f"CPT row for {config} sums to 0", file=file, node=node.id)
+            raise SpecError(f"CPT row for {config} sums to {float(sums[where]):.12g}, not 1, "
+                            "more than the rounding of its printed digits explains (use "
+                            "--normalize to rescale such rows)", file=file, node=node.id)
+        n_rounded = int(np.count_nonzero(off))
+    arr = arr / sums[..., None]
     arr.setflags(write=False)
-    return arr
+    return arr, n_rounded
 
 
 def read_bif(path: str | Path, *, normalize: bool = False) -> BayesNet:

@@ -12,7 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from cruxnet.errors import SpecError
-from cruxnet.io.bif import check_exportable_names, checked_table, numbers, read_text
+from cruxnet.io.bif import (
+    Numbers,
+    check_exportable_names,
+    checked_table,
+    network_with_rounding,
+    numbers,
+    read_text,
+)
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import NodeSpec, build_model_spec
 
@@ -46,7 +53,7 @@ def parse_xmlbif(text: str, *, file: str = "<xmlbif>", normalize: bool = False) 
             raise SpecError(f"duplicate state {dup!r} in {list(sts)}", file=file, node=vname)
         states[vname] = sts
         labels[vname] = vname
-    defs: dict[str, tuple[tuple[str, ...], list[float]]] = {}
+    defs: dict[str, tuple[tuple[str, ...], Numbers]] = {}
     for d in net_el.findall("DEFINITION"):
         v = (d.findtext("FOR") or "").strip()
         if v not in states:
@@ -61,15 +68,17 @@ def parse_xmlbif(text: str, *, file: str = "<xmlbif>", normalize: bool = False) 
     stem = Path(file).name.split(".")[0]
     spec = build_model_spec(name if name and name != "unknown" else stem, nodes, file=file)
     cpts = {}
+    n_rounded = 0
     for node in spec.nodes:
         vals = defs[node.id][1]
         shape = (*(spec.node(p).card for p in node.parents), node.card)
         if len(vals) != int(np.prod(shape)):
             raise SpecError(f"TABLE has {len(vals)} values, expected {int(np.prod(shape))}",
                             file=file, node=node.id)
-        cpts[node.id] = checked_table(np.asarray(vals).reshape(shape), spec, node, file,
-                                      normalize)
-    return BayesNet(spec, cpts, worldview=spec.name)
+        cpts[node.id], n = checked_table(np.asarray(vals).reshape(shape), spec, node, file,
+                                         normalize, np.asarray(vals.rounding).reshape(shape))
+        n_rounded += n
+    return network_with_rounding(spec, cpts, n_rounded, file, normalize)
 
 
 def read_xmlbif(path: str | Path, *, normalize: bool = False) -> BayesNet:

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
-           "cpt_name", "draw_parameters", "row_alphas", "scalar_distribution"]
+           "cpt_name", "draw_parameters", "row_alphas", "scalar_distribution",
+           "unstated_uncertainty"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -290,6 +291,7 @@ class WorldviewDraws:
                 form.cpt(self.model, DrawValues(np.random.default_rng(0), 1,
                                                 (self.worldview.file, node), self.ess))
 
+
     @property
     def provenance(self) -> dict[str, Any]:
         """Attrs results carry."""
@@ -299,6 +301,20 @@ class WorldviewDraws:
                 "worldview": self.worldview.name, "worldview_sha256": self.worldview.sha256,
                 "seed": self.seed, "draws": self.n, "cruxnet_version": cruxnet_version(),
                 **({"fallback_ess": self.ess} if self.ess is not None else {})}
+
+
+def unstated_uncertainty(model: ModelSpec, worldview: Worldview) -> list[SpecError]:
+    """Per node whose CPT cannot be drawn because a parameter states no uncertainty, the error
+    draws would raise (naming the node and the parameter): what ``cruxnet validate`` and
+    ``lint`` warn about, since point queries work and ``--draws`` and reports refuse."""
+    src = WorldviewDraws(model, worldview, 1, 0)
+    out = []
+    for node in model.node_ids:
+        try:
+            src.check([node])
+        except SpecError as exc:
+            out.append(exc)
+    return out
 
 
 def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int,

@@ -50,13 +50,15 @@ class WorldviewSection:
     voi: xr.Dataset
     sobol: xr.Dataset
     levers: xr.Dataset | None
-    belief_change: xr.Dataset
+    belief_change: xr.Dataset | None  # None: left out, see ``left_out``
     observations: xr.Dataset
     sha256: str
     trajectory: xr.Dataset | None = None  # the ledger replayed (see cruxnet.ledger)
     #: Figures already rendered as PNG, keyed by their render job (see
     #: :func:`cruxnet.report.render.section_figures`); the others are rendered on writing.
     figures: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    #: Analyses that cannot run under this question, and why (shown in their section).
+    left_out: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,13 +169,46 @@ def _section(net: BayesNet, c: _SectionSettings, step: Callable[[str], None]
                                    cruxes=c.headline, draws=c.analysis_draws, seed=c.seed,
                                    file=str(c.ledger))
     wv = net.prior
+    left_out = {}
+    belief_change = None
+    if c.evidence.fixed:
+        left_out["belief_change"] = (
+            "The smallest belief change is left out: it needs P(target) to be a ratio of "
+            "linear functions of a node's CPT, which a fixed marginal (Jeffrey's rule) breaks. "
+            "Give the fixed-marginal node as likelihood evidence to get it.")
+    else:
+        belief_change = smallest_belief_change(q, c.tau)
     return WorldviewSection(
         worldview=str(net.worldview), title=wv.title if wv else "",
         reading=wv.reading if wv else "", point=q.point(), summary=summary,
         samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
-        sobol=sobol, levers=levers, belief_change=smallest_belief_change(q, c.tau),
+        sobol=sobol, levers=levers, belief_change=belief_change,
         observations=decisive_observations(q, c.tau), sha256=wv.sha256 if wv else "",
-        trajectory=trajectory)
+        trajectory=trajectory, left_out=left_out)
+
+
+def preflight(nets: Sequence[BayesNet], settings: _SectionSettings) -> None:
+    """Everything that would make a report fail, checked before any computing: the target and
+    evidence against the model, the evidence possible (and fixed marginals feasible) under
+    each worldview at its point values, and every CPT the draws need drawable (uncertainty
+    stated, or an --ess for bare tables). Raises the error the late step would raise."""
+    from cruxnet.errors import ImpossibleEvidenceError
+    from cruxnet.inference.batched import source_for
+    from cruxnet.inference.exact import posterior
+    from cruxnet.inference.factors import prepare_query
+    from cruxnet.sensitivity import Question
+
+    for net in nets:
+        Question(net, settings.target, settings.state, settings.evidence, draws=0)
+        try:
+            posterior(net, settings.target, settings.evidence)
+        except ImpossibleEvidenceError as exc:
+            raise ImpossibleEvidenceError(f"{exc}; no report can be made") from None
+        source = source_for(net, 1, settings.seed, settings.ess)
+        check = getattr(source, "check", None)
+        if check is not None:
+            keep = prepare_query(net, settings.target, settings.evidence).keep
+            check([n for n in net.spec.node_ids if n in keep])
 
 
 def build_report(model: str = "crux_network", worldviews: Sequence[str] | None = None, *,
@@ -247,6 +282,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         ledger=str(ledger) if ledger is not None else None,
         headline=tuple(n.id for n in spec.nodes if n.headline),
         has_levers=any(n.role == "lever" for n in spec.nodes))
+    preflight(nets, settings)
     if pool is not None and len(nets) > 1:
         # Worldviews in parallel, one process each at a time, one thread per process.
         futures = [pool.submit(_section_in_worker, net, settings) for net in nets]

@@ -149,8 +149,11 @@ def _crux_finder(report: Report, sec: WorldviewSection) -> Iterator[Block]:
     side = "below" if base >= tau else "above"
     yield Block("h3", f"What would carry P(target) {side} {tau:g}")
     bc = sec.belief_change
-    crossing = bc.where(np.isfinite(bc["shift"]), drop=True)
-    if crossing.sizes["node"] == 0:
+    crossing = bc.where(np.isfinite(bc["shift"]), drop=True) if bc is not None else None
+    if crossing is None:
+        yield Block("p", sec.left_out.get("belief_change", "The smallest belief change is "
+                                                           "left out."))
+    elif crossing.sizes["node"] == 0:
         yield Block("p", f"No single node's beliefs, shifted towards certainty in one state, "
                          f"carry P(target) = {base:.3f} across {tau:g}.")
     else:

@@ -162,6 +162,13 @@ def lint_worldview(net: BayesNet, *, max_ess: float = 200.0, marginal_tolerance:
                         f"{name} has ess {param.spread:g} > {max_ess:g}: as firm as "
                         f"{param.spread:g} observations, with no data behind it"))
     findings.extend(_stated_marginals(net, wv, marginal_tolerance, max_odds_ratio, checked))
+    from cruxnet.priors.draws import unstated_uncertainty
+
+    for exc in unstated_uncertainty(net.spec, wv):
+        findings.append(Finding(
+            "no-uncertainty", str(getattr(exc, "node", "") or ""), "warning",
+            f"{getattr(exc, 'detail', str(exc))}; point queries work, --draws, sensitivity "
+            "intervals and report refuse it"))
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (f.severity != "error", f.kind, f.node))
     return LintReport(net.spec.name, wv.name, tuple(findings), checked)
