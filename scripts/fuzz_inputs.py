@@ -100,7 +100,10 @@ def ok(rc: int, err: str) -> bool:
 KIND_FILES = {"model": "crux_network.yaml",
               "worldview": "worldviews/crux_network/gs_deference.yaml",
               "shared": "worldviews/crux_network/_shared.yaml", "bif": "net.bif",
-              "xmlbif": "net.xml", "elicit": "panel.elicit.yaml", "ledger": "ledger.jsonl"}
+              "xmlbif": "net.xml", "elicit": "panel.elicit.yaml", "ledger": "ledger.jsonl",
+              # hand-written kinds only: a BIF file read without --normalize, other tools' files
+              "bifstrict": "strict.bif", "xdsl": "net.xdsl", "hugin": "net.net",
+              "netica": "net.dne"}
 
 
 def case_args(kind: str, d: Path, extra: list[str]) -> list[str]:
@@ -109,6 +112,10 @@ def case_args(kind: str, d: Path, extra: list[str]) -> list[str]:
         return ["query", "catastrophe", "--model", str(d / KIND_FILES["model"]), *extra]
     if kind in ("bif", "xmlbif"):
         return ["validate", str(d / KIND_FILES[kind]), "--normalize"]
+    if kind == "bifstrict":
+        return ["validate", str(d / KIND_FILES[kind])]
+    if kind in ("xdsl", "hugin", "netica"):
+        return ["query", "x", "--model", str(d / KIND_FILES[kind]), *extra]
     if kind == "elicit":
         return ["elicit", str(d / KIND_FILES[kind]), "--out", str(d / "pooled.yaml")]
     if kind == "ledger":
@@ -230,6 +237,33 @@ def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
     out.append(("cli", None, ["query", "catastrophe", "-e", "catastrophe=yes", "-e",
                               "misaligned_takeover=no", "-e", "exogenous_catastrophe=no"],
                 "impossible evidence"))
+    # Issue 13, items 9-13: input read too loosely or too strictly.
+    out.append(("cli", None, ["query", "catastrophe", "--likelihood", "scheming=yes:3"],
+                "likelihood evidence leaving out a state"))
+    out.append(("cli", None, ["sensitivity", "catastrophe", "--likelihood",
+                              "lead_time=under_1mo:2,to_6mo:1", "--draws", "0"],
+                "likelihood evidence leaving out two states"))
+    out.append(("ledger", LEDGER.replace('"weights": {"no": 1, "yes": 3}', '"weights": {"yes": 3}')
+                .encode(), [], "a ledger likelihood leaving out a state"))
+    asia = _sources()["bif"]
+    out.append(("bifstrict", asia.replace("0.01, 0.99", "0.01, 0.98", 1).encode(), [],
+                "a BIF row summing to 0.99, beyond its digits' rounding"))
+    out.append(("bifstrict", asia.replace("0.01, 0.99", "0.01, 1", 1).encode(), [],
+                "a BIF row summing to 1.01 with an exact integer entry"))
+    out.append(("xdsl", b'<?xml version="1.0"?>\n<smile version="1.0" id="n"><nodes/></smile>\n',
+                [], "a GeNIe .xdsl file"))
+    out.append(("hugin", b"net\n{\n}\nnode a\n{\n  states = (\"x\" \"y\");\n}\n", [],
+                "a Hugin .net file"))
+    out.append(("netica", b"// ~->[DNET-1]->~\nbnet n {\n};\n", [], "a Netica .dne file"))
+    shared = (WORLDVIEWS_DIR / "crux_network" / "_shared.yaml").read_text(encoding="utf-8")
+    out.append(("shared", re.sub(r"(?m)^default_sd_log:.*$", "", shared).encode(),
+                ["--draws", "64"], "bare odds ratios with no default_sd_log, drawn"))
+    out.append(("cli", None, ["report", "--out", "rep", "--fixed", "catastrophe=no:0.9,yes:0.1",
+                              "--fixed", "misaligned_takeover=no:0.5,yes:0.5"],
+                "a report with fixed marginals that cannot hold together"))
+    out.append(("cli", None, ["report", "--out", "rep", "-e", "catastrophe=yes", "-e",
+                              "misaligned_takeover=no", "-e", "exogenous_catastrophe=no"],
+                "a report under impossible evidence"))
     return out
 
 

@@ -24,10 +24,17 @@ CASES = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 def test_the_corpus_is_large_and_covers_every_kind() -> None:
     kinds = {c["kind"] for c in CASES}
     assert len(CASES) >= 200
-    assert kinds == {"model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif", "cli"}
+    assert kinds == {"model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif", "cli",
+                     "bifstrict", "xdsl", "hugin", "netica"}
     whats = {c["what"] for c in CASES}
     for needed in ("empty file", "a YAML tag that would run a command", "an alias bomb",
-                   "5000 levels of nested lists", "NaN in a row", "bytes that are not UTF-8"):
+                   "5000 levels of nested lists", "NaN in a row", "bytes that are not UTF-8",
+                   # issue 13, items 9-13
+                   "likelihood evidence leaving out a state",
+                   "a ledger likelihood leaving out a state",
+                   "a BIF row summing to 0.99", "a GeNIe .xdsl file", "a Hugin .net file",
+                   "a Netica .dne file", "bare odds ratios with no default_sd_log",
+                   "a report with fixed marginals that cannot hold together"):
         assert any(w.startswith(needed) for w in whats), needed
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bruteforce import SmallNet, bif_text, ipfp, marginal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -26,6 +27,7 @@ from oracles import (
 )
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
+from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, cpt_name
 
@@ -58,36 +60,22 @@ class RandomNet:
         return out
 
 
-def _bif(names: list[str], cards: list[int], parents: list[list[int]],
-         cpts: list[np.ndarray]) -> str:
-    lines = ["network random {", "}"]
-    for n, k in zip(names, cards, strict=True):
-        states = ", ".join(f"s{i}" for i in range(k))
-        lines.append(f"variable {n} {{\n  type discrete [ {k} ] {{ {states} }};\n}}")
-    for i, n in enumerate(names):
-        ps = parents[i]
-        if not ps:
-            vals = ", ".join(repr(float(x)) for x in cpts[i])
-            lines.append(f"probability ( {n} ) {{\n  table {vals};\n}}")
-            continue
-        head = f"probability ( {n} | {', '.join(names[p] for p in ps)} ) {{"
-        body = []
-        for idx in np.ndindex(*cpts[i].shape[:-1]):
-            cond = ", ".join(f"s{j}" for j in idx)
-            body.append(f"  ({cond}) {', '.join(repr(float(x)) for x in cpts[i][idx])};")
-        lines.append("\n".join([head, *body, "}"]))
-    return "\n".join(lines) + "\n"
+def _dag(draw: st.DrawFn, min_nodes: int, max_nodes: int, max_card: int, max_parents: int
+         ) -> tuple[int, list[int], list[list[int]]]:
+    """A random DAG in topological order: node count, cards, parents by index."""
+    n = draw(st.integers(min_nodes, max_nodes))
+    cards = [draw(st.integers(2, max_card)) for _ in range(n)]
+    parents = []
+    for i in range(n):
+        k = draw(st.integers(0, min(max_parents, i)))
+        parents.append(sorted(draw(st.lists(st.integers(0, i - 1), min_size=k, max_size=k,
+                                            unique=True))) if i else [])
+    return n, cards, parents
 
 
 @st.composite
 def random_nets(draw: st.DrawFn, max_nodes: int = 25) -> RandomNet:
-    n = draw(st.integers(2, max_nodes))
-    cards = [draw(st.integers(2, 4)) for _ in range(n)]
-    parents = []
-    for i in range(n):
-        k = draw(st.integers(0, min(3, i)))
-        parents.append(sorted(draw(st.lists(st.integers(0, i - 1), min_size=k, max_size=k,
-                                            unique=True))) if i else [])
+    n, cards, parents = _dag(draw, 2, max_nodes, 4, 3)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     # Dirichlet(0.5) rows: some entries near 0, as elicited tables have.
@@ -95,7 +83,7 @@ def random_nets(draw: st.DrawFn, max_nodes: int = 25) -> RandomNet:
             for i in range(n)]
     cpts = [np.clip(c, 1e-6, None) / np.clip(c, 1e-6, None).sum(-1, keepdims=True) for c in cpts]
     names = [f"n{i}" for i in range(n)]
-    return RandomNet(names, cards, parents, cpts, _bif(names, cards, parents, cpts))
+    return RandomNet(names, cards, parents, cpts, bif_text(names, cards, parents, cpts))
 
 
 @dataclass
@@ -315,3 +303,119 @@ def test_the_generator_makes_large_and_awkward_networks() -> None:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+# ------------------------------------------------------------------ the corners of issue 13
+@st.composite
+def awkward_small_nets(draw: st.DrawFn) -> SmallNet:
+    """Up to 6 nodes with 2-3 states whose CPTs have tiny entries (1e-3 .. 1e-9) and
+    structural zeros: where iterative fitting crawls and where the crux finder's closed form
+    meets impossible evidence."""
+    n, cards, parents = _dag(draw, 3, 6, 3, 2)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    cpts = []
+    for i in range(n):
+        c = rng.dirichlet(np.full(cards[i], 0.7), size=tuple(cards[p] for p in parents[i]))
+        flat = c.reshape(-1, cards[i])
+        for r in range(flat.shape[0]):
+            roll = rng.random()
+            if roll < 0.25:  # a tiny entry
+                flat[r, rng.integers(cards[i])] = 10.0 ** -rng.integers(3, 10)
+            elif roll < 0.4:  # a structural zero (the row keeps another state possible)
+                flat[r, rng.integers(cards[i])] = 0.0
+            flat[r] /= flat[r].sum()
+        cpts.append(flat.reshape(c.shape))
+    return SmallNet([f"n{i}" for i in range(n)], cards, parents, cpts)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(awkward_small_nets(), st.data())
+def test_several_fixed_marginals_next_to_tiny_entries(small: SmallNet,
+                                                      data: st.DataObject) -> None:
+    """Jeffrey's rule with two or three fixed nodes equals brute-force iterative fitting of the
+    fixed nodes' joint wherever that converges (never called impossible there), and where the
+    engine says the marginals cannot hold, the fit indeed never converges."""
+    n = len(small.names)
+    k = data.draw(st.integers(2, min(3, n - 1)))
+    fixed = sorted(data.draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k,
+                                      unique=True)))
+    qs = [np.asarray(data.draw(st.lists(st.floats(0.05, 1.0), min_size=small.cards[i],
+                                        max_size=small.cards[i]))) for i in fixed]
+    qs = [q / q.sum() for q in qs]
+    target = data.draw(st.sampled_from([i for i in range(n) if i not in fixed]))
+    names = [small.names[i] for i in fixed]
+    table = marginal(small.joint(), small.names, names)
+    fitted, converged = ipfp(table, qs, tol=1e-13, max_sweeps=50_000)
+    ev = Evidence(fixed={nm: tuple(q) for nm, q in zip(names, qs, strict=True)})
+    try:
+        got = posterior(small.net(), small.names[target], ev).probs
+    except (EvidenceError, ImpossibleEvidenceError):
+        assert not converged, "a feasible case was called impossible"
+        return
+    for nm, q in zip(names, qs, strict=True):
+        assert_allclose(posterior(small.net(), nm, ev).probs, q, atol=1e-11)
+    if converged:
+        full = marginal(small.joint(), small.names, [*names, small.names[target]])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cond = np.nan_to_num(full / full.sum(axis=-1, keepdims=True))
+        expect = (fitted[..., None] * cond).reshape(-1, small.cards[target]).sum(axis=0)
+        assert_allclose(got, expect, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(awkward_small_nets(), st.data())
+def test_crux_finder_under_structural_zeros(small: SmallNet, data: st.DataObject) -> None:
+    """Every shift the crux finder reports carries P(target) exactly to the threshold when the
+    node's CPT is mixed that far towards the state (an exact query on the mixed network), and
+    it never fails where a state would make the evidence impossible."""
+    from cruxnet.sensitivity import Question, smallest_belief_change
+
+    n = len(small.names)
+    net = small.net()
+    target = small.names[n - 1]
+    h = data.draw(st.integers(0, n - 2))
+    ev = Evidence(hard={small.names[h]: f"s{data.draw(st.integers(0, small.cards[h] - 1))}"})
+    try:
+        base = posterior(net, target, ev).probs[-1]
+    except ImpossibleEvidenceError:
+        return
+    tau = data.draw(st.floats(0.02, 0.98))
+    if abs(base - tau) < 1e-6:
+        return
+    ds = smallest_belief_change(Question(net, target, evidence=ev, draws=0), tau)
+    for node in map(str, ds.node.values):
+        lam = float(ds["shift"].sel(node=node))
+        if not np.isfinite(lam):
+            continue
+        cpt = np.asarray(net.cpts[node], dtype=float)
+        onehot = np.zeros(cpt.shape[-1])
+        onehot[net.spec.node(node).states.index(str(ds.state.sel(node=node).values))] = 1
+        mixed = net.with_cpt(node, (1 - lam) * cpt + lam * onehot)
+        assert_allclose(posterior(mixed, target, ev).probs[-1], tau, atol=1e-8)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(st.floats(np.log(0.3), np.log(300)), st.floats(np.log(0.3), np.log(300)),
+       st.floats(0.01, 0.6), st.floats(0.1, 0.98))
+def test_small_probability_quantile_fits(log_a: float, log_b: float, p1: float,
+                                         gap: float) -> None:
+    """Any Beta with a and b in [0.3, 300] is recovered from two of its quantiles (levels
+    anywhere in (0.01, 0.99)), with no warning: small probabilities included."""
+    import warnings
+
+    from scipy import stats
+
+    from cruxnet.priors.elicit import ElicitationWarning, beta_from_quantiles
+
+    a, b = float(np.exp(log_a)), float(np.exp(log_b))
+    p2 = p1 + (0.99 - p1) * gap
+    qs = {p1: float(stats.beta.ppf(p1, a, b)), p2: float(stats.beta.ppf(p2, a, b))}
+    v1, v2 = qs[p1], qs[p2]
+    if not (1e-250 < v1 < v2 < 1 - 1e-12) or (v2 - v1) < 1e-9 * v2:
+        return  # not representable as two distinct quantiles in (0, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ElicitationWarning)
+        fit = beta_from_quantiles(qs)
+    assert_allclose((fit.a, fit.b), (a, b), rtol=1e-4)

@@ -53,7 +53,7 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
     >>> state_vector(spec, "catastrophe", {"yes": 2}, "likelihood")
     Traceback (most recent call last):
     ...
-    cruxnet.errors.EvidenceError: likelihood for catastrophe leaves out state 'no': give a weight for every state (0 only where that state is ruled out)
+    cruxnet.errors.EvidenceError: likelihood for catastrophe leaves out state 'no': give a ...
     """
     _check_node(spec, node, kind)
     states = spec.node(node).states

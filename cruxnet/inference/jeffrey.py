@@ -52,7 +52,7 @@ JEFFREY_TOL = 1e-12
 JEFFREY_MAX_SWEEPS = 100_000
 #: Largest joint table of the fixed nodes (cells per draw) fitted exactly by Newton's method.
 JOINT_LIMIT = 4096
-_NEWTON_STEPS = 200
+_NEWTON_STEPS = 2000
 
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
@@ -161,10 +161,24 @@ def fit_fixed_marginals(fixed: Mapping[str, Sequence[float]], base: list[Factor]
     targets = _targets(fixed)
     nodes = list(targets)
     cards = [len(targets[n]) for n in nodes]
-    unsupported = unsupported_states(targets, base, m)
     if int(np.prod(cards)) > JOINT_LIMIT:
-        return _fit_by_sweeps(targets, base, m, unsupported)
+        return _fit_by_sweeps(targets, base, m, unsupported_states(targets, base, m))
+    if len(nodes) == 1:
+        # One fixed node: Jeffrey's rule in one step, lambda = q / P(node | other evidence).
+        (node,) = nodes
+        marg = np.array(contract_draws(base, [node], m), dtype=float)
+        tot = marg.sum(axis=0)
+        unsupported = {node: (targets[node][:, None] > 0) & ~(marg > 0)}
+        feasible = np.isfinite(tot) & (tot > 0) & ~unsupported[node].any(axis=0)
+        q = targets[node][:, None]
+        lam = np.where(q > 0, q / np.where(marg > 0, marg, 1.0), 0.0)
+        lam = lam / np.where(lam.max(axis=0) > 0, lam.max(axis=0), 1.0)
+        return JeffreyFit([(lam, (node, LAST_AXIS))], feasible, unsupported)
     joint = _joint(base, nodes, m)
+    unsupported = {}
+    for i, node in enumerate(nodes):
+        marg = joint.sum(axis=tuple(j for j in range(len(nodes)) if j != i))
+        unsupported[node] = (targets[node][:, None] > 0) & ~(marg > 0)
     weights, feasible = _fit_joint(joint.reshape(-1, m), cards,
                                    [targets[n] for n in nodes])
     for bad in unsupported.values():
@@ -225,7 +239,22 @@ def _fit_joint(joint: NDArray, cards: list[int], targets: list[NDArray]
     return weights, feasible
 
 
+_SUPPORT_CACHE: dict[tuple[bytes, bytes, tuple[bytes, ...]], Mask | None] = {}
+
+
 def _maximal_support(pattern: Mask, cells: NDArray, targets: list[NDArray]) -> Mask | None:
+    """:func:`_support_programme`, remembered per (pattern, cells, targets): the batched
+    engine meets the same support pattern in every chunk of draws."""
+    key = (np.packbits(pattern).tobytes() + len(pattern).to_bytes(4, "little"),
+           cells.tobytes(), tuple(q.tobytes() for q in targets))
+    if key not in _SUPPORT_CACHE:
+        if len(_SUPPORT_CACHE) > 1024:
+            _SUPPORT_CACHE.clear()
+        _SUPPORT_CACHE[key] = _support_programme(pattern, cells, targets)
+    return _SUPPORT_CACHE[key]
+
+
+def _support_programme(pattern: Mask, cells: NDArray, targets: list[NDArray]) -> Mask | None:
     """The cells some distribution on ``pattern`` with the target marginals can make positive,
     all at once (the support of the I-projection), or None if no such distribution exists.
 
@@ -267,35 +296,33 @@ def _maximal_support(pattern: Mask, cells: NDArray, targets: list[NDArray]) -> M
 def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray]) -> NDArray:
     """Weights ``(C, m)`` on cells that can all be positive: ``exp(A phi)`` at the dual optimum.
 
-    Features: one indicator per (node, state with q > 0) except each node's first such state
-    (the reference; a constant per node is absorbed by normalisation). The dual
+    Features: one indicator per (node, state with q > 0). The dual
     ``f(phi) = log sum_c J_c exp(A_c phi) - q . phi`` is convex with gradient ``A^T p - q`` and
-    Hessian ``A^T diag(p) A - (A^T p)(A^T p)^T`` at the tilted ``p``.
+    Hessian ``A^T diag(p) A - (A^T p)(A^T p)^T`` at the tilted ``p`` (singular along each
+    node's constant shift, which changes nothing: its pseudo-inverse is used). Each iteration
+    takes a Newton step with a backtracking line search; where that makes too little progress
+    (far from the optimum, with cells of very different sizes) it takes one sweep of iterative
+    proportional fitting instead, which is block-coordinate descent on the same dual and always
+    descends. Near the optimum Newton converges quadratically.
     """
-    c, m = joint.shape
-    cols, qs = [], []
+    m = joint.shape[1]
+    cols: list[NDArray] = []
+    qs: list[float] = []
+    groups: list[NDArray] = []
     for i, q in enumerate(targets):
-        for s in np.flatnonzero(q > 0)[1:]:
+        group: list[int] = []
+        for s in np.flatnonzero(q > 0):
+            group.append(len(cols))
             cols.append(cells[:, i] == s)
-            qs.append(q[s])
-    if not cols:  # every fixed node has a single possible state: nothing to fit
-        return np.ones((c, m))
+            qs.append(float(q[s]))
+        groups.append(np.array(group))
     a = np.array(cols, dtype=float).T  # (C, D)
     qv = np.array(qs)
     log_j = np.log(joint)
-    # Start from one step of Jeffrey per node: phi = log(q / current marginal), referenced.
-    marg = a.T @ joint  # (D, m)
     phi = np.zeros((a.shape[1], m))
-    j = 0
-    for i, q in enumerate(targets):
-        states = np.flatnonzero(q > 0)
-        ref = (cells[:, i] == states[0]).astype(float) @ joint
-        for s in states[1:]:
-            phi[j] = np.log(q[s] / marg[j]) - np.log(q[states[0]] / ref)
-            j += 1
 
-    def evaluate(ph: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-        logits = log_j + a @ ph
+    def evaluate(ph: NDArray, idx: Any = slice(None)) -> tuple[NDArray, NDArray, NDArray]:
+        logits = log_j[:, idx] + a @ ph
         top = logits.max(axis=0)
         w = np.exp(logits - top)
         z = w.sum(axis=0)
@@ -303,43 +330,79 @@ def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray]) -> NDArray:
         f = top + np.log(z) - qv @ ph
         return f, p, a.T @ p - qv[:, None]
 
+    def sweep(ph: NDArray, idx: NDArray) -> NDArray:
+        """One pass of iterative proportional fitting: node by node, phi_i += log(q_i / m_i)."""
+        ph = ph.copy()
+        for group in groups:
+            _, p, _ = evaluate(ph, idx)
+            marg = a[:, group].T @ p
+            ph[group] += np.log(qv[group][:, None]) - np.log(np.maximum(marg, 1e-300))
+        return ph
+
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         f, p, g = evaluate(phi)
-        stuck = np.zeros(m, dtype=bool)  # no descent left at machine precision
+        stalled = np.zeros(m, dtype=int)  # iterations without progress, per draw
         for _ in range(_NEWTON_STEPS):
-            active = (np.abs(g).max(axis=0) > JEFFREY_TOL / 4) & ~stuck
+            err = np.abs(g).max(axis=0)
+            active = (err > JEFFREY_TOL / 4) & (stalled < 20)
             if not active.any():
                 break
             ia = np.flatnonzero(active)
             pa, ga = p[:, ia], g[:, ia]
             mean = a.T @ pa  # (D, ma)
             hess = np.einsum("cd,ce,cm->mde", a, a, pa) - np.einsum("dm,em->mde", mean, mean)
-            w_eig, v_eig = np.linalg.eigh(hess)
-            cut = w_eig.max(axis=1, keepdims=True) * 1e-14
+            # Jacobi scaling first (states of probability 1e-17 next to ones of 0.5 would
+            # otherwise fall below the pseudo-inverse's cut), then the pseudo-inverse.
+            scale = 1.0 / np.sqrt(np.maximum(np.einsum("mdd->md", hess), 1e-300))
+            scaled = hess * scale[:, :, None] * scale[:, None, :]
+            w_eig, v_eig = np.linalg.eigh(scaled)
+            cut = w_eig.max(axis=1, keepdims=True) * 1e-13
             inv_w = np.where(w_eig > cut, 1.0 / np.where(w_eig > cut, w_eig, 1.0), 0.0)
-            step = -np.einsum("mde,me,mfe,fm->dm", v_eig, inv_w, v_eig, ga)
+            step = -scale.T * np.einsum("mde,me,mfe,fm->dm", v_eig, inv_w, v_eig,
+                                        ga * scale.T)
             slope = (ga * step).sum(axis=0)
-            err_a = np.abs(ga).max(axis=0)
             t = np.ones(len(ia))
-            todo = np.ones(len(ia), dtype=bool)
-            for _ls in range(60):
-                trial = phi[:, ia] + t * step
-                f_t, p_t, g_t = evaluate(trial)
-                accept = todo & np.isfinite(f_t) & (
-                    (f_t <= f[ia] + 1e-4 * t * slope) | (np.abs(g_t).max(axis=0) < 0.5 * err_a))
-                upd = ia[accept]
-                phi[:, upd] = trial[:, accept]
-                f[upd], p[:, upd], g[:, upd] = f_t[accept], p_t[:, accept], g_t[:, accept]
-                todo &= ~accept
+            todo = slope < 0  # a descent direction; otherwise go straight to a sweep
+            new_phi, new_f, new_p, new_g = phi[:, ia].copy(), f[ia].copy(), pa.copy(), ga.copy()
+            for _ls in range(12):  # down to t = 1/2048
                 if not todo.any():
                     break
+                trial = phi[:, ia] + t * step
+                f_t, p_t, g_t = evaluate(trial, ia)
+                # Sufficient decrease, or (near the optimum, where f moves below its
+                # rounding) the gradient at least halved.
+                flat = f_t <= f[ia] + 1e-13 * (1 + np.abs(f[ia]))
+                accept = todo & np.isfinite(f_t) & (
+                    (f_t <= f[ia] + 1e-4 * t * slope)
+                    | (flat & (np.abs(g_t).max(axis=0) <= 0.5 * err[ia])))
+                new_phi[:, accept], new_f[accept] = trial[:, accept], f_t[accept]
+                new_p[:, accept], new_g[:, accept] = p_t[:, accept], g_t[:, accept]
+                todo &= ~accept
                 t = np.where(todo, 0.5 * t, t)
-            stuck[ia[todo]] = True
+            # Draws where Newton stalled, only crept (t < 1/16) or made no progress: one IPFP
+            # sweep instead.
+            gained = (new_f < f[ia] - 1e-13 * (1 + np.abs(f[ia]))) | (
+                np.abs(new_g).max(axis=0) < 0.9 * err[ia])
+            slow = todo | (t < 1 / 16) | ~gained
+            if slow.any():
+                idx = ia[slow]
+                swept = sweep(phi[:, idx], idx)
+                f_s, p_s, g_s = evaluate(swept, idx)
+                ref = np.where(todo[slow], f[idx], new_f[slow])
+                better = (f_s < ref) | ((f_s <= ref + 1e-13 * (1 + np.abs(ref)))
+                                        & (np.abs(g_s).max(axis=0)
+                                           < np.abs(new_g[:, slow]).max(axis=0)))
+                pick = np.flatnonzero(slow)[better]
+                new_phi[:, pick], new_f[pick] = swept[:, better], f_s[better]
+                new_p[:, pick], new_g[:, pick] = p_s[:, better], g_s[:, better]
+            progress = (new_f < f[ia]) | (np.abs(new_g).max(axis=0) < err[ia])
+            stalled[ia] = np.where(progress, 0, stalled[ia] + 1)
+            phi[:, ia], f[ia], p[:, ia], g[:, ia] = new_phi, new_f, new_p, new_g
         err = np.abs(g).max(axis=0)
         if (err > 1e-11).any():
             raise JeffreyNotConverged(
-                "Jeffrey's rule: Newton's method did not converge "
-                f"(largest marginal error {float(err.max()):.3g})")
+                "Jeffrey's rule: the fit of the fixed marginals did not converge "
+                f"(largest marginal error {float(err.max()):.3g}); this is slow, not impossible")
     log_w = a @ phi
     weights: NDArray = np.exp(log_w - log_w.max(axis=0))
     return weights

@@ -256,8 +256,8 @@ def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normaliz
 
     Shared by the BIF and XMLBIF readers; the error names the file, node and row. A row off
     by more than :data:`~cruxnet.priors.params.SUM_TOL` is normalised when ``normalize`` is
-    set, or when its deviation is explained by the rounding of its printed digits (no more
-    than half a unit in the last printed place per entry, summed over the row: ``rounding``,
+    set, or when its deviation is explained by the rounding of its printed digits (less than
+    half a unit in the last printed place per entry, summed over the row: ``rounding``,
     same shape as ``arr``). Any other row is an error naming ``--normalize``.
     """
     if not np.all((arr >= -SUM_TOL) & (arr <= 1 + SUM_TOL)):
@@ -271,8 +271,9 @@ def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normaliz
     if off.any():
         slack = (np.asarray(rounding).sum(axis=-1) if rounding is not None
                  else np.zeros_like(sums))
-        # Rounded digits: allowed up to the row's summed half units (plus float noise).
-        explained = dev <= slack * (1 + 1e-9) + 1e-15
+        # Rounded digits: strictly less than the row's summed half units (a row at the very
+        # edge, like 0.01 + 0.98, is not taken for rounding).
+        explained = dev < slack
         zero = sums <= 0
         bad = zero | (off & ~explained) if not normalize else zero
         if bad.any():
@@ -285,7 +286,9 @@ def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normaliz
                             "more than the rounding of its printed digits explains (use "
                             "--normalize to rescale such rows)", file=file, node=node.id)
         n_rounded = int(np.count_nonzero(off))
-    arr = arr / sums[..., None]
+        # Only rows off by more than the tolerance are rescaled: the others stay exactly as
+        # written (a BIF round trip is bit for bit).
+        arr = np.where(off[..., None], arr / np.where(off, sums, 1.0)[..., None], arr)
     arr.setflags(write=False)
     return arr, n_rounded
 

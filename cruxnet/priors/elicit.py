@@ -88,8 +88,11 @@ def beta_from_quantiles(quantiles: Mapping[float, float], *, warn_above: float =
     Examples
     --------
     >>> fit = beta_from_quantiles({0.05: 0.1, 0.5: 0.25, 0.95: 0.5})
-    >>> round(fit.mean, 2), fit.error < 0.01
+    >>> round(fit.mean, 2), fit.error < FIT_WARNING   # each quantile within 5% (relative)
     (0.27, True)
+    >>> fit = beta_from_interval(0.0063, 0.029, 0.9)   # small probabilities fit too
+    >>> round(fit.a, 1), round(fit.b), fit.error < 1e-9
+    (5.0, 308, True)
     """
     from scipy.optimize import least_squares
     from scipy.stats import beta
