@@ -274,15 +274,12 @@ def _updated(net: BayesNet, forms: Mapping[str, Any], record: list[Any],
     """``net`` with some CPT forms replaced (and optionally a new structure ``spec``), the
     update recorded in the worldview's hash and provenance."""
     from cruxnet.catalog import cruxnet_version
-    from cruxnet.priors.worldview import Worldview
 
     wv = net.prior
     assert wv is not None
     spec = spec or net.spec
     raw = {**wv.raw, "_ledger": [*wv.raw.get("_ledger", []), record]}
-    new_wv = Worldview(name=wv.name, model=wv.model, cpts={**wv.cpts, **forms},
-                       title=wv.title, reading=wv.reading, summary=wv.summary, file=wv.file,
-                       raw=raw, stated=wv.stated)
+    new_wv = replace(wv, cpts={**wv.cpts, **forms}, raw=raw)
     prov = {**net.provenance, "spec_sha256": spec.sha256, "worldview_sha256": new_wv.sha256,
             "cruxnet_version": cruxnet_version()}
     return BayesNet(spec, new_wv.point_cpts(spec), net.worldview, prov, new_wv)

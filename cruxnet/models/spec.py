@@ -11,10 +11,13 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from cruxnet.errors import SpecError
 from cruxnet.yamlio import load_yaml_mapping
+
+if TYPE_CHECKING:
+    from cruxnet.models.bibliography import Reference
 
 __all__ = [
     "ROLES",
@@ -132,6 +135,22 @@ class ModelSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {n.id: i for i, n in enumerate(self.nodes)})
+
+    def reference(self, seed: str) -> Reference | None:
+        """The bibliography entry a seed id (``S0``) stands for, if ``sources`` names one (a
+        plain file name, as older models give, has none)."""
+        from cruxnet.models.bibliography import bibliography
+
+        return bibliography().get(self.sources.get(seed, ""))
+
+    def cite(self, source: Source) -> str:
+        """A citation for readers: author, title, section and link, e.g. ``Greenblatt &
+        Stastny (2026), 'How do we (more) safely defer to AIs?', Lead Time Critical
+        (https://...)``; the seed id and section where the model names no bibliography entry."""
+        ref = self.reference(source.seed)
+        if ref is None:
+            return source.cite()
+        return f"{ref.cite(source.section)} ({ref.link})"
 
     @property
     def node_ids(self) -> tuple[str, ...]:

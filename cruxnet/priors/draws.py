@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
            "cpt_name", "draw_parameters", "row_alphas", "scalar_distribution",
-           "unstated_uncertainty"]
+           "impose_orderings", "unstated_uncertainty"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -280,7 +280,10 @@ class WorldviewDraws:
                 raise ValueError(f"draws {start}:{stop} do not lie on block boundaries")
             values = DrawValues(_generator(self.seed, node, b0 // BLOCK), b1 - b0,
                                 (self.worldview.file, node), self.ess)
-            parts.append(form.cpt(self.model, values))
+            drawn = form.cpt(self.model, values)
+            if self.worldview.ordered_draws:
+                drawn = impose_orderings(self.model, node, drawn)
+            parts.append(drawn)
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def check(self, nodes: Sequence[str]) -> None:
@@ -301,6 +304,50 @@ class WorldviewDraws:
                 "worldview": self.worldview.name, "worldview_sha256": self.worldview.sha256,
                 "seed": self.seed, "draws": self.n, "cruxnet_version": cruxnet_version(),
                 **({"fallback_ess": self.ess} if self.ess is not None else {})}
+
+
+def impose_orderings(model: ModelSpec, node: str, cpts: NDArray) -> NDArray:
+    """Drawn CPTs ``(n, *parents, card)`` with every ordering the model declares for ``node``
+    (``expect: increases_with / decreases_with``) holding in every draw.
+
+    The rows an ordering ties together are drawn jointly by monotone rearrangement: for each
+    upper tail P(node >= j) and each context of the other parents, the values along the
+    ordering parent's axis are sorted (ascending for ``increases_with``, descending for
+    ``decreases_with``). Sorting each tail separately keeps every row a distribution (tails
+    that fall with j still fall after sorting, since sorting preserves elementwise order), and
+    applying the orderings one after another keeps the earlier ones (sorting the columns of a
+    row-sorted array keeps its rows sorted). A draw that already respects the orderings is
+    returned unchanged, bit for bit; where rows cross, they swap the crossing parts, so the set
+    of values drawn for a tail is kept and only their assignment to rows changes. The point
+    CPT is never touched: these are draws around it.
+
+    >>> import numpy as np
+    >>> from cruxnet.catalog import load_model
+    >>> spec = load_model("crux_network").spec     # bgd_exists falls with difficulty
+    >>> draws = np.array([[[0.2, 0.8], [0.1, 0.9], [0.6, 0.4]]])   # easy < moderate: crossed
+    >>> impose_orderings(spec, "bgd_exists", draws)[0, :, 1].tolist()
+    [0.9, 0.8, 0.4]
+    """
+    nspec = model.node(node)
+    orders = ([(p, True) for p in nspec.expect.increases_with]
+              + [(p, False) for p in nspec.expect.decreases_with])
+    if not orders:
+        return cpts
+    arr = np.asarray(cpts, dtype=float)
+    tails = np.cumsum(arr[..., ::-1], axis=-1)[..., ::-1][..., 1:]  # P(node >= j), j >= 1
+    new = tails
+    for parent, rising in orders:
+        axis = 1 + nspec.parents.index(parent)
+        sorted_ = np.sort(new, axis=axis)
+        new = sorted_ if rising else np.flip(sorted_, axis=axis)
+    changed = np.any(new != tails, axis=tuple(range(1, new.ndim)))
+    if not changed.any():
+        return cpts
+    out = np.array(arr)
+    rebuilt = np.concatenate([1.0 - new[..., :1], new[..., :-1] - new[..., 1:], new[..., -1:]],
+                             axis=-1)
+    out[changed] = np.clip(rebuilt[changed], 0.0, 1.0)
+    return out
 
 
 def unstated_uncertainty(model: ModelSpec, worldview: Worldview) -> list[SpecError]:

@@ -493,6 +493,11 @@ FORMS: dict[str, type[CPTForm]] = {
 
 
 # ----------------------------------------------------------------------------------- parsing
+#: Keys every form takes: its name, a structural zero, and free text (``basis``: where the
+#: numbers come from, a seed section or "modelers' reading: why"; shown in reports).
+_COMMON_KEYS = frozenset({"form", "require", "otherwise", "note", "sources", "basis"})
+
+
 class _Reader:
     """Reads one node's CPT entry, with errors naming the file, node and value."""
 
@@ -501,10 +506,9 @@ class _Reader:
         self.raw, self.model, self.node, self.ctx = raw, model, node, ctx
 
     def allowed(self, keys: set[str]) -> None:
-        extra = sorted(set(map(str, self.raw)) - keys - {"form", "require", "otherwise", "note",
-                                                          "sources"})
+        extra = sorted(set(map(str, self.raw)) - keys - _COMMON_KEYS)
         if extra:
-            allowed = sorted(keys | {"form", "require", "otherwise", "note", "sources"})
+            allowed = sorted(keys | _COMMON_KEYS)
             raise self.ctx.error(f"unknown key {extra[0]!r} for form "
                                  f"{self.raw.get('form')!r}; allowed: {', '.join(allowed)}")
 

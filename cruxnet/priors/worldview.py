@@ -28,9 +28,9 @@ __all__ = ["Worldview", "load_worldview", "point_table", "read_worldview_file",
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
                        "default_ess", "default_sd_log", "cpts", "sources", "stated",
-                       "elicitation"})
+                       "elicitation", "attribution", "ordered_draws", "basis"})
 #: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
-_INHERITED = ("default_ess", "default_sd_log")
+_INHERITED = ("default_ess", "default_sd_log", "ordered_draws", "basis")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,15 @@ class Worldview:
     stated
         Marginals the worldview's holders state directly (``stated: {node: {state: p}}``),
         which the network's implied marginals should match (``cruxnet lint`` checks).
+    attribution
+        One line saying whose numbers these are, shown wherever a headline is read (e.g.
+        "modelers' reading of Carlsmith (2025), not his own estimate").
+    basis
+        Node id -> where the numbers of its CPT come from (a seed section, or "modelers'
+        reading: why"); the file's top-level ``basis`` covers its defaults.
+    ordered_draws
+        Draw the rows an ``expect`` ordering ties together jointly, so the ordering holds in
+        every draw (default); false draws every row independently.
     """
 
     name: str
@@ -59,6 +68,9 @@ class Worldview:
     file: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     stated: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    attribution: str = ""
+    basis: Mapping[str, str] = field(default_factory=dict)
+    ordered_draws: bool = True
 
     def point_cpts(self, model: ModelSpec) -> dict[str, NDArray]:
         """Every node's CPT at the parameters' point values."""
@@ -175,25 +187,38 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
                         + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
                         file=file)
     defaults: dict[str, float | None] = {}
-    for key in _INHERITED:
+    for key in ("default_ess", "default_sd_log"):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or not 0 < value < float("inf")):
             raise SpecError(f"{key} must be a number > 0, got {value!r}", file=file)
         defaults[key] = float(value) if value is not None else None
+    ordered = data.get("ordered_draws", True)
+    if not isinstance(ordered, bool):
+        raise SpecError(f"ordered_draws must be true or false, got {ordered!r}", file=file)
     cpts: dict[str, CPTForm] = {}
+    basis: dict[str, str] = {}
     for node in model.node_ids:
         entry = merged[node]
         src = file
         if isinstance(entry, dict):
             src = entry.pop("_file", file)
+            if entry.get("basis") is not None:
+                if not isinstance(entry["basis"], str) or not entry["basis"].strip():
+                    raise SpecError(f"basis must be a non-empty text, got {entry['basis']!r}",
+                                    file=src, node=node)
+                basis[node] = " ".join(entry["basis"].split())
         ctx = ParseContext(file=src, node=node, default_ess=defaults["default_ess"],
                            default_sd_log=defaults["default_sd_log"])
         cpts[node] = parse_cpt(entry, model, node, ctx)
     return Worldview(name=name, model=model.name, cpts=cpts, title=str(data.get("title", "")),
                      reading=" ".join(str(data.get("reading", "")).split()),
                      summary=" ".join(str(data.get("summary", "")).split()), file=file,
-                     raw=merged, stated=_stated(data.get("stated"), model, file))
+                     raw=merged, stated=_stated(data.get("stated"), model, file),
+                     attribution=" ".join(str(data.get("attribution", "")).split()),
+                     basis=({"(defaults)": " ".join(str(data["basis"]).split())}
+                            if data.get("basis") else {}) | basis,
+                     ordered_draws=ordered)
 
 
 def _stated(raw: object, model: ModelSpec, file: str) -> dict[str, dict[str, float]]:

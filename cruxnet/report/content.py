@@ -90,10 +90,9 @@ def package_versions() -> dict[str, str]:
 
 
 def _node_texts(net: BayesNet) -> tuple[dict[str, Any], ...]:
-    sources = dict(net.spec.sources)
     out = []
     for n in net.spec.nodes:
-        cites = [f"{s.cite()} ({sources.get(s.seed, s.seed)})" for s in n.sources]
+        cites = [net.spec.cite(s) for s in n.sources]
         out.append({"id": n.id, "label": n.label, "role": n.role, "headline": n.headline,
                     "states": list(n.states), "parents": list(n.parents),
                     "definition": n.definition, "cites": cites})

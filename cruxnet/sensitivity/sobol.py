@@ -26,7 +26,7 @@ from cruxnet.inference.contract import contract_factors
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.draws import TINY_ALPHA, row_alphas, scalar_distribution
+from cruxnet.priors.draws import TINY_ALPHA, impose_orderings, row_alphas, scalar_distribution
 from cruxnet.priors.forms import CPTForm, NDArray
 from cruxnet.priors.params import Param
 from cruxnet.priors.worldview import Worldview
@@ -206,6 +206,8 @@ class _SampleSource:
             values = _VariateValues(node, vals.reshape(-1, c1 - c0), self.ess,
                                     (self.worldview.file, node))
             cpt = self.worldview.cpts[node].cpt(self.model, values)  # (m * P, ..., card)
+            if self.worldview.ordered_draws:
+                cpt = impose_orderings(self.model, node, cpt)
             cpt = cpt.reshape(m, len(patterns), *cpt.shape[1:])
             self._cpts[node] = (np.ascontiguousarray(np.moveaxis(cpt, (0, 1), (-2, -1))),
                                 type_to_pattern.reshape(-1))
