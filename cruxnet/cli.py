@@ -197,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="decision threshold on P(TARGET) in (0, 1), for --method cruxes")
     g.add_argument("--nodes", default=None, metavar="A,B,...",
                    help="nodes (or levers) to analyse (default: all that apply)")
+    g.add_argument("--include-outcomes", action="store_true",
+                   help="rank the model's outcome nodes too (tornado, voi, cruxes); by default "
+                        "they are left out, being the outcome's definition, not something "
+                        "anyone can learn or set beforehand")
     g.add_argument("--draws", "-n", type=_draws_or_zero_arg, default=1000, metavar="N",
                    help="parameter draws for intervals (default 1000; 0: point values only)")
     g.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
@@ -335,13 +339,17 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
         if ns.threshold is None:
             raise sens.SensitivityError("--method cruxes needs --threshold T (a probability in "
                                         "(0, 1), e.g. 0.1)")
-        results.append(("belief-change", sens.smallest_belief_change(q, ns.threshold, nodes)))
-        results.append(("observations", sens.decisive_observations(q, ns.threshold, nodes)))
+        out = ns.include_outcomes
+        results.append(("belief-change", sens.smallest_belief_change(
+            q, ns.threshold, nodes, include_outcomes=out)))
+        results.append(("observations", sens.decisive_observations(
+            q, ns.threshold, nodes, include_outcomes=out)))
     else:
         run: Callable[[], Any] = {
-            "tornado": lambda: sens.node_swings(q, nodes),
+            "tornado": lambda: sens.node_swings(q, nodes, include_outcomes=ns.include_outcomes),
             "functions": lambda: sens.sensitivity_functions(q, nodes),
-            "voi": lambda: sens.value_of_information(q, nodes),
+            "voi": lambda: sens.value_of_information(q, nodes,
+                                                     include_outcomes=ns.include_outcomes),
             "sobol": lambda: sens.sobol_indices(q, samples=ns.samples, by=ns.by),
             "levers": lambda: sens.lever_effects(q, nodes)}[ns.method]
         results.append((ns.method, run()))
@@ -660,6 +668,7 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
         ev = _evidence(ns, net.spec)
         row = {
             "worldview": net.worldview, "target": target,
+            "whose_numbers": _whose_numbers(net),
             "posterior": posterior(net, target, ev).as_dict(),
             "cruxes": {h: posterior(net, h, ev).as_dict() for h in headline},
             "evidence": ev.as_dict(), "provenance": dict(net.provenance)}
@@ -671,6 +680,14 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
             row.update({"seed": ns.seed, **draws.summary(ns.ci, ns.ci_kind).as_dict()})
         rows.append(row)
     return rows
+
+
+def _whose_numbers(net: Any) -> str:
+    """The worldview's one-line attribution (or its reading), for every printed headline."""
+    wv = net.prior
+    if wv is None:
+        return ""
+    return str(wv.attribution or wv.reading)
 
 
 def _cmd_summary(ns: argparse.Namespace) -> int:
@@ -698,6 +715,11 @@ def _cmd_summary(ns: argparse.Namespace) -> int:
         kind = "equal-tailed" if rows[0]["ci_kind"] == "eti" else "highest-density"
         print(f"  (point value, then the mean and {kind} interval over {rows[0]['draws']} "
               f"parameter draws, seed {rows[0]['seed']})")
+    readings = [(r["worldview"], r["whose_numbers"]) for r in rows if r["whose_numbers"]]
+    if readings:
+        print("\nwhose numbers these are:")
+        for name, whose in readings:
+            print(f"  {name:<{width}}  {whose}")
     cruxes = list(rows[0]["cruxes"])
     if cruxes:
         print("\nheadline cruxes, P(state) under each worldview:")

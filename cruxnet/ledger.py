@@ -5,7 +5,7 @@ Each line is one JSON object::
     {"kind": "hard", "node": "deception_demonstrated", "state": "yes",
      "citation": "https://...", "date": "2026-05-01", "by": "A. Analyst"}
     {"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}, ...}
-    {"kind": "fixed", "node": "lead_time", "marginal": {"under_1mo": 0.7, "to_6mo": 0.3}, ...}
+    {"kind": "fixed", "node": "lead_time", "marginal": {"about_1mo": 0.7, "to_6mo": 0.3}, ...}
     {"kind": "do", "node": "capability_restraint", "state": "pause", ...}
     {"kind": "data", "node": "infosec_strong", "counts": {"no": 3, "yes": 2},
      "given": {}, ...}

@@ -35,9 +35,9 @@ for w, net in nets.items():
 net = nets["gs_deference"]
 cases = {
     "no evidence": Evidence(),
-    "lead measured at 1-6 months": Evidence(hard={"lead_time": "to_6mo"}),
+    "lead measured at 2-6 months": Evidence(hard={"lead_time": "to_6mo"}),
     "report 3x likelier if scheming": Evidence(likelihood={"scheming": (1.0, 3.0)}),
-    "70% sure lead < 1 month": Evidence(fixed={"lead_time": (0.7, 0.1, 0.1, 0.1)}),
+    "70% sure lead < 2 months": Evidence(fixed={"lead_time": (0.35, 0.35, 0.1, 0.1, 0.1)}),
     "do(global pause)": Evidence(do={"capability_restraint": "pause"}),
     "pause observed": Evidence(hard={"capability_restraint": "pause"}),
 }

@@ -56,7 +56,7 @@ print(f"a hard-to-fit answer: error {poor.error:.3f}; warning: {caught[0].messag
 # An elicitation file keeps every judgement with who gave it, when and from what source. The
 # bundled `panel_2026` (three hypothetical forecasters over gs_deference) asks about the
 # basin's existence on hard profiles, the prior on alignment difficulty, scheming's base rate
-# and the odds ratio of overshoot. The logarithmic pool (a weighted geometric mean of odds) and
+# and the odds ratio of deferring late. The logarithmic pool (a weighted geometric mean of odds) and
 # the linear pool (the mixture) differ most where the experts disagree.
 
 # %%

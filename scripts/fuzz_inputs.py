@@ -146,14 +146,14 @@ LEDGER = "\n".join([
     '"date": "2026-05-01", "by": "a"}',
     '{"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}, "citation": '
     '"c", "date": "2026-05-02", "by": "a"}',
-    '{"kind": "fixed", "node": "lead_time", "marginal": {"under_1mo": 0.7, "to_6mo": 0.3}, '
+    '{"kind": "fixed", "node": "lead_time", "marginal": {"about_1mo": 0.7, "to_6mo": 0.3}, '
     '"citation": "c", "date": "2026-05-03", "by": "a"}',
     '{"kind": "do", "node": "capability_restraint", "state": "pause", "citation": "c", '
     '"date": "2026-05-04", "by": "a"}',
     '{"kind": "data", "node": "infosec_strong", "counts": {"no": 3, "yes": 1}, "given": {}, '
     '"citation": "c", "date": "2026-05-05", "by": "a"}']) + "\n"
 EVIDENCE_FLAGS = ["-e", "--likelihood", "--fixed", "--do"]
-EVIDENCE_VALUES = ["scheming=yes", "scheming=no:1,yes:3", "lead_time=under_1mo:0.7,to_6mo:0.3",
+EVIDENCE_VALUES = ["scheming=yes", "scheming=no:1,yes:3", "lead_time=about_1mo:0.7,to_6mo:0.3",
                    "capability_restraint=pause"]
 CLI_TOKENS = ["=", ":", ",", "nan", "inf", "-1", "1e400", "é", "ß", "\u202e", " ", "yes", "no",
               "scheming", "lead_time", "0", "", "==", "::", ",,", "\x00"]
@@ -241,7 +241,7 @@ def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
     out.append(("cli", None, ["query", "catastrophe", "--likelihood", "scheming=yes:3"],
                 "likelihood evidence leaving out a state"))
     out.append(("cli", None, ["sensitivity", "catastrophe", "--likelihood",
-                              "lead_time=under_1mo:2,to_6mo:1", "--draws", "0"],
+                              "lead_time=about_1mo:2,to_6mo:1", "--draws", "0"],
                 "likelihood evidence leaving out two states"))
     out.append(("ledger", LEDGER.replace('"weights": {"no": 1, "yes": 3}', '"weights": {"yes": 3}')
                 .encode(), [], "a ledger likelihood leaving out a state"))

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -44,7 +45,7 @@ def _net_in_draw(net: BayesNet, draws: int, seed: int, i: int, ess: float | None
 
 CRUX_EVIDENCE = [
     Evidence(),
-    Evidence(hard={"scheming": "yes", "lead_time": "under_1mo"}),
+    Evidence(hard={"scheming": "yes", "lead_time": "about_1mo"}),
     Evidence(likelihood={"bgd_exists": (0.3, 1.0)}, do={"capability_restraint": "pause"}),
     Evidence(fixed={"scheming": (0.4, 0.6)}),
     Evidence(fixed={"scheming": (0.4, 0.6), "bgd_exists": (0.7, 0.3)},
@@ -151,19 +152,25 @@ def _premise_value(net: BayesNet, node: str, given: str | None) -> float:
 def test_dirichlet_and_lognormal_draws_match_closed_forms() -> None:
     net = load_network("crux_network", "gs_deference")
     n = 40_000
-    ds = draw_parameters(net.spec, net.prior, n, seed=4,  # type: ignore[arg-type]
-                         nodes=["alignment_difficulty", "capability_overshoot"])
+    # Rows drawn independently (no ordering imposed), so each follows its own stated prior.
+    independent = dataclasses.replace(net.prior, ordered_draws=False)  # type: ignore[arg-type]
+    ds = draw_parameters(net.spec, independent, n, seed=4,
+                         nodes=["alignment_difficulty", "elicitation_success"])
     m = net.cpts["alignment_difficulty"]
     draws = ds[cpt_name(net.spec, "alignment_difficulty")].values
     ess = net.prior.cpts["alignment_difficulty"].rows[()][1]  # type: ignore[union-attr,attr-defined]
     assert ess == 6
     assert np.all(np.abs(draws.mean(axis=0) - m) < 4 * np.sqrt(m * (1 - m) / (ess + 1) / n))
     np.testing.assert_allclose(draws.var(axis=0), m * (1 - m) / (ess + 1), rtol=0.05)
-    # capability_overshoot = base[takeoff] * factor[restraint] * factor[careful]; with the
-    # root configuration takeoff=slow, restraint=weak, careful=no only the Beta base varies.
-    co = ds[cpt_name(net.spec, "capability_overshoot")]
-    base = co.isel({p: 0 for p in net.spec.node("capability_overshoot").parents}).values[:, 1]
-    assert abs(base.mean() - 0.15) < 4 * math.sqrt(0.15 * 0.85 / 6 / n)
+    # elicitation_success = base * factors; where every parent is in a state with no factor
+    # (valid tests, no scheming, no lag, at the minimum, a breakthrough) only the Beta base
+    # (mean .90, ess 5) varies.
+    el = ds[cpt_name(net.spec, "elicitation_success")]
+    cell = {"behavioral_tests_valid": "yes", "scheming": "no", "uneven_capability_arrival": "no",
+            "deference_timing": "at_minimum", "alignment_research": "breakthrough"}
+    base = el.sel(cell).values[:, 1]
+    assert abs(base.mean() - 0.90) < 4 * math.sqrt(0.90 * 0.10 / 6 / n)
+    np.testing.assert_allclose(base.var(), 0.90 * 0.10 / 6, rtol=0.05)
 
 
 def test_tiny_dirichlet_weights_never_give_empty_rows() -> None:

@@ -130,7 +130,7 @@ def test_crux_network_matches_pgmpy_and_pyagrum(worldview: str, rng: np.random.G
         _close(ours, pgmpy_query(pg, target, hard, likelihood=lik, do=do))
         if not do:
             _close(ours, agrum_query(ag, target, hard, likelihood=lik))
-    q = {"under_1mo": 0.7, "to_6mo": 0.1, "to_24mo": 0.1, "over_2y": 0.1}
+    q = {"under_2wk": 0.1, "about_1mo": 0.6, "to_6mo": 0.1, "to_2y": 0.1, "over_2y": 0.1}
     ours = posterior(net, "catastrophe", Evidence(fixed={"lead_time": tuple(q.values())},
                                                   do={"infosec_strong": "yes"})).as_dict()
     _close(ours, pgmpy_jeffrey(pg, "catastrophe", "lead_time", q, do={"infosec_strong": "yes"}))
@@ -160,8 +160,8 @@ def test_do_on_a_root_equals_conditioning_on_it() -> None:
 
 def test_two_fixed_marginals_hold_jointly() -> None:
     net = load_network("crux_network", "gs_deference")
-    ev = Evidence(fixed={"lead_time": (0.7, 0.1, 0.1, 0.1), "scheming": (0.5, 0.5)})
-    np.testing.assert_allclose(posterior(net, "lead_time", ev).probs, [0.7, 0.1, 0.1, 0.1],
+    ev = Evidence(fixed={"lead_time": (0.1, 0.6, 0.1, 0.1, 0.1), "scheming": (0.5, 0.5)})
+    np.testing.assert_allclose(posterior(net, "lead_time", ev).probs, [0.1, 0.6, 0.1, 0.1, 0.1],
                                atol=1e-12)
     np.testing.assert_allclose(posterior(net, "scheming", ev).probs, [0.5, 0.5], atol=1e-12)
 

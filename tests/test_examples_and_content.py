@@ -52,29 +52,58 @@ def test_catalog_lists_models_and_worldviews() -> None:
 
 def test_crux_network_shape_and_headline_cruxes() -> None:
     spec = load_model("crux_network").spec
-    assert len(spec.nodes) == 30
-    assert sum(len(n.parents) for n in spec.nodes) == 56
+    assert len(spec.nodes) == 31
+    assert sum(len(n.parents) for n in spec.nodes) == 68
     assert {n.id for n in spec.nodes if n.headline} == {"scheming", "bgd_exists",
                                                         "elicitation_success", "lead_time"}
     assert spec.node("catastrophe").role == "outcome"
     levers = {n.id for n in spec.nodes if n.role == "lever"}
-    assert {"capability_restraint", "alignment_research", "standards_monitoring"} <= levers
+    assert {"capability_restraint", "alignment_research", "standards_monitoring",
+            "deference_timing"} <= levers
+    # v0.2 (design §8): option apart from motive, timing as a lever, lead with its causes.
+    assert {"scheming", "rogue_options"} <= set(spec.node("misaligned_takeover").parents)
+    assert "careful_lab_leads" in spec.node("lead_time").parents
+    assert "lead_time" in spec.node("exogenous_catastrophe").parents
+    assert "capability_overshoot" not in spec
 
 
-@pytest.mark.parametrize("model", ["crux_network", "honeypot_tests"])
-def test_every_node_and_edge_cites_a_seed(model: str) -> None:
+@pytest.mark.parametrize("model", ["crux_network", "honeypot_tests", "carlsmith_2021"])
+def test_every_node_and_edge_cites_a_section_of_the_bibliography(model: str) -> None:
+    """Citations are checked against the repository's bibliography (authors, title, date,
+    link and each work's sections), so this runs on a fresh clone with nothing beside it."""
+    from cruxnet.models.bibliography import check_citation
+
     spec = load_model(model).spec
-    assert set(spec.sources) == {"S0", "S1", "S2"}
+    for seed in spec.sources:
+        ref = spec.reference(seed)
+        assert ref is not None, f"{model}: source {seed} names no bibliography entry"
+        assert ref.authors and ref.title and ref.date and ref.link.startswith("https://")
     for node in spec.nodes:
         assert node.definition, node.id
-        assert node.sources and all(s.seed in spec.sources for s in node.sources), node.id
+        assert node.sources, node.id
+        cites = [(node.id, s) for s in node.sources]
         assert len(node.edges) == len(node.parents)
         for e in node.edges:
             assert e.reason, (node.id, e.parent)
-            assert e.sources and all(s.seed in spec.sources for s in e.sources), (node.id,
-                                                                                  e.parent)
-    for fname in spec.sources.values():
-        assert (SEEDS / fname).is_file(), f"cited seed {fname} is not in {SEEDS}"
+            # Carlsmith's chain conditions each premise on the earlier ones: its edges are the
+            # chain's structure, cited by the premises themselves.
+            assert e.sources or model == "carlsmith_2021", (node.id, e.parent)
+            cites += [(f"{node.id} <- {e.parent}", s) for s in e.sources]
+        for where, s in cites:
+            ref = spec.reference(s.seed)
+            assert ref is not None, (where, s.seed)
+            assert not check_citation(ref, s.section), (
+                f"{where}: {s.seed} section(s) {check_citation(ref, s.section)} are not "
+                f"sections of {ref.short}")
+
+
+def test_reports_cite_by_author_title_and_link() -> None:
+    spec = load_model("crux_network").spec
+    node = spec.node("lead_time")
+    cite = spec.cite(node.sources[0])
+    assert cite.startswith("Greenblatt & Stastny (2026), 'How do we (more) safely defer to AIs?'"
+                           ", Lead Time Critical")
+    assert "https://www.lesswrong.com/" in cite and ".txt" not in cite
 
 
 def _words(text: str) -> list[str]:
@@ -83,14 +112,19 @@ def _words(text: str) -> list[str]:
 
 @pytest.mark.parametrize("model", ["crux_network", "honeypot_tests"])
 def test_node_texts_paraphrase_rather_than_paste_the_seeds(model: str) -> None:
-    """No run of 9 consecutive words in a definition or edge reason appears in a seed."""
+    """No run of 9 consecutive words in a definition or edge reason appears in a seed. The seed
+    texts are not part of the repository: where they are not beside it (a user's clone), the
+    check is skipped; the bibliography keeps every other citation check running."""
     if not SEEDS.is_dir():
-        pytest.fail(f"the seeds are expected beside the project at {SEEDS}")
+        pytest.skip(f"the seed texts are not at {SEEDS} (they are not distributed)")
     grams: set[tuple[str, ...]] = set()
     for f in SEEDS.glob("*.txt"):
         w = _words(f.read_text(encoding="utf-8"))
         grams.update(tuple(w[i:i + 9]) for i in range(len(w) - 8))
     spec = load_model(model).spec
+    for seed in spec.sources:
+        ref = spec.reference(seed)
+        assert ref is not None and (SEEDS / ref.file).is_file(), seed
     for node in spec.nodes:
         for text in (node.definition, *(e.reason for e in node.edges)):
             w = _words(text)
@@ -130,4 +164,4 @@ def test_worldviews_are_ordered_as_their_readings_say() -> None:
     assert p["human_labor_first"] > 0.7
     others = [p[w] for w in WORLDVIEWS if w != "human_labor_first"]
     assert max(others) - min(others) < 0.15
-    assert np.isclose(p["gs_deference"], 0.3758721630, atol=1e-9)
+    assert np.isclose(p["gs_deference"], 0.3249014019, atol=1e-9)

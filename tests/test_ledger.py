@@ -49,7 +49,7 @@ def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
                   {"kind": "hard", "node": "deception_demonstrated", "state": "yes"},
                   {"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}},
                   {"kind": "fixed", "node": "lead_time",
-                   "marginal": {"under_1mo": 0.7, "to_6mo": 0.3}},
+                   "marginal": {"about_1mo": 0.7, "to_6mo": 0.3}},
                   {"kind": "do", "node": "capability_restraint", "state": "pause"},
                   {"kind": "hard", "node": "deception_demonstrated", "state": "no"})
     entries = read_ledger(path, net.spec)
@@ -61,14 +61,14 @@ def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
                          likelihood={"scheming": (1.0, 3.0)}),
                 Evidence(hard={"deception_demonstrated": "yes"},
                          likelihood={"scheming": (1.0, 3.0)},
-                         fixed={"lead_time": (0.7, 0.3, 0.0, 0.0)}),
+                         fixed={"lead_time": (0.0, 0.7, 0.3, 0.0, 0.0)}),
                 Evidence(hard={"deception_demonstrated": "yes"},
                          likelihood={"scheming": (1.0, 3.0)},
-                         fixed={"lead_time": (0.7, 0.3, 0.0, 0.0)},
+                         fixed={"lead_time": (0.0, 0.7, 0.3, 0.0, 0.0)},
                          do={"capability_restraint": "pause"}),
                 Evidence(hard={"deception_demonstrated": "no"},
                          likelihood={"scheming": (1.0, 3.0)},
-                         fixed={"lead_time": (0.7, 0.3, 0.0, 0.0)},
+                         fixed={"lead_time": (0.0, 0.7, 0.3, 0.0, 0.0)},
                          do={"capability_restraint": "pause"})]
     for k, ev in enumerate(expected):
         assert_allclose(float(ds.p[k]), posterior(net, "catastrophe", ev)["yes"], rtol=1e-10)
@@ -164,5 +164,5 @@ def test_bad_data_entries_are_named(tmp_path, entry, match):
 def test_k_of_n_needs_a_two_state_node(tmp_path):
     net = load_network("crux_network", "gs_deference")
     path = _write(tmp_path, {"kind": "data", "node": "lead_time", "k": 1, "n": 3})
-    with pytest.raises(LedgerError, match="k of n is for two-state nodes; lead_time has 4"):
+    with pytest.raises(LedgerError, match="k of n is for two-state nodes; lead_time has 5"):
         read_ledger(path, net.spec)

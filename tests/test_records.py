@@ -98,7 +98,7 @@ def test_compiled_worldview_holds_the_pooled_rows_and_saves(tmp_path, spec):
     hard = next(n for n in params if n.startswith("base[") and n.endswith("=hard]"))
     assert params[hard].value != base_params[hard].value
     assert all(params[n] == base_params[n] for n in params
-               if n != hard and "capability_overshoot" not in n)
+               if n != hard and "deference_timing" not in n)
     # Saved, it loads like any other worldview and answers the same.
     path = comp.save(tmp_path / "panel_2026.yaml")
     again = load_worldview(path, spec)
@@ -150,10 +150,10 @@ def test_a_later_record_supersedes_an_earlier_one(tmp_path, spec):
 
 def test_ratio_records_fit_a_lognormal(tmp_path, spec):
     path = _write(tmp_path, [{**REC, "node": "scheming",
-                              "param": "odds_ratios.capability_overshoot.yes", "kind": "ratio",
+                              "param": "odds_ratios.deference_timing.late", "kind": "ratio",
                               "quantiles": {0.05: 1.5, 0.95: 6.0}}])
     comp = compile_elicitation(load_elicitation(path, spec))
-    entry = comp.mapping["cpts"]["scheming"]["odds_ratios"]["capability_overshoot"]["yes"]
+    entry = comp.mapping["cpts"]["scheming"]["odds_ratios"]["deference_timing"]["late"]
     assert_allclose(entry["median"], 3.0, rtol=1e-9)  # sqrt(1.5 * 6)
     assert_allclose(entry["sd_log"], np.log(4) / (2 * stats.norm.ppf(0.95)), rtol=1e-9)
 
@@ -189,7 +189,7 @@ def test_ratio_records_fit_a_lognormal(tmp_path, spec):
      "needs a non-empty 'who'"),
     ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
      {"pool": "median"}, "pool must be one of"),
-    ([{**REC, "node": "scheming", "param": "odds_ratios.capability_overshoot.yes",
+    ([{**REC, "node": "scheming", "param": "odds_ratios.deference_timing.late",
        "mean": 2, "concentration": 4, "kind": "ratio"}], {}, "a ratio takes quantiles"),
 ])
 def test_bad_records_are_named(tmp_path, spec, records, top, match):

@@ -22,7 +22,7 @@ LEDGER = "\n".join(json.dumps({**e, "citation": "c", "date": "2026-05-01", "by":
 
 COMMANDS = {
     "query": ["query", "catastrophe", "-e", "scheming=yes", "--fixed",
-              "lead_time=under_1mo:0.6,to_6mo:0.4", "--draws", "3000", "--seed", "4", "--json"],
+              "lead_time=about_1mo:0.6,to_6mo:0.4", "--draws", "3000", "--seed", "4", "--json"],
     "summary": ["summary", "--draws", "1000", "--seed", "2", "--json"],
     "tornado": ["sensitivity", "catastrophe", "--draws", "300", "--json", "--plot",
                 "{out}/tornado.png"],

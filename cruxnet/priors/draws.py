@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
-           "cpt_name", "draw_parameters", "row_alphas", "scalar_distribution",
-           "impose_orderings", "unstated_uncertainty"]
+           "cpt_name", "draw_parameters", "impose_orderings", "row_alphas",
+           "scalar_distribution", "unstated_uncertainty"]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096

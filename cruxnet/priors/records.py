@@ -24,7 +24,7 @@ An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml
         when: 2026-10-05
         source: "written survey"
       - node: scheming                           # a parameter of another form, by its path
-        param: odds_ratios.capability_overshoot.yes
+        param: odds_ratios.deference_timing.late
         kind: ratio                              # a log-normal (default: a probability, Beta)
         quantiles: {0.1: 1.5, 0.5: 3, 0.9: 6}
         who: ana

@@ -59,6 +59,10 @@ class WorldviewSection:
     figures: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     #: Analyses that cannot run under this question, and why (shown in their section).
     left_out: Mapping[str, str] = field(default_factory=dict)
+    #: Whose numbers these are (the worldview's attribution, or its reading).
+    attribution: str = ""
+    #: Node id -> where the worldview's numbers for it come from.
+    basis: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,9 @@ def _section(net: BayesNet, c: _SectionSettings, step: Callable[[str], None]
         samples=np.asarray(post[str(q.state)]), trio=trio, tornado=tornado, voi=voi,
         sobol=sobol, levers=levers, belief_change=belief_change,
         observations=decisive_observations(q, c.tau), sha256=wv.sha256 if wv else "",
-        trajectory=trajectory, left_out=left_out)
+        trajectory=trajectory, left_out=left_out,
+        attribution=(wv.attribution or wv.reading) if wv else "",
+        basis=dict(wv.basis) if wv else {})
 
 
 def preflight(nets: Sequence[BayesNet], settings: _SectionSettings) -> None:

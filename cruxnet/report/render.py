@@ -66,9 +66,10 @@ def _headline(report: Report) -> Iterator[Block]:
     for sec in report.sections:
         lo, hi = sec.summary.interval[s]
         rows.append((sec.worldview, _f(sec.point), _f(sec.summary.mean[s]),
-                     _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]"))
-    yield Block("table", header=("worldview", "point", "mean", "median", "90% interval"),
-                rows=tuple(rows))
+                     _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]",
+                     sec.attribution or "-"))
+    yield Block("table", header=("worldview", "point", "mean", "median", "90% interval",
+                                 "whose numbers"), rows=tuple(rows))
     yield Block("figure", "P(target) across parameter draws, per worldview.",
                 job=("distributions", (report,)), name="distributions")
     for sec in report.sections:
@@ -84,20 +85,28 @@ def _crux_table(sec: WorldviewSection, top: int) -> Block:
         r = t.sel(node=node)
         rows.append((node, f"{r.low_state.values} → {r.high_state.values}",
                      f"{_f(r.low)} – {_f(r.high)}", _f(r.swing), _ci(r.swing_ci.values),
-                     _f(v.variance_reduction.sel(node=node), 4),
-                     _f(v.mutual_information.sel(node=node), 4), _f(st.get(node, np.nan))))
+                     _f(r.do_swing),
+                     _f(v.variance_reduction.sel(node=node), 4) if node in v.node else "-",
+                     _f(v.mutual_information.sel(node=node), 4) if node in v.node else "-",
+                     _f(st.get(node, np.nan))))
     return Block("table", header=("node", "states", "P(target) range", "swing",
-                                  "swing 90%", "VOI (var. red.)", "MI (nats)", "Sobol ST"),
-                 rows=tuple(rows))
+                                  "swing 90%", "do() swing", "VOI (var. red.)", "MI (nats)",
+                                  "Sobol ST"), rows=tuple(rows))
 
 
 def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Block]:
     yield Block("h2", f"Worldview {sec.worldview}")
     if sec.title:
         yield Block("p", f"{sec.title}. {sec.reading}")
+    if sec.attribution:
+        yield Block("note", f"Whose numbers: {sec.attribution}")
     yield Block("h3", "Which cruxes matter")
     yield Block("p", "Swing: how far P(target) moves if we learned the node's state (interval "
-                     "over draws). VOI: the expected reduction in the variance of P(target) "
+                     "over draws); do() swing: how far it moves if we set the node by "
+                     "intervention (they differ where the node shares causes with the "
+                     "target). Outcome nodes are left out: they are the target's definition, "
+                     "not something to learn or set beforehand. "
+                     "VOI: the expected reduction in the variance of P(target) "
                      "from observing the node; MI its mutual information with the target. "
                      "Sobol ST: the share of the uncertainty in P(target) the node's "
                      "parameters are involved in.")
@@ -223,6 +232,11 @@ def _appendix(report: Report) -> Iterator[Block]:
         yield Block("p", f"{n['id']} ({n['label']}; {n['role']}"
                          f"{', headline crux' if n['headline'] else ''}; states "
                          f"{', '.join(n['states'])}): {n['definition']}{extra}{cites}")
+        bases = [(sec.worldview, sec.basis[n["id"]]) for sec in report.sections
+                 if n["id"] in sec.basis]
+        if bases:
+            yield Block("list", items=tuple(f"Basis of the numbers ({w}): {b}"
+                                            for w, b in bases))
 
 
 def _provenance(report: Report) -> Iterator[Block]:

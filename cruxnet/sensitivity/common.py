@@ -28,8 +28,8 @@ from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_par
 from cruxnet.priors.forms import NDArray
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
-           "conditionals", "interval", "observe_and_do", "observe_and_do_all", "quiet",
-           "shared_observe_and_do"]
+           "conditionals", "do_conditionals", "interval", "observe_and_do", "observe_and_do_all",
+           "quiet", "shared_observe_and_do"]
 
 
 class SensitivityError(CruxnetError):
@@ -350,6 +350,36 @@ def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | Non
     return out
 
 
+def do_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, tuple[NDArray, NDArray]]:
+    """Per node X: P(target = state | e; do(X = x)) for each state x, ``(k,)`` at the point
+    CPTs and ``(draws, k)`` per draw (NaN where the evidence is impossible under the setting):
+    from the shared contraction's gradient, or one query per state under fixed marginals."""
+    out = {}
+    if q.evidence.fixed:
+        for node in nodes:
+            states = q.net.spec.node(node).states
+            point = np.array([q.point(q.evidence.intervene(**{node: s})) for s in states])
+            draws = (np.stack([q.target_draws(q.evidence.intervene(**{node: s}))
+                               for s in states], axis=1) if q.draws
+                     else np.empty((0, len(states))))
+            out[node] = (point, draws)
+        return out
+    tables = shared_observe_and_do(q, nodes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for node in nodes:
+            t = tables[node]
+
+            def ratio(done: NDArray) -> NDArray:
+                tot = done.sum(axis=0)  # (x, draws)
+                out_: NDArray = (done[q.state_index] / np.where(tot > 0, tot, np.nan)).T
+                return out_
+
+            point = ratio(t.do)[0]
+            draws = ratio(t.do_draws) if t.do_draws is not None else np.empty((0, len(point)))
+            out[node] = (point, draws)
+    return out
+
+
 def _conditionals_by_queries(q: Question, node: str) -> Conditionals:
     """One query per state (used with fixed-marginal evidence)."""
     spec = q.net.spec
@@ -371,12 +401,16 @@ def _conditionals_by_queries(q: Question, node: str) -> Conditionals:
                         given_draws, q.state_index)
 
 
-def candidate_nodes(q: Question, nodes: Sequence[str] | None) -> list[str]:
+def candidate_nodes(q: Question, nodes: Sequence[str] | None,
+                    include_outcomes: bool = False) -> list[str]:
     """The nodes to analyse: as given (checked), or every node but the target and the
-    evidence's nodes."""
+    evidence's nodes, and, unless ``include_outcomes``, but the model's outcome nodes (role
+    ``outcome``: they define the target or come after it, so nobody can learn or set them in
+    advance; a ranking led by them says nothing a reader can use)."""
     if nodes is None:
-        return [n for n in q.net.spec.node_ids
-                if n != q.target and n not in q.evidence.nodes()]
+        return [n.id for n in q.net.spec.nodes
+                if n.id != q.target and n.id not in q.evidence.nodes()
+                and (include_outcomes or n.role != "outcome")]
     for n in nodes:
         q.check_node(n)
     return list(nodes)

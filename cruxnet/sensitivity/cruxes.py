@@ -47,8 +47,10 @@ def check_threshold(threshold: object) -> float:
 
 
 def smallest_belief_change(q: Question, threshold: float,
-                           nodes: Sequence[str] | None = None) -> xr.Dataset:
-    """Per node, the smallest shift of its beliefs towards one state that crosses ``threshold``.
+                           nodes: Sequence[str] | None = None, *,
+                           include_outcomes: bool = False) -> xr.Dataset:
+    """Per node, the smallest shift of its beliefs towards one state that crosses ``threshold``
+    (default nodes: all but the target, the evidence's and the outcome nodes).
 
     Returns
     -------
@@ -76,7 +78,7 @@ def smallest_belief_change(q: Question, threshold: float,
     base = q.point()
     if not np.isfinite(base):
         raise SensitivityError(f"{q.label} is undefined: the evidence is impossible")
-    chosen = [n for n in candidate_nodes(q, nodes) if n not in q.evidence.do]
+    chosen = [n for n in candidate_nodes(q, nodes, include_outcomes) if n not in q.evidence.do]
     # Mixing X's CPT towards x: P(t, e) = (1 - lam) P(t, e) + lam P(t, e; do(X = x)), and
     # P(X = x, e) likewise, all from one contraction and its gradient.
     tables = observe_and_do(q, chosen, None, 0, 1)
@@ -123,8 +125,11 @@ def smallest_belief_change(q: Question, threshold: float,
 
 
 def decisive_observations(q: Question, threshold: float,
-                          nodes: Sequence[str] | None = None) -> xr.Dataset:
-    """Per node, the probability that observing it moves P(target) across ``threshold``.
+                          nodes: Sequence[str] | None = None, *,
+                          include_outcomes: bool = False) -> xr.Dataset:
+    """Per node, the probability that observing it moves P(target) across ``threshold``. By
+    default only nodes observable before the outcome: all but the target, the evidence's and
+    the model's outcome nodes (``include_outcomes`` keeps those).
 
     Returns
     -------
@@ -148,7 +153,7 @@ def decisive_observations(q: Question, threshold: float,
         raise SensitivityError(f"{q.label} is undefined: the evidence is impossible")
     up = base < tau
     names, p_cross, cis, crossing = [], [], [], []
-    chosen_nodes = candidate_nodes(q, nodes)
+    chosen_nodes = candidate_nodes(q, nodes, include_outcomes)
     every = all_conditionals(q, chosen_nodes)
     base_d = q.target_draws() if q.draws else np.empty(0)
     for node in chosen_nodes:

@@ -24,6 +24,7 @@ from cruxnet.sensitivity.common import (
     SensitivityError,
     all_conditionals,
     candidate_nodes,
+    do_conditionals,
     interval,
     quiet,
 )
@@ -34,15 +35,20 @@ if TYPE_CHECKING:
 __all__ = ["node_swings", "sensitivity_functions"]
 
 
-def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
-    """The tornado: for each node, P(target = state | e, node = x) over its states x.
+def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
+                include_outcomes: bool = False) -> xr.Dataset:
+    """The tornado: for each node, P(target = state | e, node = x) over its states x, and
+    beside it P(target = state | e; do(node = x)).
 
     Parameters
     ----------
     q
         The question (target, state, evidence, draws).
     nodes
-        Nodes to vary (default: all but the target and the evidence's nodes).
+        Nodes to vary (default: all but the target, the evidence's nodes and the model's
+        outcome nodes).
+    include_outcomes
+        With the default node list, keep the outcome nodes too.
 
     Returns
     -------
@@ -52,6 +58,9 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
         the states giving them, ``swing = high - low``; ``swing_ci`` (with ``ci_bound``) the
         interval of the swing over draws; ``baseline`` attr: P(target = state | e).
         Read ``swing`` as "how far the answer moves if we learned this node's state".
+        ``do_low``/``do_high``/``do_swing`` (and ``do_swing_ci``): the same for setting the
+        node by intervention, "how far it moves if we made the node so"; the two differ where
+        the node shares causes with the target.
 
     Examples
     --------
@@ -63,9 +72,10 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """
     import xarray as xr
 
-    chosen = candidate_nodes(q, nodes)
+    chosen = candidate_nodes(q, nodes, include_outcomes)
     rows = []
     every = all_conditionals(q, chosen)
+    done = do_conditionals(q, chosen)
     for node in chosen:
         c = every[node]
         finite = np.isfinite(c.p_target)
@@ -78,8 +88,13 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
             ci = interval(per_draw, q.ci_prob)
         else:
             ci = np.array([np.nan, np.nan])
+        d_point, d_draws = done[node]
+        with quiet():
+            do_lo, do_hi = float(np.nanmin(d_point)), float(np.nanmax(d_point))
+            do_ci = (interval(np.nanmax(d_draws, axis=1) - np.nanmin(d_draws, axis=1), q.ci_prob)
+                     if q.draws else np.array([np.nan, np.nan]))
         rows.append((node, c.p_target[lo_i], c.p_target[hi_i], c.states[lo_i], c.states[hi_i],
-                     ci))
+                     ci, do_lo, do_hi, do_ci))
     rows.sort(key=lambda r: -(r[2] - r[1]))
     names = [r[0] for r in rows]
     ds = xr.Dataset(
@@ -87,7 +102,10 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
          "low_state": ("node", [r[3] for r in rows]),
          "high_state": ("node", [r[4] for r in rows]),
          "swing": ("node", [r[2] - r[1] for r in rows]),
-         "swing_ci": (("node", "ci_bound"), np.array([r[5] for r in rows]).reshape(-1, 2))},
+         "swing_ci": (("node", "ci_bound"), np.array([r[5] for r in rows]).reshape(-1, 2)),
+         "do_low": ("node", [r[6] for r in rows]), "do_high": ("node", [r[7] for r in rows]),
+         "do_swing": ("node", [r[7] - r[6] for r in rows]),
+         "do_swing_ci": (("node", "ci_bound"), np.array([r[8] for r in rows]).reshape(-1, 2))},
         coords={"node": names, "ci_bound": ["lower", "upper"]},
         attrs={**q.provenance("one-way node swings"), "baseline": q.point(),
                "ci_kind": "eti"})

@@ -72,8 +72,11 @@ def voi_measures(p_node: NDArray, p_target_all: NDArray, state: int,
             "expected_shift": np.einsum("...k,...k->...", w, np.abs(q - base))}
 
 
-def value_of_information(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
-    """Mutual information, variance reduction and expected shift of each candidate observation.
+def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
+                         include_outcomes: bool = False) -> xr.Dataset:
+    """Mutual information, variance reduction and expected shift of each candidate observation
+    (by default every node but the target, the evidence's and the outcome nodes; an outcome is
+    not something anyone observes before the outcome; ``include_outcomes`` keeps them).
 
     Returns
     -------
@@ -93,7 +96,7 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None) -> xr.
     import xarray as xr
 
     names, point_rows, ci_rows = [], [], []
-    chosen_nodes = candidate_nodes(q, nodes)
+    chosen_nodes = candidate_nodes(q, nodes, include_outcomes)
     every = all_conditionals(q, chosen_nodes)
     # The centre: P(T | e) itself (only differs from the average of the conditionals under a
     # fixed marginal).
