@@ -102,8 +102,9 @@ def test_every_lever_lowers_risk_in_nearly_every_draw(worldview: str) -> None:
     ds = draw_parameters(spec, net.prior, LEVER_DRAWS, seed=11)  # type: ignore[arg-type]
     src = DatasetDraws(spec, ds)
     for lever in (n for n in spec.nodes if n.role == "lever"):
-        bottom, top = ((lever.states[-1], "at_minimum") if lever.id in UNORDERED_LEVERS
-                       else (lever.states[0], lever.states[-1]))
+        bottom, top = lever.lever_range
+        assert (bottom, top) == (("late", "at_minimum") if lever.id in UNORDERED_LEVERS
+                                 else (lever.states[0], lever.states[-1]))
         p = {s: posterior_draws(net, "catastrophe", Evidence(do={lever.id: s}),
                                 parameters=src).probs[:, 1] for s in (bottom, top)}
         share = float(np.mean(p[top] - p[bottom] < 0))

@@ -164,10 +164,12 @@ def test_root_lever_observing_equals_doing_and_effects_match_exact_queries():
     for lever in ds.lever.values:
         row = ds.sel(lever=lever)
         spec = net.spec.node(str(lever))
-        hi = spec.states[-1]
-        assert_allclose(float(row.do_high),
-                        posterior(net, "catastrophe", Evidence(do={str(lever): hi}))["yes"],
-                        rtol=1e-12)
+        lo, hi = spec.lever_range  # first and last state, or the model's lever_states
+        assert (str(row.low_state.values), str(row.high_state.values)) == (lo, hi)
+        for col, state in (("do_low", lo), ("do_high", hi)):
+            assert_allclose(float(row[col]),
+                            posterior(net, "catastrophe", Evidence(do={str(lever): state}))["yes"],
+                            rtol=1e-12)
         if not spec.parents:
             assert_allclose(float(row.do_low), float(row.observe_low), rtol=1e-12)
             assert_allclose(row.effect_ci.values, row.observed_effect_ci.values, rtol=1e-12)

@@ -104,6 +104,14 @@ class NodeSpec:
     sources: tuple[Source, ...] = ()
     edges: tuple[Edge, ...] = ()
     expect: Expectations = field(default_factory=lambda: Expectations())
+    #: For a lever: the (from, to) states its effect compares; default the first and last state.
+    #: A lever whose best state is in the middle (deferring at the minimum) names them.
+    lever_states: tuple[str, str] | None = None
+
+    @property
+    def lever_range(self) -> tuple[str, str]:
+        """The states a lever table compares: ``lever_states``, or the first and the last."""
+        return self.lever_states or (self.states[0], self.states[-1])
 
     @property
     def card(self) -> int:
@@ -298,7 +306,7 @@ def _sources(raw: object, where: str, file: str | None, node: str | None) -> tup
 
 
 _NODE_KEYS = frozenset({"id", "label", "definition", "states", "parents", "role", "headline",
-                        "sources", "expect"})
+                        "sources", "expect", "lever_states"})
 _EXPECT_KEYS = frozenset({"increases_with", "decreases_with", "impossible"})
 
 
@@ -404,7 +412,22 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
         role=cast(Role, role), headline=bool(raw.get("headline", False)),
         sources=_sources(raw.get("sources"), "sources", file, nid), edges=tuple(edges),
         expect=_expectations(raw.get("expect"), nid, states, parents, file),
+        lever_states=_lever_states(raw.get("lever_states"), states, nid, file),
     )
+
+
+def _lever_states(raw: object, states: tuple[str, ...], nid: str, file: str | None
+                  ) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise SpecError(f"lever_states must be [from, to], got {raw!r}", file=file, node=nid)
+    a, b = (state_name(x) if isinstance(x, (str, int, bool)) else x for x in raw)
+    for x in (a, b):
+        if x not in states:
+            raise SpecError(f"lever_states: unknown state {x!r} (states: {', '.join(states)})",
+                            file=file, node=nid)
+    return (str(a), str(b))
 
 
 def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None = None,

@@ -93,7 +93,7 @@ LEVERS_BOTTOM = {"alignment_research": "status_quo", "behavioral_testing_investm
                  "safety_investment": "inadequate", "capability_restraint": "weak",
                  "deference_timing": "late"}
 #: Levers whose states are not ordered from worse to better (the best is in the middle).
-UNORDERED_LEVERS = ("deference_timing",)
+UNORDERED_LEVERS = ("deference_timing",)  # the model names its lever_states: [late, at_minimum]
 
 
 def _a5(net: BayesNet) -> tuple[bool, str]:

@@ -2,7 +2,8 @@
 
 For every lever node L (role ``lever`` in the model) and each of its states l: P(target | e,
 do(L = l)) and P(target | e, L = l), at the point CPTs and per parameter draw. The causal effect
-is do(top state) minus do(bottom state) (states are listed from low to high). Observation and
+is do(top state) minus do(bottom state) (states are listed from low to high; a lever whose best
+state lies in the middle names the two it compares, ``lever_states`` in the model). Observation and
 intervention differ only through back-door paths, i.e. through L's parents; for a root lever
 they are equal. Levers are ranked by the size of their causal effect, and the rank's stability
 is the share of draws in which a lever keeps its point-value rank.
@@ -47,7 +48,8 @@ def _values_by_queries(q: Question, levers: Sequence[str]) -> dict[str, Values]:
         states = q.net.spec.node(lever).states
         vals = {}
         for kind, make in (("do", q.evidence.intervene), ("observe", q.evidence.observe)):
-            for end, s in (("low", states[0]), ("high", states[-1])):
+            lo, hi = q.net.spec.node(lever).lever_range
+            for end, s in (("low", lo), ("high", hi)):
                 ev = make(**{lever: s})
                 vals[f"{kind}_{end}"] = (q.point(ev), q.target_draws(ev) if q.draws
                                          else np.full(0, np.nan))
@@ -68,10 +70,12 @@ def _values_by_gradients(q: Question, levers: Sequence[str]) -> dict[str, Values
     out = {}
     for lever in levers:
         t = tables[lever]
+        node = q.net.spec.node(lever)
+        ends = [node.state_index(s) for s in node.lever_range]
         vals = {}
         for kind, p_table, d_table in (("do", t.do, t.do_draws),
                                        ("observe", t.observe, t.observe_draws)):
-            for end_name, end in (("low", 0), ("high", -1)):
+            for end_name, end in zip(("low", "high"), ends, strict=True):
                 draws = normalised(d_table, end) if d_table is not None else np.full(0, np.nan)
                 vals[f"{kind}_{end_name}"] = (float(normalised(p_table, end)[0]), draws)
         out[lever] = vals
@@ -129,8 +133,7 @@ def lever_effects(q: Question, levers: Sequence[str] | None = None) -> xr.Datase
     by_lever = (_values_by_queries(q, chosen) if q.evidence.fixed
                 else _values_by_gradients(q, chosen))
     for lever in chosen:
-        states = spec.node(lever).states
-        lo, hi = states[0], states[-1]
+        lo, hi = spec.node(lever).lever_range
         vals = by_lever[lever]
         cols["low_state"].append(lo)
         cols["high_state"].append(hi)
