@@ -45,10 +45,9 @@ def _values_by_queries(q: Question, levers: Sequence[str]) -> dict[str, Values]:
     """One query per lever, end state and kind (used with fixed-marginal evidence)."""
     out = {}
     for lever in levers:
-        states = q.net.spec.node(lever).states
         vals = {}
+        lo, hi = q.net.spec.node(lever).lever_range
         for kind, make in (("do", q.evidence.intervene), ("observe", q.evidence.observe)):
-            lo, hi = q.net.spec.node(lever).lever_range
             for end, s in (("low", lo), ("high", hi)):
                 ev = make(**{lever: s})
                 vals[f"{kind}_{end}"] = (q.point(ev), q.target_draws(ev) if q.draws
