@@ -561,3 +561,27 @@ def test_report_checks_before_computing_and_leaves_out_what_cannot_run(tmp_path,
     sec = rep.sections[0]
     assert sec.belief_change is None and "fixed marginal" in sec.left_out["belief_change"]
     assert sec.observations.sizes["node"] > 0
+
+
+def test_the_sweeps_fallback_for_large_joints_agrees_or_says_slow(monkeypatch):
+    """Fixed nodes whose joint exceeds JOINT_LIMIT are fitted by proportional-fitting sweeps:
+    the same answer where that converges, a ConvergenceError (not "impossible") where it
+    stalls."""
+    from cruxnet.errors import ConvergenceError
+    from cruxnet.inference import jeffrey
+
+    net = load_network("crux_network", "gs_deference")
+    ev = Evidence(fixed={"scheming": (0.6, 0.4), "bgd_exists": (0.3, 0.7)})
+    exact = posterior(net, "catastrophe", ev).probs
+    monkeypatch.setattr(jeffrey, "JOINT_LIMIT", 1)
+    assert_allclose(posterior(net, "catastrophe", ev).probs, exact, atol=1e-11)
+    small = chain(1e-5)  # slow (about 1,800 sweeps) but converging: the closed form
+    proj = two_by_two_projection(marginal(small.joint(), small.names, ["X", "Y"]), 0.5, 0.5)
+    assert_allclose(posterior(small.net(), "Z", Evidence(fixed={"X": (0.5, 0.5),
+                                                                "Y": (0.5, 0.5)})).probs,
+                    proj.sum(axis=0) @ small.cpts[2], atol=1e-10)
+    # On the boundary (a structural zero forces a cell to 0) sweeps only creep: said so.
+    edge = SmallNet(["X", "Y"], [2, 2], [[], [0]],
+                    [np.array([0.4, 0.6]), np.array([[0.7, 0.3], [0.0, 1.0]])])
+    with pytest.raises(ConvergenceError, match="not shown impossible"):
+        posterior(edge.net(), "Y", Evidence(fixed={"X": (0.5, 0.5), "Y": (0.5, 0.5)}))

@@ -416,6 +416,7 @@ def _fit_by_sweeps(targets: dict[str, NDArray], base: list[Factor], m: int,
         feasible &= ~bad.any(axis=0)
     qs = {node: q[:, None] for node, q in targets.items()}
     lams = {node: np.ones((len(q), m)) for node, q in qs.items()}
+    history: list[float] = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _sweep in range(JEFFREY_MAX_SWEEPS):
             worst = np.zeros(m)
@@ -435,6 +436,13 @@ def _fit_by_sweeps(targets: dict[str, NDArray], base: list[Factor], m: int,
                 lams[node] = new / np.where(top > 0, top, 1.0)
             if worst.max(initial=0.0) < JEFFREY_TOL:
                 break
+            history.append(float(worst.max(initial=0.0)))
+            if len(history) > 200 and history[-1] > 0.99 * history[-201]:
+                raise JeffreyNotConverged(
+                    f"Jeffrey's rule: the fixed marginals of {', '.join(targets)} stopped "
+                    "improving before they held (their joint has more than "
+                    f"{JOINT_LIMIT} cells, too many for the exact fit); this is slow or on "
+                    "the boundary of what can hold, not shown impossible")
         else:
             raise JeffreyNotConverged(
                 f"Jeffrey's rule: the fixed marginals of {', '.join(targets)} did not converge "
