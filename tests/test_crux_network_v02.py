@@ -61,7 +61,7 @@ def _orderings_hold(model, node: str, cpts: np.ndarray) -> bool:
     for parent, rising in ([(p, True) for p in nspec.expect.increases_with]
                            + [(p, False) for p in nspec.expect.decreases_with]):
         step = np.diff(tails, axis=1 + nspec.parents.index(parent))
-        if (step < -1e-15).any() if rising else (step > 1e-15).any():
+        if (step < -1e-12).any() if rising else (step > 1e-12).any():
             return False
     return True
 
@@ -76,10 +76,15 @@ def test_rearrangement_on_random_tables(node: str, rng: np.random.Generator) -> 
     nspec = model.node(node)
     shape = (200, *(model.node(p).card for p in nspec.parents), nspec.card)
     draws = rng.dirichlet(np.full(nspec.card, 0.8), size=shape[:-1])
+    # Some rows with a first entry of 1e-17 (so P(node >= 1) rounds to 1 and a sloppy rebuild
+    # of the first entry would go negative).
+    tiny = rng.random(shape[:-1]) < 0.2
+    draws[tiny, 0] = 1e-17
+    draws[tiny] /= draws[tiny].sum(axis=-1, keepdims=True)
     out = impose_orderings(model, node, draws)
     assert _orderings_hold(model, node, out)
     assert_allclose(out.sum(axis=-1), 1.0, atol=1e-12)
-    assert (out >= 0).all()
+    assert (out >= 0).all()  # never a negative entry, not even by rounding
     # The multiset of all tail values in each draw is kept (values move between rows only).
     tails_in = np.sort(np.cumsum(draws[..., ::-1], axis=-1)[..., ::-1][..., 1:]
                        .reshape(200, -1, nspec.card - 1), axis=1)

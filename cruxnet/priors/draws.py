@@ -306,6 +306,10 @@ class WorldviewDraws:
                 **({"fallback_ess": self.ess} if self.ess is not None else {})}
 
 
+#: Crossings smaller than this are rounding, not a broken ordering (impose_orderings).
+ORDER_TOL = 1e-12
+
+
 def impose_orderings(model: ModelSpec, node: str, cpts: NDArray) -> NDArray:
     """Drawn CPTs ``(n, *parents, card)`` with every ordering the model declares for ``node``
     (``expect: increases_with / decreases_with``) holding in every draw.
@@ -346,7 +350,8 @@ def impose_orderings(model: ModelSpec, node: str, cpts: NDArray) -> NDArray:
     for t in tails:
         for axis, rising in orders:
             step = np.diff(t, axis=axis)
-            broken = (step < 0) if rising else (step > 0)
+            # Rounding-level crossings (tails re-summed from rebuilt rows) are not crossings.
+            broken = (step < -ORDER_TOL) if rising else (step > ORDER_TOL)
             bad |= broken.reshape(broken.shape[0], -1).any(axis=1)
     if not bad.any():
         return cpts
@@ -358,11 +363,12 @@ def impose_orderings(model: ModelSpec, node: str, cpts: NDArray) -> NDArray:
         for axis, rising in orders:
             _sort_short_axis(t, axis, rising)
     # Rebuild in the input's memory layout (draw-last buffers stay draw-last). Differences of
-    # sorted tails are >= 0 and 1 - P(node >= 1) <= 1, so nothing needs clipping.
+    # sorted tails are >= 0 exactly (sorting only moves values); P(node >= 1), a sum, may round
+    # one unit above 1, so the first state is floored at 0.
     out = np.empty_like(arr)
     out[...] = arr
     rows = out[idx] if not every else out
-    rows[..., 0] = 1.0 - sub[0]
+    rows[..., 0] = np.maximum(1.0 - sub[0], 0.0)
     for j in range(1, k - 1):
         rows[..., j] = sub[j - 1] - sub[j]
     rows[..., k - 1] = sub[-1]
