@@ -66,3 +66,26 @@ def test_model_section_figures() -> None:
     mean = posterior_draws(gs, "catastrophe", draws=20_000, seed=1).summary().mean["yes"]
     _says(f"gs_deference: point {posterior(gs, 'catastrophe')['yes']:.3f}, mean over 20,000 "
           f"draws with seed 1 {mean:.3f}")
+
+
+def test_three_meanings_table() -> None:
+    import numpy as np
+
+    from cruxnet.inference.marginals import with_stated_marginals
+
+    net = load_network("crux_network", "gs_deference")
+    stated = posterior(with_stated_marginals(net, {"scheming": [0.92, 0.08]}), "catastrophe")
+    fixed = Evidence(fixed={"scheming": (0.92, 0.08)})
+    flat = np.zeros_like(np.asarray(net.cpts["scheming"]))
+    flat[..., 0], flat[..., 1] = 0.92, 0.08
+    replaced = posterior(net.with_cpt("scheming", flat), "catastrophe")
+    _says(f"Under `gs_deference` (P(scheming) {posterior(net, 'scheming')['yes']:.3f}, "
+          f"P(catastrophe) {posterior(net, 'catastrophe')['yes']:.3f})")
+    _says(f"| `with_stated_marginals(net, {{\"scheming\": [0.92, 0.08]}})` | "
+          f"{stated['yes']:.3f} |")
+    _says(f"| `--fixed scheming=no:0.92,yes:0.08` | "
+          f"{posterior(net, 'catastrophe', fixed)['yes']:.3f} |")
+    _says(f"every row 0.08 | {replaced['yes']:.3f} |")
+    hard = posterior(net, "alignment_difficulty")["hard"]
+    _says(f"P(alignment_difficulty = hard) stays {hard:.3f}")
+    _says(f"(hard falls to {posterior(net, 'alignment_difficulty', fixed)['hard']:.3f})")
