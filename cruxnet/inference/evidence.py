@@ -27,7 +27,8 @@ from cruxnet.errors import EvidenceError
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
-__all__ = ["Evidence", "parse_assignment", "parse_distribution", "state_vector"]
+__all__ = ["Evidence", "check_distribution", "leaves_out", "parse_assignment",
+           "parse_distribution", "state_vector"]
 
 
 def _freeze(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -67,11 +68,26 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
         vec[states.index(s)] = float(w)
     missing = [s for s in states if s not in values]
     if missing and kind == "likelihood":
-        raise EvidenceError(
-            f"likelihood for {node} leaves out state{'s' if len(missing) > 1 else ''} "
+        raise EvidenceError(f"likelihood for {node} {leaves_out(missing)}")
+    return tuple(vec)
+
+
+def leaves_out(missing: Sequence[str]) -> str:
+    """The one message for a likelihood that names too few states (CLI, Python, ledger)."""
+    return (f"leaves out state{'s' if len(missing) > 1 else ''} "
             f"{', '.join(repr(m) for m in missing)}: give a weight for every state (0 only "
             "where that state is ruled out)")
-    return tuple(vec)
+
+
+def check_distribution(spec: ModelSpec, node: str, vec: Sequence[float], kind: str) -> None:
+    """A marginal over ``node``'s states: one value per state, finite, each in [0, 1] and
+    summing to 1 within the one tolerance (fixed marginals, stated marginals)."""
+    _check_vector(spec, node, vec, kind)
+    if not all(in_unit_interval(v) for v in vec):
+        raise EvidenceError(f"{kind} for {node} has an entry outside [0, 1]: {list(vec)}")
+    total = math.fsum(vec)
+    if abs(total - 1.0) > SUM_TOL:
+        raise EvidenceError(f"{kind} for {node} sums to {total:.12g}, not 1: {list(vec)}")
 
 
 @dataclass(frozen=True)
@@ -194,14 +210,7 @@ class Evidence:
                 raise EvidenceError(f"likelihood for {node} is all zeros: {list(vec)}")
         for node, vec in self.fixed.items():
             _check_node(spec, node, "fixed")
-            _check_vector(spec, node, vec, "fixed marginal")
-            if not all(in_unit_interval(v) for v in vec):
-                raise EvidenceError(f"fixed marginal for {node} has an entry outside [0, 1]: "
-                                    f"{list(vec)}")
-            total = math.fsum(vec)
-            if abs(total - 1.0) > SUM_TOL:
-                raise EvidenceError(f"fixed marginal for {node} sums to {total:.12g}, not 1: "
-                                    f"{list(vec)}")
+            check_distribution(spec, node, vec, "fixed marginal")
         both = sorted(set(self.hard) & set(self.fixed))
         if both:
             raise EvidenceError(f"{both[0]} has both hard evidence and a fixed marginal; "
@@ -292,8 +301,5 @@ def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tupl
         vec[states.index(s)] = value
     missing = [s for s in states if s not in seen]
     if missing and kind == "likelihood":
-        raise EvidenceError(
-            f"likelihood {text!r} leaves out state{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(m) for m in missing)} of {node}: give a weight for every state "
-            "(0 only where that state is ruled out)")
+        raise EvidenceError(f"likelihood {text!r} for {node} {leaves_out(missing)}")
     return node, tuple(vec)

@@ -29,10 +29,10 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError
 from cruxnet.inference.contract import contract_factors
-from cruxnet.inference.evidence import state_vector
+from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
-from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
+from cruxnet.priors.params import normalized_probabilities
 
 __all__ = ["MARGINAL_TOL", "stated_marginal_vector", "tilt_cpt", "with_stated_marginals"]
 
@@ -44,22 +44,11 @@ def stated_marginal_vector(net: BayesNet, node: str, value: Mapping[str, float] 
                            ) -> tuple[float, ...]:
     """A stated marginal as a validated probability vector in the node's state order (a
     mapping may leave states out: they get 0)."""
-    if isinstance(value, Mapping):
-        vec = state_vector(net.spec, node, value, "stated marginal")
-    else:
-        if node not in net.spec:
-            raise EvidenceError(f"stated marginal: unknown node {node!r} in model "
-                                f"{net.spec.name}")
-        vec = tuple(float(v) for v in value)
-        if len(vec) != net.spec.node(node).card:
-            raise EvidenceError(f"stated marginal for {node} has {len(vec)} values; {node} has "
-                                f"{net.spec.node(node).card} states")
-    if not all(np.isfinite(v) and in_unit_interval(v) for v in vec):
-        raise EvidenceError(f"stated marginal for {node} has an entry outside [0, 1]: "
-                            f"{list(vec)}")
-    if abs(sum(vec) - 1.0) > SUM_TOL:
-        raise EvidenceError(f"stated marginal for {node} sums to {sum(vec):.12g}, not 1: "
-                            f"{list(vec)}")
+    if node not in net.spec:
+        raise EvidenceError(f"stated marginal: unknown node {node!r} in model {net.spec.name}")
+    vec = (state_vector(net.spec, node, value, "stated marginal") if isinstance(value, Mapping)
+           else tuple(float(v) for v in value))
+    check_distribution(net.spec, node, vec, "stated marginal")
     return normalized_probabilities(vec)
 
 
