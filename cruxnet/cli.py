@@ -7,10 +7,11 @@ Bad input exits with status 2 and one line on stderr beginning ``cruxnet: error:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -801,7 +802,8 @@ _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary
              "update": _cmd_update, "elicit": _cmd_elicit}
 
 
-def _notes() -> Any:
+@contextlib.contextmanager
+def _notes() -> Iterator[None]:
     """Print a network file's rounding note once per message as ``cruxnet: note: ...`` on
     stderr (other warnings as usual)."""
     import warnings
@@ -819,17 +821,21 @@ def _notes() -> Any:
             return
         default(message, category, *args, **kwargs)
 
-    ctx = warnings.catch_warnings()
-    ctx.__enter__()
-    warnings.simplefilter("always", RoundedRowsWarning)
-    warnings.showwarning = show
-    return ctx
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RoundedRowsWarning)
+        warnings.showwarning = show
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cruxnet`` command; returns the exit status."""
     ns = build_parser().parse_args(argv)
-    notes = _notes()
+    with _notes():
+        return _run(ns)
+
+
+def _run(ns: argparse.Namespace) -> int:
+    """Run the command, turning what can go wrong into one line and an exit status."""
     try:
         return _COMMANDS[ns.command](ns)
     except CruxnetError as exc:
@@ -854,8 +860,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cruxnet: error: internal error ({exc.__class__.__name__}: {exc}); please "
               "report it, with CRUXNET_DEBUG=1 for the traceback", file=sys.stderr)
         return 1
-    finally:
-        notes.__exit__(None, None, None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -92,8 +92,9 @@ LEVERS_BOTTOM = {"alignment_research": "status_quo", "behavioral_testing_investm
                  "careful_lab_leads": "no", "standards_monitoring": "none",
                  "safety_investment": "inadequate", "capability_restraint": "weak",
                  "deference_timing": "late"}
-#: Levers whose states are not ordered from worse to better (the best is in the middle).
-UNORDERED_LEVERS = ("deference_timing",)  # the model names its lever_states: [late, at_minimum]
+#: The bundled model's levers whose best state is in the middle (the model names their
+#: ``lever_states``; checks read that, this lists them for readers and tests).
+UNORDERED_LEVERS = ("deference_timing",)
 
 
 def _a5(net: BayesNet) -> tuple[bool, str]:
@@ -115,7 +116,9 @@ def _a7(net: BayesNet) -> tuple[bool, str]:
 
 def _a8(net: BayesNet) -> tuple[bool, str]:
     base = _p(net, "catastrophe", "yes")
-    levers = [n for n in net.spec.nodes if n.role == "lever" and n.id not in UNORDERED_LEVERS]
+    # Levers whose best state is in the middle name the states they compare (lever_states):
+    # "every higher state lowers risk" is about the ordered ones.
+    levers = [n for n in net.spec.nodes if n.role == "lever" and n.lever_states is None]
     monotone = True
     for lever in levers:
         ps = [_p(net, "catastrophe", "yes", do={lever.id: s}) for s in lever.states]

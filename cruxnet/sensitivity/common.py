@@ -365,18 +365,20 @@ def do_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, tuple[NDArra
             out[node] = (point, draws)
         return out
     tables = shared_observe_and_do(q, nodes)
+    for node in nodes:
+        t = tables[node]
+        point = _target_given_do(t.do, q.state_index)[0]
+        draws = (_target_given_do(t.do_draws, q.state_index) if t.do_draws is not None
+                 else np.empty((0, len(point))))
+        out[node] = (point, draws)
+    return out
+
+
+def _target_given_do(done: NDArray, state: int) -> NDArray:
+    """P(target = state; do(X = x)) ``(draws, x)`` from the unnormalised ``(t, x, draws)``."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        for node in nodes:
-            t = tables[node]
-
-            def ratio(done: NDArray) -> NDArray:
-                tot = done.sum(axis=0)  # (x, draws)
-                out_: NDArray = (done[q.state_index] / np.where(tot > 0, tot, np.nan)).T
-                return out_
-
-            point = ratio(t.do)[0]
-            draws = ratio(t.do_draws) if t.do_draws is not None else np.empty((0, len(point)))
-            out[node] = (point, draws)
+        tot = done.sum(axis=0)
+        out: NDArray = (done[state] / np.where(tot > 0, tot, np.nan)).T
     return out
 
 
