@@ -77,7 +77,8 @@ def main() -> None:
         f"sensitivity functions (every CPT entry), {args.draws:,} draws":
             lambda: sensitivity_functions(q()),
         "Sobol indices by node, N = 1024": lambda: sobol_indices(q(), samples=1024),
-        f"levers (8), {args.draws:,} draws": lambda: lever_effects(q(kp)),
+        f"levers ({sum(n.role == 'lever' for n in kp.spec.nodes)}), {args.draws:,} draws":
+            lambda: lever_effects(q(kp)),
         "Shapley gs_deference vs human_labor_first": lambda: worldview_shapley(gs, hl,
                                                                                 "catastrophe"),
         f"crux finder at 0.3, {args.draws:,} draws":
