@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cruxnet.errors import SpecError
+from cruxnet.errors import EvidenceError, SpecError
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec, load_model_spec
 from cruxnet.priors.worldview import Worldview, load_worldview
@@ -240,4 +240,17 @@ def network_from_worldview(spec: ModelSpec, wv: Worldview) -> BayesNet:
     """The network of ``spec`` with ``wv``'s point CPTs, its forms as the prior, and provenance."""
     prov = {"model": spec.name, "spec_sha256": spec.sha256, "worldview": wv.name,
             "worldview_sha256": wv.sha256, "cruxnet_version": cruxnet_version()}
-    return BayesNet(spec, wv.point_cpts(spec), wv.name, prov, wv)
+    if wv.base is not None:
+        prov["base"] = wv.base
+        changed = "; ".join(o.describe() for o in wv.overrides if o.kind != "marginal")
+        if changed:
+            prov["overrides"] = changed
+    net = BayesNet(spec, wv.point_cpts(spec), wv.name, prov, wv)
+    if not wv.marginals:
+        return net
+    from cruxnet.inference.marginals import apply_stated_marginals
+
+    try:
+        return apply_stated_marginals(net, wv.marginals)
+    except EvidenceError as exc:
+        raise SpecError(f"marginals: {exc}", file=wv.file) from None

@@ -45,6 +45,10 @@ def _evidence_args(p: argparse.ArgumentParser) -> None:
                    help="fixed marginal (Jeffrey): set NODE's posterior to this distribution")
     g.add_argument("--do", action="append", default=[], metavar="NODE=STATE",
                    help="intervention do(NODE=STATE) by graph surgery")
+    g.add_argument("--marginal", action="append", default=[], metavar="NODE=S1:p1,S2:p2",
+                   help="my view: state NODE's marginal; its own table moves by the smallest "
+                        "change that makes the network imply it (its causes untouched, unlike "
+                        "--fixed); one state left out gets the rest")
 
 
 def _model_args(p: argparse.ArgumentParser, *, many_worldviews: bool = False) -> None:
@@ -143,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("models", help="list bundled models and their worldviews",
                        description="List bundled models and their worldviews.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "describe", help="what each node means and what you can set: parameters, paths, marginal",
+        description="Every node, or the ones named: label, states, definition, role, parents "
+                    "with the reason for each edge, citations, the CPT's form and its "
+                    "parameters with the paths a worldview file's `set:` takes, and the "
+                    "node's marginal now. Example: cruxnet describe scheming -w gs_deference")
+    p.add_argument("nodes", nargs="*", metavar="NODE", help="nodes to describe (default: all)")
+    _model_args(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser(
@@ -326,14 +340,14 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.sensitivity.render import to_records, to_text
 
-    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    net = _my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
     ev = _evidence(ns, net.spec)
     q = sens.Question(net, ns.target, ns.state, ev, draws=ns.draws, seed=ns.seed,
                       ci_prob=ns.ci, ess=ns.ess)
     nodes = [n.strip() for n in ns.nodes.split(",") if n.strip()] if ns.nodes else None
     results: list[tuple[str, Any]] = []
     if ns.compare is not None:
-        other = load_network(ns.model, ns.compare, normalize=ns.normalize)
+        other = _my_view(ns, load_network(ns.model, ns.compare, normalize=ns.normalize))
         results.append(("compare", sens.worldview_shapley(net, other, ns.target, ns.state, ev,
                                                           seed=ns.seed)))
     elif ns.method == "cruxes":
@@ -401,7 +415,8 @@ def _cmd_report(ns: argparse.Namespace) -> int:
         bar = _step_bar(ns)
         try:
             report = build_report(ns.model, ns.worldview, target=ns.target, state=ns.state,
-                                  evidence=ev, draws=ns.draws,
+                                  evidence=ev, marginals=_marginals(ns, entry.spec),
+                                  draws=ns.draws,
                                   analysis_draws=ns.analysis_draws, seed=ns.seed,
                                   threshold=ns.threshold, ledger=ns.ledger, ess=ns.ess,
                                   normalize=ns.normalize, progress=bar, pool=pool)
@@ -582,6 +597,61 @@ def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
     return Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
 
 
+def _marginals(ns: argparse.Namespace, spec: Any) -> dict[str, dict[str, float]]:
+    """``--marginal NODE=S1:p1,...`` as {node: {state: p}} (states left out: see
+    :mod:`cruxnet.priors.stated`)."""
+    from cruxnet.errors import EvidenceError, did_you_mean
+    from cruxnet.inference.evidence import parse_assignment
+
+    out: dict[str, dict[str, float]] = {}
+    for text in getattr(ns, "marginal", []):
+        node, rest = parse_assignment(text, "marginal")
+        if node not in spec:
+            raise EvidenceError(f"marginal: unknown node {node!r} in model {spec.name}"
+                                + did_you_mean(node, spec.node_ids))
+        if node in out:
+            raise EvidenceError(f"marginal: {node} is given twice")
+        vals: dict[str, float] = {}
+        for item in rest.split(","):
+            state, sep, value = item.partition(":")
+            try:
+                vals[state.strip()] = float(value)
+            except ValueError:
+                raise EvidenceError(f"marginal: expected STATE:PROBABILITY in {text!r}, got "
+                                    f"{item!r}") from None
+            if not sep:
+                raise EvidenceError(f"marginal: expected STATE:PROBABILITY in {text!r}, got "
+                                    f"{item!r}")
+        out[node] = vals
+    return out
+
+
+def _my_view(ns: argparse.Namespace, net: Any) -> Any:
+    """``net`` with the command line's stated marginals (the same network if none)."""
+    given = _marginals(ns, net.spec)
+    if not given:
+        return net
+    from cruxnet.inference.marginals import with_stated_marginals
+
+    return with_stated_marginals(net, given, ess=getattr(ns, "ess", None))
+
+
+def _cmd_describe(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.describe import describe_nodes, describe_text
+
+    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    nodes = describe_nodes(net, ns.nodes)
+    if ns.json:
+        print(json.dumps(nodes if len(ns.nodes) != 1 else nodes[0], indent=2, default=str))
+        return 0
+    print(f"model {net.spec.name}, worldview {net.worldview}")
+    for d in nodes:
+        print()
+        print(describe_text(d))
+    return 0
+
+
 def _cmd_models(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import bundled_models, load_model, worldview_names
 
@@ -610,7 +680,7 @@ def _cmd_query(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.inference.exact import posterior
 
-    net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
+    net = _my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
     ev = _evidence(ns, net.spec)
     post = posterior(net, ns.target, ev)
     out: dict[str, Any] = {
@@ -665,7 +735,7 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
     headline = [n.id for n in entry.spec.nodes if n.headline]
     rows = []
     for w in names:
-        net = network_for(entry, w)
+        net = _my_view(ns, network_for(entry, w))
         ev = _evidence(ns, net.spec)
         row = {
             "worldview": net.worldview, "target": target,
@@ -799,7 +869,7 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
              "validate": _cmd_validate, "export": _cmd_export,
              "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report,
-             "update": _cmd_update, "elicit": _cmd_elicit}
+             "update": _cmd_update, "elicit": _cmd_elicit, "describe": _cmd_describe}
 
 
 @contextlib.contextmanager

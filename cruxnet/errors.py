@@ -6,6 +6,9 @@ node, state or value at fault; the CLI prints it as ``cruxnet: error: <message>`
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 __all__ = [
     "ConvergenceError",
     "CruxnetError",
@@ -13,6 +16,7 @@ __all__ = [
     "EvidenceError",
     "ImpossibleEvidenceError",
     "SpecError",
+    "did_you_mean",
 ]
 
 
@@ -65,3 +69,16 @@ class DrawsError(CruxnetError):
 
 class ConvergenceError(CruxnetError):
     """A numerical fit that did not converge: slow, which is not the same as impossible."""
+
+
+def did_you_mean(name: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close match, ignoring case, else an empty string.
+
+    >>> did_you_mean("Scheming", ["scheming", "lead_time"])
+    " (did you mean 'scheming'?)"
+    """
+    lowered = {c.lower(): c for c in choices}
+    if name.lower() in lowered:
+        return f" (did you mean {lowered[name.lower()]!r}?)"
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""

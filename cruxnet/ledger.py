@@ -52,8 +52,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError
-from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.errors import CruxnetError, did_you_mean
+from cruxnet.inference.evidence import Evidence
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import KnownTableForm, TableForm

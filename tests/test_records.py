@@ -170,9 +170,12 @@ def test_ratio_records_fit_a_lognormal(tmp_path, spec):
     ([{**REC, "node": "bgd_exists", "given": {"alignment_difficulty": "medium"},
        "mean": 0.5, "concentration": 4}], {}, "unknown state 'medium'"),
     ([{**REC, "node": "scheming", "mean": 0.5, "concentration": 4}], {},
-     "form logit_additive, not table: name the parameter"),
+     r"form logit_additive, not table: name what the record is about with 'param:' "
+     r"\(paths of scheming in gs_deference: base.values.easy"),
     ([{**REC, "node": "scheming", "param": "base.values.impossible",
-       "quantiles": {0.1: 0.2, 0.9: 0.4}}], {}, "has no 'base.values.impossible'"),
+       "quantiles": {0.1: 0.2, 0.9: 0.4}}], {},
+     r"'base.values.impossible' is not a parameter of scheming \(paths of scheming in "
+     r"gs_deference: base.values.easy, base.values.moderate"),
     ([{**REC, "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
      {"experts": {"ana": {"weight": 0}}}, "weight of 'ana' must be a number > 0"),
     ([{**REC, "who": "zed", "node": "infosec_strong", "mean": 0.5, "concentration": 4}],
@@ -265,3 +268,64 @@ def test_hierarchical_pool_gives_inference_data_and_draws(spec):
     p_yes = ds["P(bgd_exists | alignment_difficulty)"].sel(bgd_exists="yes").transpose(
         "draw", "alignment_difficulty").values
     assert_allclose(out["yes"], (p_d * p_yes).sum(axis=1), atol=1e-12)
+
+
+# --- Records reach every node and every form (issue 15, item 5).
+
+def test_a_record_on_a_marginal_compiles_to_a_stated_marginal(tmp_path, spec):
+    """One expert's interval on P(lead_time = under_2wk) becomes the node's stated marginal:
+    the network implies the Beta's mean exactly, the other states keep the base marginal's
+    proportions, and the draws' 5% and 95% quantiles are the stated interval."""
+    from cruxnet.catalog import load_network as load
+    from cruxnet.inference.batched import posterior_draws
+
+    path = _write(tmp_path, [{**REC, "node": "lead_time", "param": "marginal",
+                              "state": "under_2wk",
+                              "interval": {"low": 0.2, "high": 0.5, "prob": 0.9}}])
+    compiled = compile_elicitation(load_elicitation(path, spec))
+    saved = compiled.save(tmp_path / "mine.yaml")
+    net = load("crux_network", saved)
+    fit = beta_from_interval(0.2, 0.5, 0.9)
+    post = posterior(net, "lead_time").probs
+    assert post[0] == pytest.approx(fit.mean, abs=1e-12)
+    base = posterior(load("crux_network", "gs_deference"), "lead_time").probs
+    assert_allclose(post[1:] / post[1:].sum(), base[1:] / base[1:].sum(), atol=1e-12)
+    d = posterior_draws(net, "lead_time", draws=20_000, seed=4).probs[:, 0]
+    assert_allclose(np.quantile(d, [0.05, 0.95]), [0.2, 0.5], atol=0.006)
+    # Two experts pooled linearly: the mixture's mean is what the network implies.
+    path = _write(tmp_path, [
+        {**REC, "node": "scheming", "param": "marginal", "mean": 0.1, "concentration": 20},
+        {**REC, "who": "ben", "node": "scheming", "param": "marginal", "mean": 0.3,
+         "concentration": 20}], experts={"ana": {"weight": 3}, "ben": {"weight": 1}})
+    two = network_from_worldview(spec, compile_elicitation(load_elicitation(path, spec)).worldview)
+    assert posterior(two, "scheming")["yes"] == pytest.approx(0.75 * 0.1 + 0.25 * 0.3, abs=1e-12)
+
+
+def test_records_on_rows_by_path(tmp_path, spec):
+    """A row named by its path: a shifted form's base row, and a table row (the same as naming
+    it with 'given')."""
+    row = {"under_2wk": 0.1, "about_1mo": 0.2, "to_6mo": 0.3, "to_2y": 0.3, "over_2y": 0.1}
+    path = _write(tmp_path, [{**REC, "node": "lead_time", "param": "base.rows.moderate",
+                              "mean": row, "concentration": 30}])
+    wv = compile_elicitation(load_elicitation(path, spec)).worldview
+    form = wv.cpts["lead_time"]
+    assert_allclose(form.base.rows[("moderate",)][0], list(row.values()), atol=1e-12)
+    assert form.base.rows[("moderate",)][1] == pytest.approx(30)
+    by_path = _write(tmp_path, [{**REC, "node": "bgd_exists", "param": "rows.hard",
+                                 "interval": {"low": 0.2, "high": 0.6, "prob": 0.8}}])
+    a = compile_elicitation(load_elicitation(by_path, spec)).worldview
+    by_given = _write(tmp_path, [{**REC, "node": "bgd_exists",
+                                  "given": {"alignment_difficulty": "hard"},
+                                  "interval": {"low": 0.2, "high": 0.6, "prob": 0.8}}])
+    b = compile_elicitation(load_elicitation(by_given, spec)).worldview
+    assert a.cpts["bgd_exists"].rows == b.cpts["bgd_exists"].rows
+
+
+def test_a_wrong_path_lists_the_paths_that_exist(tmp_path, spec):
+    path = _write(tmp_path, [{**REC, "node": "lead_time", "param": "base.rows.calm",
+                              "mean": [0.2] * 5, "concentration": 5}])
+    with pytest.raises(SpecError) as info:
+        load_elicitation(path, spec)
+    msg = str(info.value)
+    for expected in ("base.rows.moderate", "base.rows.intense", "shifts.0.p", "or marginal"):
+        assert expected in msg, msg

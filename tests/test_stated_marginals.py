@@ -157,7 +157,203 @@ def test_unreachable_and_bad_marginals_are_named() -> None:
     zero = SmallNet(["A"], [3], [[]], [np.array([0.5, 0.5, 0.0])])
     with pytest.raises(EvidenceError, match="state 's2' has probability 0"):
         with_stated_marginals(zero.net(), {"A": [0.2, 0.3, 0.5]})
-    with pytest.raises(EvidenceError, match=r"sums to 0\.9"):
+    with pytest.raises(EvidenceError, match=r"sums? to 0\.9"):
         with_stated_marginals(net, {"scheming": [0.8, 0.1]})
     with pytest.raises(EvidenceError, match="unknown node 'schemin'"):
         with_stated_marginals(net, {"schemin": [0.9, 0.1]})
+
+
+# --- With draws (issue 15, item 2): each draw meets its own marginal, drawn from the stated
+# uncertainty, and the node's drawn table is tilted to it given that draw's parents.
+
+def _scipy_tilt(cpt: np.ndarray, p_u: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Independent of cruxnet's Newton solve: per-state factors from SciPy's root finder, so
+    that the parents' weighted rows give q."""
+    from scipy.optimize import root
+
+    k = cpt.shape[-1]
+    rows, w = cpt.reshape(-1, k), p_u.reshape(-1)
+
+    def tilted(loglam):
+        t = rows * np.exp(np.append(loglam, 0.0))
+        return t / t.sum(axis=1, keepdims=True)
+
+    def residual(ll):
+        return (w[:, None] * tilted(ll)).sum(axis=0)[:-1] - q[:-1]
+
+    res = root(residual, np.zeros(k - 1), method="hybr", tol=1e-15)
+    assert np.abs(residual(res.x)).max() < 1e-12  # solved (hybr may stop at its xtol)
+    return tilted(res.x).reshape(cpt.shape)
+
+
+MINE = {"deference_timing": {"too_early": 0.2, "at_minimum": 0.5, "late": 0.3},
+        "scheming": {"yes": {"low": 0.03, "high": 0.15, "prob": 0.9}},
+        "lead_time": {"p": {"under_2wk": 0.3, "about_1mo": 0.3, "to_6mo": 0.2, "to_2y": 0.1,
+                            "over_2y": 0.1}, "ess": 30}}
+
+
+def test_draws_tilt_each_draw_to_its_own_marginal_against_pgmpy() -> None:
+    """For several draws: rebuild that draw's untilted tables, tilt them one node after another
+    with SciPy on pgmpy's parents' joints, query pgmpy, and compare with the batched engine."""
+    from cruxnet.inference.batched import posterior_draws, source_for
+    from cruxnet.models.network import BayesNet
+    from cruxnet.priors.draws import draw_marginal
+
+    net = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(net, MINE)
+    n, seed = 40, 3
+    src = source_for(mine, n, seed)
+    base = src.source  # the worldview's untilted draws
+    got = posterior_draws(mine, "catastrophe", draws=n, seed=seed).probs
+    own = {node: posterior_draws(mine, node, draws=n, seed=seed).probs for node in MINE}
+    for i in (0, 17, 39):
+        cpts = {nd: (np.asarray(base.point(nd)) if base.is_fixed(nd)
+                     else np.asarray(base.block(nd, 0, n)[i])) for nd in net.spec.node_ids}
+        this = BayesNet(net.spec, cpts, net.worldview)
+        for node in (nd for nd in net.spec.node_ids if nd in MINE):  # topological order
+            q = draw_marginal(mine.marginals[node], seed, 0, n, n)[i]
+            assert_allclose(own[node][i], q, atol=1e-11)  # the draw's marginal holds exactly
+            parents = list(net.spec.node(node).parents)
+            p_u = _pgmpy_parents_joint(this, parents) if parents else np.ones(())
+            this = this.with_cpt(node, _scipy_tilt(np.asarray(this.cpts[node]), p_u, q))
+        want = pgmpy_query(_pgmpy(this), "catastrophe")
+        assert_allclose(got[i], [want["no"], want["yes"]], atol=1e-9)
+
+
+def test_draws_carry_the_persons_uncertainty() -> None:
+    """P(scheming) over draws is the Beta the person's interval gave (its 5% and 95% quantiles
+    are the stated 3% and 15%), whatever the worldview's own uncertainty about scheming was."""
+    from scipy import stats
+
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.priors.stated import parse_stated_marginal
+
+    net = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(net, MINE)
+    p = posterior_draws(mine, "scheming", draws=20_000, seed=5)["yes"]
+    lo, hi = np.quantile(p, [0.05, 0.95])
+    assert abs(lo - 0.03) < 0.002 and abs(hi - 0.15) < 0.004
+    m = parse_stated_marginal(MINE["scheming"], net.spec, "scheming")
+    assert stats.kstest(p, stats.beta(m.alpha[1], m.alpha[0]).cdf).pvalue > 1e-3
+    # The same seed gives identical draws; the results say which marginals were stated.
+    again = posterior_draws(mine, "scheming", draws=20_000, seed=5)
+    assert np.array_equal(again["yes"], p)
+    assert "scheming: no" in again.provenance["stated_marginals"]
+
+
+def test_sensitivity_draws_use_the_stated_marginals() -> None:
+    """The analyses' shared parameter draws (Question.parameters) hold the marginals too."""
+    from cruxnet.sensitivity import Question
+
+    net = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(net, {"scheming": {"yes": {"mean": 0.08, "ess": 40}}})
+    q = Question(mine, "catastrophe", "yes", draws=300, seed=2)
+    p = q.draws_of("scheming", Evidence())[:, 1]
+    from cruxnet.priors.draws import draw_marginal
+
+    assert_allclose(p, draw_marginal(mine.marginals["scheming"], 2, 0, 300, 300)[:, 1],
+                    atol=1e-11)
+
+
+# --- A person's file (item 3): extends a bundled worldview by name from anywhere on disk.
+
+def _write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_personal_file_extends_sets_and_states(tmp_path) -> None:
+    import textwrap
+
+    from cruxnet.catalog import resolve_worldview
+
+    mine = _write(tmp_path / "mine.yaml", textwrap.dedent("""\
+        worldview: my_view
+        model: crux_network
+        extends: gs_deference
+        set:
+          scheming.odds_ratios.deference_timing.late: 4
+          bgd_exists.rows.hard: 0.3
+        marginals:
+          lead_time: {under_2wk: 0.3, about_1mo: 0.3, to_6mo: 0.2, to_2y: 0.1, over_2y: 0.1}
+        """))
+    net = load_network("crux_network", mine)
+    base = load_network("crux_network", "gs_deference")
+    # The same changes by another route: whole entries replaced in a copy of the base's entry.
+    import copy
+
+    import yaml
+    raw = yaml.safe_load(resolve_worldview(__import__("cruxnet").catalog.load_model(
+        "crux_network"), "gs_deference").read_text())
+    sch = copy.deepcopy(raw["cpts"]["scheming"])
+    sch["odds_ratios"]["deference_timing"]["late"] = 4
+    bgd = copy.deepcopy(raw["cpts"]["bgd_exists"])
+    bgd["rows"]["hard"] = 0.3
+    whole = _write(tmp_path / "whole.yaml", yaml.safe_dump({
+        "worldview": "whole", "model": "crux_network", "extends": "gs_deference",
+        "cpts": {"scheming": sch, "bgd_exists": bgd}}))
+    other = with_stated_marginals(load_network("crux_network", whole),
+                                  {"lead_time": [0.3, 0.3, 0.2, 0.1, 0.1]})
+    for node in net.spec.node_ids:
+        assert_allclose(np.asarray(net.cpts[node]), np.asarray(other.cpts[node]), atol=1e-13)
+    assert not np.allclose(np.asarray(net.cpts["scheming"]), np.asarray(base.cpts["scheming"]))
+    assert net.provenance["base"] == "gs_deference"
+    assert "scheming.odds_ratios.deference_timing.late: 3 -> 4" in net.provenance["overrides"]
+    assert "bgd_exists.rows.hard: 0.45 -> 0.3" in net.provenance["overrides"]
+    assert [o.kind for o in net.prior.overrides] == ["parameter", "parameter", "marginal"]
+    # A plain number over a parameter written with its uncertainty keeps the uncertainty.
+    assert any(p.dist == "lognormal" for _, p in net.prior.cpts["scheming"].params(net.spec))
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("extends: gs_deferenc\n", "bundled: carlsmith_ai4ais, gs_deference"),
+    ("extends: gs_deference\nset: {scheming.odds_ratios.deference_timing.later: 4}\n",
+     "its parameters: scheming.base.values.easy"),
+    ("extends: gs_deference\nset: {scheming: 4}\n", "names a whole node"),
+    ("extends: gs_deference\nmarginals: {scheming: {maybe: 0.1}}\n", "unknown state 'maybe'"),
+    ("extends: gs_deference\nmarginals: {scheming: {yes: {mean: 0.1, ess: 5}, "
+     "no: {mean: 0.9, ess: 9}}}\n", "one: give it for one state"),
+    ("extends: ../elsewhere/none.yaml\n", "names no file"),
+])
+def test_personal_file_mistakes_are_named(tmp_path, text: str, needle: str) -> None:
+    from cruxnet.errors import SpecError
+
+    f = _write(tmp_path / "mine.yaml", "worldview: me\nmodel: crux_network\n" + text)
+    with pytest.raises(SpecError, match=None) as exc:
+        load_network("crux_network", f)
+    assert needle in str(exc.value) and str(f) in str(exc.value)
+
+
+def test_unreachable_marginal_in_a_file_names_the_file(tmp_path) -> None:
+    from cruxnet.errors import SpecError
+
+    # good_initialization is structurally "no" for schemers: P(yes) cannot exceed P(no
+    # scheming) by scaling its rows, so 99% is out of reach under gs_deference.
+    f = _write(tmp_path / "w.yaml", "worldview: me\nmodel: crux_network\nextends: gs_deference\n"
+               "marginals: {good_initialization: {'yes': 0.99}}\n")
+    with pytest.raises(SpecError, match="cannot be reached") as exc:
+        load_network("crux_network", f)
+    assert "w.yaml" in str(exc.value) and "good_initialization" in str(exc.value)
+
+
+def test_cli_marginal_equals_python(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", "query", "catastrophe", "--json",
+                           "--marginal", "scheming=yes:0.08", "--marginal",
+                           "lead_time=under_2wk:0.5,about_1mo:0.2,to_6mo:0.2,to_2y:0.1,over_2y:0"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    net = with_stated_marginals(load_network("crux_network", "gs_deference"),
+                                {"scheming": [0.92, 0.08], "lead_time": [0.5, 0.2, 0.2, 0.1, 0]})
+    assert out["posterior"]["yes"] == pytest.approx(posterior(net, "catastrophe")["yes"],
+                                                    abs=1e-12)
+    assert "lead_time" in out["provenance"]["stated_marginals"]
+    bad = subprocess.run([sys.executable, "-m", "cruxnet", "query", "catastrophe", "--marginal",
+                          "lead_time=under_2wk:0.5"], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert "give the others too (about_1mo, to_6mo, to_2y, over_2y)" in bad.stderr

@@ -42,6 +42,7 @@ from cruxnet.inference.contract import (
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
+from cruxnet.inference.marginals import StatedMarginalDraws
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
 from cruxnet.priors.forms import NDArray
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 
     from cruxnet.inference.summary import PosteriorSummary
 
-__all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "posterior_draws"]
+__all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "draw_axis_last", "posterior_draws",
+           "source_for"]
 
 #: Default bound on the memory of drawn CPTs and intermediates per chunk (bytes).
 MEMORY_LIMIT = 512 * 2**20
@@ -188,15 +190,21 @@ def _gib(nbytes: float) -> str:
     return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**28 else f"{nbytes / 2**20:.3g} MiB"
 
 
-def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None) -> WorldviewDraws:
-    """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``)."""
+def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None
+               ) -> ParameterSource:
+    """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``), with its
+    stated marginals holding draw by draw (:class:`~cruxnet.inference.marginals
+    .StatedMarginalDraws`)."""
     from cruxnet.priors.worldview import worldview_from_cpts
 
     prior = net.prior or worldview_from_cpts(net.worldview, net.spec, net.cpts,
                                              file=net.spec.file)
     if ess is not None and not (isinstance(ess, (int, float)) and math.isfinite(ess) and ess > 0):
         raise DrawsError(f"ess must be a number > 0, got {ess!r}")
-    return WorldviewDraws(net.spec, prior, check_draws(draws), seed, ess)
+    source = WorldviewDraws(net.spec, prior, check_draws(draws), seed, ess)
+    if not net.marginals:
+        return source
+    return StatedMarginalDraws(source, net, seed=seed, ess=ess)
 
 
 def _workers(n: int) -> int:
@@ -298,7 +306,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
 
     def run(chunk: tuple[int, int]) -> None:
         start, stop = chunk
-        blocks = {node: _draw_last(source.block(node, start, stop)) for node in drawn}
+        blocks = {node: draw_axis_last(source.block(node, start, stop)) for node in drawn}
         fixed_cpts = {node: np.asarray(source.point(node)) for node in keep
                       if node not in blocks}
 
@@ -346,7 +354,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
                           provenance=dict(source.provenance))
 
 
-def _draw_last(block: NDArray) -> NDArray:
+def draw_axis_last(block: NDArray) -> NDArray:
     """The block with its draw axis last and unit-stride (a view when it already is)."""
     arr = np.moveaxis(block, 0, -1)
     return arr if arr.strides[-1] == arr.itemsize else np.ascontiguousarray(arr)

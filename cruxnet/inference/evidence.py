@@ -15,7 +15,6 @@ objects.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError
+from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
@@ -225,19 +224,6 @@ def _acceptable_marginal(vec: Any) -> bool:
     return (isinstance(vec, tuple) and len(vec) > 0
             and all(math.isfinite(v) and in_unit_interval(v) for v in vec)
             and abs(math.fsum(vec) - 1.0) <= SUM_TOL)
-
-
-def did_you_mean(name: str, choices: Sequence[str]) -> str:
-    """`` (did you mean 'x'?)`` for a close match, ignoring case, else an empty string.
-
-    >>> did_you_mean("Scheming", ["scheming", "lead_time"])
-    " (did you mean 'scheming'?)"
-    """
-    lowered = {c.lower(): c for c in choices}
-    if name.lower() in lowered:
-        return f" (did you mean {lowered[name.lower()]!r}?)"
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
-    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
 
 
 def _check_node(spec: ModelSpec, node: str, kind: str) -> None:

@@ -12,9 +12,9 @@ from typing import Any, cast
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError
+from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.inference.contract import LAST_AXIS, Factor
-from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.inference.evidence import Evidence
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 

@@ -18,23 +18,31 @@ the convex function sum_u P(u) log Z_u(lam) - q . log lam; Newton's method solve
 * Several stated marginals hold jointly. A node's tilt changes no ancestor's marginal, so they
   are solved in topological order, each with its parents' distribution under the earlier
   tilts: the answer does not depend on the order they are given in.
+* **With draws** (:class:`StatedMarginalDraws`), each parameter draw meets its own marginal,
+  drawn from the person's stated uncertainty (:mod:`cruxnet.priors.stated`), and the node's
+  drawn table is tilted to it given that draw's parents: the node's uncertainty is the
+  person's. One vectorised Newton solve serves the point network (one draw) and every block.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError
-from cruxnet.inference.contract import contract_factors
+from cruxnet.errors import EvidenceError, SpecError
+from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.models.network import BayesNet
+from cruxnet.priors.draws import draw_marginal
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.params import normalized_probabilities
+from cruxnet.priors.stated import StatedMarginal, parse_stated_marginal
 
-__all__ = ["MARGINAL_TOL", "stated_marginal_vector", "tilt_cpt", "with_stated_marginals"]
+__all__ = ["MARGINAL_TOL", "StatedMarginalDraws", "stated_marginal_vector", "tilt_cpt",
+           "tilt_cpts", "with_stated_marginals"]
 
 #: Every stated marginal holds to this (max abs difference) in the returned network.
 MARGINAL_TOL = 1e-12
@@ -99,18 +107,9 @@ def tilt_cpt(cpt: NDArray, p_parents: NDArray, q: Sequence[float], *, node: str 
                             "the rows' structural zeros bound what it can be "
                             f"({dict(zip(names, np.round(qv, 6).tolist(), strict=True))}); "
                             "replace the table instead")
-    phi = _solve(sub[live], w[live], qv[keep], node)
-    out = np.zeros_like(rows)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tilted = sub * np.exp(phi - phi.max())
-        z = tilted.sum(axis=1, keepdims=True)
-        out[:, keep] = np.where(z > 0, tilted / np.where(z > 0, z, 1.0), 0.0)
-    # Rows the parents never reach keep a valid (unused) distribution: the original row,
-    # tilted where it can be, else unchanged.
-    dead = ~(out.sum(axis=1) > 0)
-    out[dead] = rows[dead]
-    result: NDArray = out.reshape(cpt.shape)
-    return result
+    out: NDArray = tilt_cpts(np.asarray(cpt, dtype=float)[None], w.reshape(1, *cpt.shape[:-1]),
+                             qv[None], node=node)[0]
+    return out
 
 
 def _reachable(rows: NDArray, w: NDArray, q: NDArray) -> bool:
@@ -136,53 +135,126 @@ def _reachable(rows: NDArray, w: NDArray, q: NDArray) -> bool:
     return bool(res.status == 0 and res.x is not None and res.x[-1] > 1e-12)
 
 
-def _solve(rows: NDArray, w: NDArray, q: NDArray, node: str) -> NDArray:
-    """log-factors phi minimising sum_u w_u log sum_x rows[u, x] e^phi_x - q . phi (Newton with
-    backtracking; the Hessian is singular along the constant shift, so a pseudo-inverse)."""
+def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
+    """Log-factors ``phi`` (m, k) minimising, per draw, sum_u w_u log sum_x rows[u, x] e^phi_x
+    - q . phi; and each draw's largest marginal error. ``rows`` (m, U, k), ``w`` (m, U) summing
+    to 1, ``q`` (m, k) > 0. Damped Newton: the Hessian is singular only along the constant
+    shift, which the gradient never has (both sum to 0), so H + 11' solves the step."""
+    k = rows.shape[2]
     with np.errstate(divide="ignore"):
         log_r = np.log(rows)
-    phi = np.log(q) - np.log((w[:, None] * rows).sum(axis=0))
-
-    def evaluate(ph: NDArray) -> tuple[float, NDArray, NDArray]:
-        z = log_r + ph
-        top = z.max(axis=1, keepdims=True)
-        e = np.exp(z - top)
-        s = e.sum(axis=1, keepdims=True)
-        p = e / s
-        f = float(w @ (top[:, 0] + np.log(s[:, 0])) - q @ ph)
-        return f, p, w @ p - q
-
-    f, p, g = evaluate(phi)
-    for _ in range(500):
-        if np.abs(g).max() <= MARGINAL_TOL / 4:
+    phi = np.log(q) - np.log(np.einsum("mu,mux->mx", w, rows))
+    ones = np.ones((k, k))
+    f, p, g = _evaluate_rows(log_r, w, q, phi)
+    for _ in range(200):
+        err = np.abs(g).max(axis=1)
+        todo = err > MARGINAL_TOL / 4
+        if not todo.any():
             break
-        h = (w[:, None, None] * (p[:, :, None] * np.eye(len(q)) - p[:, :, None] * p[:, None, :])
-             ).sum(axis=0)
-        step = -np.linalg.pinv(h, rcond=1e-14) @ g
-        t = 1.0
+        idx = np.flatnonzero(todo)
+        wi, pi, gi = w[idx], p[idx], g[idx]
+        h = (np.einsum("mx,xy->mxy", np.einsum("mu,mux->mx", wi, pi), np.eye(k))
+             - np.einsum("mu,mux,muy->mxy", wi, pi, pi)) + ones
+        try:
+            step = -np.linalg.solve(h, gi[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            step = -np.einsum("mxy,my->mx", np.linalg.pinv(h, rcond=1e-14), gi)
+        t = np.ones(len(idx))
+        slope = (gi * step).sum(axis=1)
+        accepted = np.zeros(len(idx), dtype=bool)
+        new_phi, new_f, new_p, new_g = phi[idx].copy(), f[idx].copy(), pi.copy(), gi.copy()
         for _ls in range(60):
-            f_t, p_t, g_t = evaluate(phi + t * step)
-            if np.isfinite(f_t) and (f_t <= f + 1e-4 * t * float(g @ step)
-                                     or (f_t <= f + 1e-13 * (1 + abs(f))
-                                         and np.abs(g_t).max() < np.abs(g).max())):
+            trial = ~accepted
+            if not trial.any():
                 break
-            t *= 0.5
-        else:
+            ti = np.flatnonzero(trial)
+            cand = phi[idx[ti]] + t[ti, None] * step[ti]
+            ft, pt, gt = _evaluate_rows(log_r[idx[ti]], w[idx[ti]], q[idx[ti]], cand)
+            ok = np.isfinite(ft) & ((ft <= f[idx[ti]] + 1e-4 * t[ti] * slope[ti])
+                                    | ((ft <= f[idx[ti]] + 1e-13 * (1 + np.abs(f[idx[ti]])))
+                                       & (np.abs(gt).max(axis=1) < err[idx[ti]])))
+            good = ti[ok]
+            new_phi[good], new_f[good], new_p[good], new_g[good] = (
+                cand[ok], ft[ok], pt[ok], gt[ok])
+            accepted[good] = True
+            t[ti[~ok]] *= 0.5
+        if not accepted.any():
             break
-        phi, f, p, g = phi + t * step, f_t, p_t, g_t
-    if np.abs(g).max() > 1e-11:
-        raise EvidenceError(f"stated marginal for {node}: the fit did not converge (largest "
-                            f"error {float(np.abs(g).max()):.3g})")
-    out: NDArray = phi
-    return out
+        phi[idx], f[idx], p[idx], g[idx] = new_phi, new_f, new_p, new_g
+    return phi, np.abs(g).max(axis=1)
 
 
-def with_stated_marginals(net: BayesNet,
-                          marginals: Mapping[str, Mapping[str, float] | Sequence[float]]
-                          ) -> BayesNet:
+def _evaluate_rows(log_r: NDArray, w: NDArray, q: NDArray, ph: NDArray
+                   ) -> tuple[NDArray, NDArray, NDArray]:
+    z = log_r + ph[:, None, :]
+    top = z.max(axis=2, keepdims=True)
+    e = np.exp(z - top)
+    tot = e.sum(axis=2, keepdims=True)
+    p = e / tot
+    f = np.einsum("mu,mu->m", w, top[..., 0] + np.log(tot[..., 0])) - (q * ph).sum(axis=1)
+    return f, p, np.einsum("mu,mux->mx", w, p) - q
+
+
+def tilt_cpts(cpts: NDArray, p_parents: NDArray, q: NDArray, *, node: str = "node"
+              ) -> NDArray:
+    """Many draws at once: ``cpts`` ``(m, *parents, k)``, their parents' joints ``(m,
+    *parents)`` and marginals ``q`` ``(m, k)`` give the tilted CPTs (see :func:`tilt_cpt`,
+    which also checks that the marginal can be reached; here a draw that cannot be raises)."""
+    m, k = q.shape
+    rows = np.asarray(cpts, dtype=float).reshape(m, -1, k)
+    w = np.asarray(p_parents, dtype=float).reshape(m, -1)
+    w = w / w.sum(axis=1, keepdims=True)
+    keep = q.max(axis=0) > 0
+    sub = rows[:, :, keep]
+    qk = np.maximum(q[:, keep], 1e-300)
+    qk = qk / qk.sum(axis=1, keepdims=True)
+    # A row the parents never reach takes no part in the fit (and keeps a valid distribution).
+    live_w = np.where(w > 0, w, 0.0)
+    phi, err = _solve(np.where(sub.sum(axis=2, keepdims=True) > 0, sub, 1.0), live_w, qk)
+    bad = ~(err <= 1e-11)
+    if bad.any():
+        raise EvidenceError(f"stated marginal for {node} cannot be reached in {int(bad.sum())} "
+                            f"of {m} draws by scaling its rows (the rows' structural zeros bound "
+                            "what it can be); state it with less uncertainty or replace the "
+                            "table")
+    out = np.zeros_like(rows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tilted = sub * np.exp(phi - phi.max(axis=1, keepdims=True))[:, None, :]
+        z = tilted.sum(axis=2, keepdims=True)
+        out[:, :, keep] = np.where(z > 0, tilted / np.where(z > 0, z, 1.0), 0.0)
+    dead = ~(out.sum(axis=2) > 0)
+    out[dead] = rows[dead]
+    result: NDArray = out.reshape(cpts.shape)
+    return result
+
+
+MarginalValue = StatedMarginal | Mapping[str, Any] | Sequence[float] | float
+
+
+def with_stated_marginals(net: BayesNet, marginals: Mapping[str, MarginalValue], *,
+                          ess: float | None = None) -> BayesNet:
     """A new network in which each named node's own CPT is tilted (common per-state factors,
     rows renormalised) so that the network implies its stated marginal; parents untouched,
     nothing mutated.
+
+    Parameters
+    ----------
+    net
+        The network (its earlier stated marginals keep holding, jointly with the new ones).
+    marginals
+        Node -> its marginal: ``{state: p}`` (a state's value may be ``{mean, ess}`` or
+        ``{low, high, prob}``), a list, a number for a two-state node's last state, or a
+        :class:`~cruxnet.priors.stated.StatedMarginal` (see :mod:`cruxnet.priors.stated`).
+    ess
+        The uncertainty of marginals that state none (default: the worldview's
+        ``default_ess``). Parameter draws of the result tilt each draw to a marginal drawn
+        from it (:class:`StatedMarginalDraws`).
+
+    Raises
+    ------
+    EvidenceError
+        An unknown node or state, a marginal that is not a distribution, or one the node's
+        table cannot reach by such a change (a structural zero).
 
     Examples
     --------
@@ -196,12 +268,145 @@ def with_stated_marginals(net: BayesNet,
     ...     posterior(net, "alignment_difficulty").probs.round(6).tolist()   # causes untouched
     True
     """
-    targets: dict[str, Any] = {str(n): stated_marginal_vector(net, str(n), v)
-                               for n, v in marginals.items()}
+    default = ess if ess is not None else (net.prior.default_ess if net.prior else None)
+    parsed = dict(net.marginals)
+    for node, value in marginals.items():
+        node = str(node)
+        if node not in net.spec:
+            from cruxnet.errors import did_you_mean
+
+            raise EvidenceError(f"stated marginal: unknown node {node!r} in model "
+                                f"{net.spec.name}" + did_you_mean(node, net.spec.node_ids))
+        if isinstance(value, StatedMarginal):
+            parsed[node] = value
+            continue
+        raw: object = value
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            raw = [float(v) for v in value]
+        try:
+            parsed[node] = parse_stated_marginal(raw, net.spec, node, default_ess=default)
+        except SpecError as exc:
+            raise EvidenceError(str(exc)) from None
+    return apply_stated_marginals(net, parsed)
+
+
+def apply_stated_marginals(net: BayesNet, marginals: Mapping[str, StatedMarginal]) -> BayesNet:
+    """``net`` with ``marginals`` (parsed) holding: its point CPTs tilted in topological order
+    (re-tilting a tilted table gives the same tilt of the original: the family is closed), the
+    marginals recorded on the network for its draws, and named in its provenance."""
     out = net
-    for node in (n for n in net.spec.node_ids if n in targets):  # topological order
+    for node in (n for n in net.spec.node_ids if n in marginals):  # topological order
         cpt = np.asarray(out.cpts[node], dtype=float)
-        new = tilt_cpt(cpt, _parents_joint(out, node), targets[node], node=node,
+        new = tilt_cpt(cpt, _parents_joint(out, node), marginals[node].probs, node=node,
                        states=net.spec.node(node).states)
-        out = out.with_cpt(node, new)
-    return out
+        new.setflags(write=False)
+        out = BayesNet(out.spec, {**out.cpts, node: new}, out.worldview, out.provenance,
+                       out.prior, out.marginals)
+    said = "; ".join(f"{n}: {m.describe(net.spec.node(n).states)}"
+                     for n, m in marginals.items())
+    prov = {**net.provenance, **({"stated_marginals": said} if said else {})}
+    return BayesNet(out.spec, out.cpts, net.worldview, prov, net.prior, dict(marginals))
+
+
+class StatedMarginalDraws:
+    """Parameter draws in which every stated marginal holds draw by draw.
+
+    Wraps the draws of a worldview's forms: a node with a stated marginal gets, in each draw,
+    its drawn table tilted (:func:`tilt_cpts`) to a marginal drawn from the stated uncertainty
+    (:func:`~cruxnet.priors.draws.draw_marginal`), given that draw's parents (themselves tilted
+    where they have stated marginals). Other nodes' draws are the wrapped source's, unchanged.
+
+    Parameters
+    ----------
+    source
+        The draws to wrap (a :class:`~cruxnet.priors.draws.WorldviewDraws`).
+    net
+        The network with its stated marginals (:attr:`BayesNet.marginals`).
+    seed
+        The seed of the marginals' own streams.
+    ess
+        The fallback uncertainty for a marginal that states none.
+    """
+
+    def __init__(self, source: Any, net: BayesNet, *, seed: int, ess: float | None = None):
+        self.source, self.spec, self.seed, self.ess = source, net.spec, seed, ess
+        self.n: int = source.n
+        self.marginals = dict(net.marginals)
+        self.file = net.prior.file if net.prior is not None else None
+        self._point = net.cpts
+        self._order = [n for n in net.spec.node_ids if n in self.marginals]
+        self._cache: dict[tuple[int, int], dict[str, NDArray]] = {}
+        self._lock = threading.Lock()
+
+    def is_fixed(self, node: str) -> bool:
+        """False for a node with a stated marginal (its table is tilted draw by draw)."""
+        return node not in self.marginals and bool(self.source.is_fixed(node))
+
+    def point(self, node: str) -> NDArray:
+        if node in self.marginals:
+            return np.asarray(self._point[node])
+        out: NDArray = self.source.point(node)
+        return out
+
+    def block(self, node: str, start: int, stop: int) -> NDArray:
+        if node not in self.marginals:
+            out: NDArray = self.source.block(node, start, stop)
+            return out
+        return self._tilted(start, stop)[node]
+
+    def check(self, nodes: Sequence[str]) -> None:
+        """The wrapped source's check, and that every stated marginal can be drawn."""
+        check = getattr(self.source, "check", None)
+        if check is not None:
+            check([n for n in nodes if n not in self.marginals or
+                   not self.source.is_fixed(n)])
+        for m in self.marginals.values():
+            draw_marginal(m, self.seed, 0, 1, 1, ess=self.ess, file=self.file)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        prov = dict(self.source.provenance)
+        prov["stated_marginals"] = "; ".join(
+            f"{n}: {m.describe(self.spec.node(n).states)}" for n, m in self.marginals.items())
+        return prov
+
+    def _tilted(self, start: int, stop: int) -> dict[str, NDArray]:
+        key = (start, stop)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        m = stop - start
+        done: dict[str, NDArray] = {}
+        for node in self._order:
+            parents = list(self.spec.node(node).parents)
+            if parents:
+                factors = [self._factor(a, start, stop, done)
+                           for a in self.spec.node_ids if a in self.spec.ancestors(parents)]
+                if any(LAST_AXIS in axes for _, axes in factors):
+                    joint = np.moveaxis(contract_factors(factors, [*parents, LAST_AXIS]), -1, 0)
+                else:
+                    joint = np.broadcast_to(contract_factors(factors, parents),
+                                            (m, *(self.spec.node(p).card for p in parents)))
+            else:
+                joint = np.ones((m,))
+            own = (self.source.point(node)[None] if self.source.is_fixed(node)
+                   else self.source.block(node, start, stop))
+            own = np.broadcast_to(own, (m, *own.shape[1:]))
+            q = draw_marginal(self.marginals[node], self.seed, start, stop, self.n,
+                              ess=self.ess, file=self.file)
+            done[node] = tilt_cpts(np.asarray(own, dtype=float), np.asarray(joint), q,
+                                   node=node)
+        with self._lock:
+            if len(self._cache) >= 8:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = done
+        return done
+
+    def _factor(self, node: str, start: int, stop: int, done: Mapping[str, NDArray]) -> Factor:
+        axes = (*self.spec.node(node).parents, node)
+        if node in done:
+            return np.moveaxis(done[node], 0, -1), (*axes, LAST_AXIS)
+        if self.source.is_fixed(node):
+            return np.asarray(self.source.point(node), dtype=float), axes
+        return np.moveaxis(self.source.block(node, start, stop), 0, -1), (*axes, LAST_AXIS)

@@ -16,6 +16,7 @@ from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import NDArray
 
 if TYPE_CHECKING:
+    from cruxnet.priors.stated import StatedMarginal
     from cruxnet.priors.worldview import Worldview
 
 __all__ = ["BayesNet"]
@@ -38,6 +39,9 @@ class BayesNet:
     prior
         The worldview's CPT forms with their uncertainty, which parameter draws come from
         (:mod:`cruxnet.priors.draws`); ``None`` if the network has only point CPTs.
+    marginals
+        Stated marginals the point CPTs were tilted to (:mod:`cruxnet.inference.marginals`);
+        parameter draws tilt each draw to a marginal drawn from their uncertainty.
     """
 
     spec: ModelSpec
@@ -45,6 +49,8 @@ class BayesNet:
     worldview: str = ""
     provenance: Mapping[str, str] = field(default_factory=dict)
     prior: Worldview | None = field(default=None, repr=False, compare=False)
+    marginals: Mapping[str, StatedMarginal] = field(default_factory=dict, repr=False,
+                                                    compare=False)
 
     def __post_init__(self) -> None:
         for node in self.spec.nodes:
@@ -65,7 +71,8 @@ class BayesNet:
     def with_cpt(self, node: str, cpt: NDArray) -> BayesNet:
         """A copy with ``node``'s CPT replaced; the original network is unchanged.
 
-        The new table is a point value: in the copy's ``prior`` it states no uncertainty.
+        The new table is a point value: in the copy's ``prior`` it states no uncertainty, and
+        a stated marginal of ``node`` no longer applies (the table is what it is).
         """
         arr = np.array(cpt, dtype=float)
         arr.setflags(write=False)
@@ -74,8 +81,9 @@ class BayesNet:
             from cruxnet.priors.worldview import point_table
 
             prior = replace(prior, cpts={**prior.cpts, node: point_table(self.spec, node, arr)})
+        marginals = {n: m for n, m in self.marginals.items() if n != node}
         return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance,
-                        prior)
+                        prior, marginals)
 
     def do(self, interventions: Mapping[str, str]) -> BayesNet:
         """Graph surgery: cut each intervened node from its parents and fix its state.
@@ -113,4 +121,5 @@ class BayesNet:
             cpts[node_id] = onehot
             new_nodes.append(replace(node, parents=(), edges=()))
         return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance,
-                        self.prior)
+                        self.prior, {n: m for n, m in self.marginals.items()
+                                     if n not in interventions})

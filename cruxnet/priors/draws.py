@@ -34,14 +34,28 @@ from cruxnet.errors import DrawsError, SpecError
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import POINT, NDArray
 from cruxnet.priors.params import Param
+from cruxnet.priors.stated import StatedMarginal
 from cruxnet.priors.worldview import Worldview
 
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["BLOCK", "DatasetDraws", "DrawValues", "WorldviewDraws", "check_draws", "check_seed",
-           "cpt_name", "draw_parameters", "impose_orderings", "row_alphas",
-           "scalar_distribution", "unstated_uncertainty"]
+__all__ = [
+    "BLOCK",
+    "DatasetDraws",
+    "DrawValues",
+    "WorldviewDraws",
+    "check_draws",
+    "check_seed",
+    "cpt_name",
+    "draw_marginal",
+    "draw_parameters",
+    "impose_orderings",
+    "row_alphas",
+    "scalar_distribution",
+    "source_dataset",
+    "unstated_uncertainty",
+]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
@@ -194,6 +208,37 @@ class DrawValues:
 
     def as_probability(self, p: NDArray) -> NDArray:
         return np.clip(p, 0.0, 1.0)
+
+
+def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n: int, *,
+                  ess: float | None = None, file: str | None = None) -> NDArray:
+    """Draws ``start:stop`` (of ``n``) of a stated marginal, shape ``(stop - start, card)``:
+    Dirichlet(alpha) from the node's own stream ``(seed, "marginal:NODE", block)``, so they do
+    not depend on which other draws are made. ``ess`` is the fallback for a marginal that
+    states no uncertainty (else a SpecError: it cannot be drawn).
+
+    >>> from cruxnet.priors.stated import StatedMarginal
+    >>> m = StatedMarginal("scheming", (0.92, 0.08), (18.4, 1.6))
+    >>> d = draw_marginal(m, 0, 0, 4000, 4000)
+    >>> d.shape, round(float(d[:, 1].mean()), 2)
+    ((4000, 2), 0.08)
+    """
+    alpha = marginal.alpha
+    if alpha is None:
+        if ess is None:
+            raise _missing((file, marginal.node), f"the stated marginal of {marginal.node}",
+                           "give it an ess or an interval, or set default_ess")
+        alpha = tuple(ess * p for p in marginal.probs)
+    arr = np.asarray([alpha], dtype=float)
+    parts = []
+    for b0, b1 in _blocks(n):
+        if b1 <= start or b0 >= stop:
+            continue
+        if b0 < start or b1 > stop:
+            raise ValueError(f"draws {start}:{stop} do not lie on block boundaries")
+        rng = _generator(seed, f"marginal:{marginal.node}", b0 // BLOCK)
+        parts.append(_dirichlet(rng, arr, b1 - b0)[:, 0, :])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
 
 def cpt_name(model: ModelSpec, node: str) -> str:
@@ -443,9 +488,17 @@ def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int
     >>> round(float(p_aps.mean()), 2), float(wv.cpts["aps_systems"].point_cpt(entry.spec)[1])
     (0.65, 0.65)
     """
+    return source_dataset(model, WorldviewDraws(model, worldview, n, seed, ess), nodes)
+
+
+def source_dataset(model: ModelSpec, source: Any, nodes: Sequence[str] | None = None
+                   ) -> xr.Dataset:
+    """Every draw of a parameter source (anything with ``n``, ``is_fixed``, ``point``,
+    ``block`` and ``provenance``, e.g. :class:`WorldviewDraws`) as the Dataset
+    :func:`draw_parameters` returns."""
     import xarray as xr
 
-    source = WorldviewDraws(model, worldview, n, seed, ess)
+    n = int(source.n)
     chosen = list(nodes) if nodes is not None else list(model.node_ids)
     for node in chosen:
         if node not in model:

@@ -23,6 +23,13 @@ An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml
         who: ben
         when: 2026-10-05
         source: "written survey"
+      - node: lead_time                          # the node's marginal (a stated marginal)
+        param: marginal
+        state: under_2wk
+        interval: {low: 0.1, high: 0.4, prob: 0.8}
+        who: ben
+        when: 2026-10-05
+        source: "written survey"
       - node: scheming                           # a parameter of another form, by its path
         param: odds_ratios.deference_timing.late
         kind: ratio                              # a log-normal (default: a probability, Beta)
@@ -30,6 +37,12 @@ An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml
         who: ana
         when: 2026-10-02
         source: "interview notes"
+
+A ``param`` path is one ``cruxnet describe NODE`` lists (:mod:`cruxnet.priors.paths`): a single
+parameter, a row of probabilities (a table's ``rows.hard``, a shifted form's ``base.rows.moderate``;
+``state`` names the state the numbers are about), or ``marginal``: the node's marginal, compiled
+as a stated marginal (its own table moves by the smallest change that makes the network imply
+it). A wrong path is an error listing the paths that exist.
 
 What a record may give: ``quantiles: {p: value}`` or ``interval: {low, high, prob}`` (a Beta, or a
 log-normal with ``kind: ratio``), fitted with the fit error reported (see
@@ -60,7 +73,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import SpecError
+from cruxnet.errors import SpecError, did_you_mean
 from cruxnet.models.spec import ModelSpec, state_name
 from cruxnet.priors.elicit import (
     ElicitationError,
@@ -70,6 +83,7 @@ from cruxnet.priors.elicit import (
     dirichlet_from_mode,
 )
 from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.priors.paths import parameter_paths, path_get, path_set
 from cruxnet.priors.worldview import (
     Worldview,
     load_worldview,
@@ -101,8 +115,9 @@ class Target:
     node: str
     row: tuple[str, ...] | None = None  # the states of the table's ``by`` parents
     by: tuple[str, ...] = ()
-    param: str | None = None  # a dotted path into the node's CPT entry
+    param: str | None = None  # a dotted path into the node's CPT entry, or "marginal"
     kind: Literal["probability", "ratio"] = "probability"
+    vector: bool = False  # the path is a row over the node's states (or the marginal)
 
     @property
     def label(self) -> str:
@@ -200,36 +215,6 @@ def _name(value: object, what: str) -> str:
     if isinstance(value, (str, int, bool)):
         return state_name(value)
     raise ElicitationError(f"{what} must be a name, got {value!r}")
-
-
-def _key(k: object) -> str:
-    return state_name(k) if isinstance(k, (str, int, bool)) else str(k)
-
-
-def _path_get(entry: Any, path: str) -> Any:
-    cur = entry
-    for part in path.split("."):
-        if isinstance(cur, Mapping):
-            keys = {_key(k): k for k in cur}
-            if part not in keys:
-                raise KeyError(part)
-            cur = cur[keys[part]]
-        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
-            cur = cur[int(part)]
-        else:
-            raise KeyError(part)
-    return cur
-
-
-def _path_set(entry: Any, path: str, value: Any) -> None:
-    parts = path.split(".")
-    parent = _path_get(entry, ".".join(parts[:-1])) if len(parts) > 1 else entry
-    last = parts[-1]
-    if isinstance(parent, Mapping):
-        keys = {_key(k): k for k in parent}
-        parent[keys[last]] = value  # type: ignore[index]
-    else:
-        parent[int(last)] = value
 
 
 def _lognormal_from_quantiles(items: Sequence[tuple[float, float]], where: str
@@ -338,7 +323,8 @@ def _distribution(raw: Mapping[str, Any], target: Target, states: Sequence[str],
         for w in caught:
             warnings.warn(f"{where}: {w.message}", ElicitationWarning, stacklevel=3)
         a, b = fit.a, fit.b  # Beta(a, b) of P(state); of the parameter for a 'param' record
-        if target.param is not None or (state == states[-1] and len(states) == 2):
+        scalar = target.param is not None and not target.vector
+        if scalar or (state == states[-1] and len(states) == 2):
             return Distribution(alpha=(b, a)), fit.error, said
         if len(states) == 2:
             return Distribution(alpha=(a, b)), fit.error, said
@@ -353,8 +339,9 @@ def _distribution(raw: Mapping[str, Any], target: Target, states: Sequence[str],
     if "concentration" not in raw:
         raise ElicitationError(f"'{how}' needs a 'concentration' (the Dirichlet's total weight)")
     conc = _concentration(raw["concentration"])
-    row_states = ("no", "yes") if target.param is not None else tuple(states)
-    vec = _vector(raw[how], row_states, state if target.param is None else "yes", how)
+    scalar = target.param is not None and not target.vector
+    row_states = ("no", "yes") if scalar else tuple(states)
+    vec = _vector(raw[how], row_states, "yes" if scalar else state, how)
     alpha_v = dirichlet_from_mean(vec, conc) if how == "mean" else dirichlet_from_mode(vec, conc)
     if (alpha_v <= 0).any():
         raise ElicitationError(f"{how} {vec} gives a Dirichlet weight <= 0; every state needs "
@@ -362,6 +349,84 @@ def _distribution(raw: Mapping[str, Any], target: Target, states: Sequence[str],
     said = f"{how} {', '.join(f'{s}={p:g}' for s, p in zip(row_states, vec, strict=True))}, " \
            f"concentration {conc:g}"
     return Distribution(alpha=tuple(float(x) for x in alpha_v)), None, said
+
+
+def _paths_hint(base: Worldview, node: str) -> str:
+    paths = [p for p, _ in parameter_paths(base.raw.get(node))]
+    listed = ", ".join(paths) if paths else "none"
+    return f"paths of {node} in {base.name}: {listed}, or marginal"
+
+
+def _base_marginal(base: Worldview, model: ModelSpec, node: str) -> tuple[float, ...]:
+    """The node's marginal under the base at its point values (for the proportions of the
+    states a one-state marginal record leaves to the rest): the stated one if the base states
+    it, else the network's, by enumeration over the node's ancestors in topological order."""
+    if node in base.marginals:
+        return base.marginals[node].probs
+    keep = model.ancestors([node])
+    joint = np.ones(())
+    axes: list[str] = []
+    for n in model.nodes:  # topological: each node's parents are already in the joint
+        if n.id not in keep:
+            continue
+        cpt = base.cpts[n.id].point_cpt(model)
+        src = "".join(chr(97 + axes.index(p)) for p in n.parents)
+        new = chr(97 + len(axes))
+        out = "".join(chr(97 + i) for i in range(len(axes))) + new
+        joint = np.einsum(f"{''.join(chr(97 + i) for i in range(len(axes)))},{src}{new}->{out}",
+                          joint, cpt)
+        axes.append(n.id)
+        # Sum out nodes no later node needs, so the joint stays small.
+        needed = {p for m in model.nodes if m.id in keep and m.id not in axes
+                  for p in m.parents} | {node}
+        drop = [i for i, a in enumerate(axes) if a not in needed]
+        if drop:
+            joint = joint.sum(axis=tuple(drop))
+            axes = [a for a in axes if a in needed]
+    marg = joint if axes == [node] else joint.sum(
+        axis=tuple(i for i, a in enumerate(axes) if a != node))
+    return tuple(float(x) for x in np.asarray(marg) / np.asarray(marg).sum())
+
+
+def _path_target(base: Worldview, model: ModelSpec, node: str, path: str, kind: str,
+                 where: str, file: str) -> tuple[Target, NDArray | None]:
+    """The target a ``param`` path names, and the base row's mean for a row."""
+    form = base.cpts[node]
+    paths = dict(parameter_paths(base.raw.get(node)))
+    if path not in paths:
+        raise _error(file, f"{where}: {path!r} is not a parameter of {node} "
+                     f"({_paths_hint(base, node)})", node)
+    current = paths[path]
+    if isinstance(form, TableForm):
+        # A table's row by its path: the same as naming the row with 'given'.
+        row_key = _table_row_key(base.raw[node], form, path)
+        if row_key is not None:
+            return Target(node=node, row=row_key, by=form.by), np.asarray(form.rows[row_key][0])
+    if isinstance(current, list):
+        if kind != "probability":
+            raise _error(file, f"{where}: {path!r} is a row of probabilities; kind: ratio "
+                         "is for ratio parameters", node)
+        if len(current) != model.node(node).card:
+            raise _error(file, f"{where}: {path!r} is not a row over the states of {node}",
+                         node)
+        return (Target(node=node, param=path, vector=True),
+                np.asarray(current, dtype=float) / math.fsum(current))
+    return Target(node=node, param=path, kind=kind), None  # type: ignore[arg-type]
+
+
+def _table_row_key(entry: Any, form: TableForm, path: str) -> tuple[str, ...] | None:
+    parts = path.split(".")
+    if parts == ["p"] and not form.by:
+        return ()
+    if len(parts) >= 2 and parts[0] == "rows":
+        if len(form.by) == 1 and not parts[1].isdigit():
+            return (parts[1],) if (parts[1],) in form.rows else None
+        if parts[1].isdigit():
+            item = path_get(entry, f"rows.{parts[1]}")
+            when = {str(k): state_name(v) for k, v in item.get("when", {}).items()}
+            key = tuple(when.get(b, "") for b in form.by)
+            return key if key in form.rows else None
+    return None
 
 
 def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: set[str] | None,
@@ -375,7 +440,6 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
                      f"{', '.join(sorted(_RECORD))}")
     node = raw.get("node")
     if not isinstance(node, str) or node not in model:
-        from cruxnet.inference.evidence import did_you_mean
         raise _error(file, f"{where}: unknown node {node!r} in model {model.name}"
                      + (did_you_mean(node, model.node_ids) if isinstance(node, str) else ""))
     spec = model.node(node)
@@ -405,30 +469,31 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
     if kind not in ("probability", "ratio"):
         raise _error(file, f"{where}: kind must be probability or ratio, got {kind!r}", node)
     base_mean = None
+    target: Target | None = None
     if "param" in raw:
         path = raw["param"]
         if not isinstance(path, str) or not path:
             raise _error(file, f"{where}: param must be a dotted path such as base.values.hard, "
-                         f"got {path!r}", node)
-        try:
-            current = _path_get(base.raw[node], path)
-        except KeyError as exc:
-            raise _error(file, f"{where}: the CPT entry of {node} in {base.name} has no "
-                         f"{path!r} (no {exc.args[0]!r})", node) from None
-        if isinstance(current, (Mapping, list)) and not (
-                isinstance(current, Mapping) and set(map(str, current)) <= {
-                    "mean", "ess", "median", "sd_log", "value", "sd"}):
-            raise _error(file, f"{where}: {path!r} in the CPT entry of {node} is not a single "
-                         "parameter", node)
-        if "given" in raw or "state" in raw:
-            raise _error(file, f"{where}: 'given'/'state' name a table row; a 'param' record "
-                         "takes neither", node)
-        target = Target(node=node, param=path, kind=kind)
+                         f"or 'marginal', got {path!r}", node)
+        if "given" in raw:
+            raise _error(file, f"{where}: 'given' names a table row; a 'param' record "
+                         "takes none (the path names the row)", node)
+        if path == "marginal":
+            if kind != "probability":
+                raise _error(file, f"{where}: a marginal is a probability; kind: ratio is "
+                             "for ratio parameters", node)
+            base_mean = np.asarray(_base_marginal(base, model, node))
+            target = Target(node=node, param="marginal", vector=True)
+        else:
+            target, base_mean = _path_target(base, model, node, path, kind, where, file)
+        if target.param is not None and not target.vector and "state" in raw:
+            raise _error(file, f"{where}: 'state' names a state of a row; {path!r} is a "
+                         "single parameter", node)
     else:
         if not isinstance(form, TableForm):
             raise _error(file, f"{where}: the CPT of {node} in {base.name} has form "
-                         f"{form.kind}, not table: name the parameter with 'param:' (a path in "
-                         "its entry, e.g. base.values.hard)", node)
+                         f"{form.kind}, not table: name what the record is about with "
+                         f"'param:' ({_paths_hint(base, node)})", node)
         if kind != "probability":
             raise _error(file, f"{where}: a table row is a probability; kind: ratio is for "
                          "'param' records", node)
@@ -663,6 +728,21 @@ def _yaml_value(d: Distribution) -> dict[str, float]:
     return {"mean": float(a[1] / a.sum()), "ess": float(a.sum())}
 
 
+def _set_row(entry: Any, path: str, d: Distribution) -> None:
+    """Write a pooled Dirichlet into a row given by its path: ``{p: [...], ess: N}`` in place
+    of the row, or (a path ending in ``p``) the list there and ``ess`` beside it."""
+    a = np.asarray(d.alpha, dtype=float)
+    mean = [round(float(x), 12) for x in a / a.sum()]
+    ess = round(float(a.sum()), 10)
+    parts = path.split(".")
+    if parts[-1] == "p":
+        path_set(entry, path, mean)
+        parent = path_get(entry, ".".join(parts[:-1])) if len(parts) > 1 else entry
+        parent["ess"] = ess
+    else:
+        path_set(entry, path, {"p": mean, "ess": ess})
+
+
 def _table_entry(form: TableForm, raw: Mapping[str, Any],
                  rows: Mapping[tuple[str, ...], Distribution]) -> dict[str, Any]:
     entry: dict[str, Any] = {k: v for k, v in raw.items()
@@ -727,6 +807,9 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
     base = records.base
     top = read_worldview_file(Path(base.file)) if base.file else {}
     cpts: dict[str, Any] = copy.deepcopy(dict(base.raw))
+    marginals: dict[str, Any] = {
+        n: {"p": list(m.probs), **({"ess": m.ess} if m.ess is not None else {})}
+        for n, m in base.marginals.items()}
     by_node: dict[str, dict[Target, Distribution]] = {}
     for t, d in pooled.items():
         by_node.setdefault(t.node, {})[t] = d
@@ -737,8 +820,14 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
             assert isinstance(form, TableForm)
             cpts[node] = _table_entry(form, cpts[node], rows)
         for t, d in targets.items():
-            if t.param is not None:
-                _path_set(cpts[node], t.param, _yaml_value(d))
+            if t.param == "marginal":
+                a = np.asarray(d.alpha, dtype=float)
+                marginals[node] = {"p": [round(float(x), 12) for x in a / a.sum()],
+                                   "ess": round(float(a.sum()), 10)}
+            elif t.vector and t.param is not None:
+                _set_row(cpts[node], t.param, d)
+            elif t.param is not None:
+                path_set(cpts[node], t.param, _yaml_value(d))
     mapping: dict[str, Any] = {
         "worldview": records.name, "model": records.model,
         "title": records.title or f"{records.name} (pooled from {len(records.weights)} experts)",
@@ -750,6 +839,8 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
             mapping[key] = top[key]
     if base.stated:
         mapping["stated"] = {n: dict(v) for n, v in base.stated.items()}
+    if marginals:
+        mapping["marginals"] = marginals
     mapping["elicitation"] = {
         "file": Path(records.file).name, "sha256": records.sha256, "pool": records.pool,
         "extends": base.name, "experts": dict(records.weights),

@@ -1,16 +1,27 @@
 """Worldviews: one person's or school's beliefs about every CPT of a model, with uncertainty.
 
 A worldview file names its model and gives each node's CPT in one of the forms of
-:mod:`cruxnet.priors.forms`. ``extends: NAME`` starts from another worldview file in the same
-folder and replaces whole nodes; the merged result must cover every node of the model and name no
-other node.
+:mod:`cruxnet.priors.forms`. ``extends: NAME`` starts from another worldview: a file ``NAME.yaml``
+beside this one, else the bundled worldview of that name for the model; ``extends: PATH.yaml``
+names a file (relative to this one). On top of what it extends, a file may
+
+* replace whole nodes (``cpts: {node: entry}``),
+* set single parameters by their readable paths (``set: {scheming.odds_ratios.deference_timing
+  .late: 4}``, the paths :mod:`cruxnet.priors.paths` defines and ``cruxnet describe`` lists; a
+  plain number over a parameter written with its uncertainty keeps the uncertainty), and
+* state marginals (``marginals: {scheming: {yes: 0.08}}``, see :mod:`cruxnet.priors.stated`):
+  the node's own table is moved by the smallest change that makes the network imply them.
+
+The merged result must cover every node of the model and name no other node. A worldview that
+extends another lists what it changed (:attr:`Worldview.overrides`) against its base.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +32,47 @@ from cruxnet.errors import SpecError
 from cruxnet.models.spec import ModelSpec, state_name
 from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
+from cruxnet.priors.paths import describe_value, parameter_paths, path_get, path_set, with_value
+from cruxnet.priors.stated import StatedMarginal, parse_stated_marginals
 from cruxnet.yamlio import load_yaml_mapping
 
-__all__ = ["Worldview", "load_worldview", "point_table", "read_worldview_file",
-           "worldview_from_cpts", "worldview_from_mapping"]
+__all__ = ["BUNDLED_WORLDVIEWS", "Override", "Worldview", "load_worldview", "point_table",
+           "read_worldview_file", "worldview_from_cpts", "worldview_from_mapping"]
+
+#: The folder of the bundled worldviews, one subfolder per model.
+BUNDLED_WORLDVIEWS = Path(__file__).parent / "worldviews"
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
                        "default_ess", "default_sd_log", "cpts", "sources", "stated",
-                       "elicitation", "attribution", "ordered_draws", "basis"})
+                       "elicitation", "attribution", "ordered_draws", "basis", "marginals",
+                       "set"})
 #: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
 _INHERITED = ("default_ess", "default_sd_log", "ordered_draws", "basis")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One change a worldview makes to the worldview it extends.
+
+    ``kind`` is ``node`` (the whole table replaced), ``parameter`` (one parameter, by ``path``)
+    or ``marginal`` (a stated marginal); ``before`` and ``after`` say it in words.
+    """
+
+    kind: str
+    node: str
+    path: str = ""
+    before: str = ""
+    after: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.node}.{self.path}" if self.path else self.node
+
+    def describe(self) -> str:
+        """``"scheming.odds_ratios.deference_timing.late: 3 -> 4"``."""
+        what = {"node": "table replaced", "marginal": "stated marginal"}.get(self.kind, "")
+        change = f"{self.before} -> {self.after}" if self.before else self.after
+        return f"{self.label}: {what + ': ' if what else ''}{change}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +99,14 @@ class Worldview:
     ordered_draws
         Draw the rows an ``expect`` ordering ties together jointly, so the ordering holds in
         every draw (default); false draws every row independently.
+    marginals
+        Stated marginals (``marginals:``), which the network built from the worldview holds
+        by moving each node's own table (:mod:`cruxnet.inference.marginals`).
+    base, overrides
+        The worldview this one extends (None for a complete file or a shared partial) and
+        what this file changes against it.
+    default_ess
+        The file's default effective sample size (used for stated marginals without one).
     """
 
     name: str
@@ -71,6 +121,10 @@ class Worldview:
     attribution: str = ""
     basis: Mapping[str, str] = field(default_factory=dict)
     ordered_draws: bool = True
+    marginals: Mapping[str, StatedMarginal] = field(default_factory=dict)
+    base: str | None = None
+    overrides: tuple[Override, ...] = ()
+    default_ess: float | None = None
 
     def point_cpts(self, model: ModelSpec) -> dict[str, NDArray]:
         """Every node's CPT at the parameters' point values."""
@@ -79,12 +133,42 @@ class Worldview:
     @property
     def sha256(self) -> str:
         """SHA-256 of the merged CPT entries as written (after ``extends``)."""
-        blob = json.dumps(self.raw, sort_keys=True, default=str).encode()
+        data: Any = self.raw
+        if self.marginals:
+            data = {"cpts": self.raw, "marginals": {
+                n: [m.probs, m.alpha] for n, m in sorted(self.marginals.items())}}
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The file's top-level mapping and its CPT entries merged over what it extends."""
+def _extended_path(path: Path, ext: object, model: object) -> Path:
+    """The file ``extends: ext`` names, seen from ``path``."""
+    file = str(path)
+    if not isinstance(ext, str) or not ext.strip():
+        raise SpecError(f"'extends' must name a worldview or a .yaml file, got {ext!r}",
+                        file=file)
+    if ext.endswith((".yaml", ".yml")):
+        cand = (path.parent / ext).resolve()
+        if not cand.exists():
+            raise SpecError(f"'extends: {ext}' names no file ({cand})", file=file)
+        return cand
+    beside = path.with_name(f"{ext}.yaml")
+    if beside.exists():
+        return beside
+    bundled = BUNDLED_WORLDVIEWS / str(model) / f"{ext}.yaml"
+    if bundled.exists():
+        return bundled
+    names = sorted(q.stem for q in (BUNDLED_WORLDVIEWS / str(model)).glob("*.yaml")
+                   if not q.stem.startswith("_") and not q.name.endswith(".elicit.yaml"))
+    raise SpecError(f"'extends: {ext}' names no file {beside.name} beside it and no bundled "
+                    f"worldview of model {model!r} (bundled: {', '.join(names) or 'none'})",
+                    file=file)
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]
+                ) -> tuple[dict[str, Any], dict[str, Any], list[Override]]:
+    """The file's top-level mapping (marginals merged over what it extends), its CPT entries
+    merged over what it extends, and what it changes against its base."""
     data = load_yaml_mapping(path)
     file = str(path)
     if "records" in data and "worldview" not in data:
@@ -99,26 +183,88 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
     if not isinstance(cpts, dict):
         raise SpecError("'cpts' must map node ids to CPT entries", file=file)
     merged: dict[str, Any] = {}
+    overrides: list[Override] = []
     ext = data.get("extends")
+    base_marginals: dict[str, Any] = {}
     if ext is not None:
-        parent_path = path.with_name(f"{ext}.yaml")
-        if parent_path in seen:
+        parent_path = _extended_path(path, ext, data.get("model"))
+        if parent_path.resolve() in {q.resolve() for q in (*seen, path)}:
             raise SpecError(f"'extends: {ext}' loops back to itself", file=file)
-        if not parent_path.exists():
-            raise SpecError(f"'extends: {ext}' names no file {parent_path.name} beside it",
-                            file=file)
-        parent_top, merged = _read_chain(parent_path, (*seen, path))
+        parent_top, merged, _ = _read_chain(parent_path, (*seen, path))
         if parent_top.get("model") != data.get("model"):
             raise SpecError(f"'extends: {ext}' is a worldview of model "
                             f"{parent_top.get('model')!r}, not {data.get('model')!r}", file=file)
         for key in _INHERITED:
             if key not in data and key in parent_top:
                 data[key] = parent_top[key]
+        base_marginals = dict(parent_top.get("marginals") or {})
+        if not Path(parent_path).stem.startswith("_"):
+            data["_base"] = parent_top.get("worldview")
     for node, entry in cpts.items():
+        node = str(node)
+        if ext is not None:
+            before = merged.get(node)
+            overrides.append(Override("node", node, before=_form_words(before),
+                                      after=_form_words(entry)))
         if isinstance(entry, dict):
             entry = {**entry, "_file": file}
-        merged[str(node)] = entry
-    return data, merged
+        merged[node] = entry
+    overrides += _apply_set(data.get("set"), merged, file)
+    marginals = data.get("marginals")
+    if marginals is not None and not isinstance(marginals, dict):
+        raise SpecError(f"'marginals' must map nodes to {{state: probability}}, got "
+                        f"{marginals!r}", file=file)
+    if base_marginals or marginals:
+        data["marginals"] = {**base_marginals, **(marginals or {})}
+    for node in (marginals or {}):
+        overrides.append(Override("marginal", str(node)))
+    return data, merged, overrides
+
+
+def _form_words(entry: object) -> str:
+    if isinstance(entry, dict):
+        return f"form {entry.get('form', 'table')}"
+    return "a table" if entry is not None else "none"
+
+
+def _apply_set(raw: object, merged: dict[str, Any], file: str) -> list[Override]:
+    """Apply ``set: {node.path: value}`` to the merged entries (copies), listing the changes."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        raise SpecError(f"'set' must map parameter paths (node.path) to values, got {raw!r}",
+                        file=file)
+    out = []
+    for key, value in raw.items():
+        text = str(key)
+        node, _, path = text.partition(".")
+        if node not in merged:
+            raise SpecError(f"set: {text!r}: {node!r} is not a node of the model", file=file)
+        entry = merged[node]
+        paths = parameter_paths(entry)
+        if not path:
+            raise SpecError(f"set: {text!r} names a whole node; replace it under 'cpts', or "
+                            f"name one parameter ({_path_list(node, paths)})", file=file,
+                            node=node)
+        try:
+            old = path_get(entry, path)
+        except KeyError:
+            old = None
+        if old is None or path not in {p for p, _ in paths}:
+            raise SpecError(f"set: {text!r} is not a parameter of {node} "
+                            f"({_path_list(node, paths)})", file=file, node=node)
+        entry = copy.deepcopy(entry)
+        new = with_value(old, value)
+        path_set(entry, path, new)
+        merged[node] = entry
+        out.append(Override("parameter", node, path, describe_value(old), describe_value(new)))
+    return out
+
+
+def _path_list(node: str, paths: list[tuple[str, Any]]) -> str:
+    if not paths:
+        return f"{node} has no parameters to set"
+    return "its parameters: " + ", ".join(f"{node}.{p}" for p, _ in paths)
 
 
 def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
@@ -142,8 +288,8 @@ def load_worldview(path: str | Path, model: ModelSpec) -> Worldview:
         probability outside [0, 1], a row not summing to 1, an ess <= 0, an unknown state...).
     """
     p = Path(path)
-    data, merged = _read_chain(p, ())
-    return _build(data, merged, model, str(p))
+    data, merged, overrides = _read_chain(p, ())
+    return _build(data, merged, model, str(p), overrides)
 
 
 def read_worldview_file(path: Path) -> dict[str, Any]:
@@ -169,8 +315,8 @@ def worldview_from_mapping(data: Mapping[str, Any], model: ModelSpec, *, file: s
     return _build(dict(data), merged, model, file)
 
 
-def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file: str
-           ) -> Worldview:
+def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file: str,
+           overrides: Sequence[Override] = ()) -> Worldview:
     name = data.get("worldview")
     if not isinstance(name, str) or not name:
         raise SpecError("the file needs a 'worldview: NAME' entry", file=file)
@@ -196,6 +342,8 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
     ordered = data.get("ordered_draws", True)
     if not isinstance(ordered, bool):
         raise SpecError(f"ordered_draws must be true or false, got {ordered!r}", file=file)
+    marginals = parse_stated_marginals(data.get("marginals"), model, file=file,
+                                       default_ess=defaults["default_ess"])
     cpts: dict[str, CPTForm] = {}
     basis: dict[str, str] = {}
     for node in model.node_ids:
@@ -218,7 +366,19 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
                      attribution=" ".join(str(data.get("attribution", "")).split()),
                      basis=({"(defaults)": " ".join(str(data["basis"]).split())}
                             if data.get("basis") else {}) | basis,
-                     ordered_draws=ordered)
+                     ordered_draws=ordered, marginals=marginals,
+                     base=data.get("_base"), overrides=tuple(_described(overrides, marginals)),
+                     default_ess=defaults["default_ess"])
+
+
+def _described(overrides: Sequence[Override], marginals: Mapping[str, StatedMarginal]
+               ) -> list[Override]:
+    out = []
+    for o in overrides:
+        if o.kind == "marginal" and o.node in marginals:
+            o = Override("marginal", o.node, after=marginals[o.node].said or "stated")
+        out.append(o)
+    return out
 
 
 def _stated(raw: object, model: ModelSpec, file: str) -> dict[str, dict[str, float]]:

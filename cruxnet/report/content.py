@@ -218,7 +218,8 @@ def preflight(nets: Sequence[BayesNet], settings: _SectionSettings) -> None:
 
 def build_report(model: str = "crux_network", worldviews: Sequence[str] | None = None, *,
                  target: str | None = None, state: str | None = None,
-                 evidence: Evidence | None = None, draws: int = 100_000,
+                 evidence: Evidence | None = None,
+                 marginals: Mapping[str, Any] | None = None, draws: int = 100_000,
                  analysis_draws: int = 2000, sobol_samples: int = 512, seed: int = 1,
                  threshold: float = 0.1, shapley_permutations: int = 100,
                  shapley_exact_max: int = 10,
@@ -237,6 +238,9 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         node) and its state (default: the last, e.g. ``yes``).
     evidence
         Evidence every number is conditioned on.
+    marginals
+        Stated marginals applied to every worldview (the reader's own view,
+        :func:`cruxnet.inference.marginals.with_stated_marginals`).
     draws
         Parameter draws for the headline distributions and intervals.
     analysis_draws, sobol_samples
@@ -276,6 +280,10 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
     spec = entry.spec
     target = target or spec.default_target()
     nets = [network_for(entry, w) for w in names]
+    if marginals:
+        from cruxnet.inference.marginals import with_stated_marginals
+
+        nets = [with_stated_marginals(n, marginals, ess=ess) for n in nets]
     entries = None
     if ledger is not None:
         from cruxnet.ledger import read_ledger, replay_ledger
@@ -311,6 +319,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         "seed": seed, "draws": draws, "analysis_draws": analysis_draws,
         "sobol_samples": sobol_samples, "shapley_permutations": shapley_permutations,
         "threshold": tau, "evidence": ev.describe(),
+        "stated_marginals": nets[0].provenance.get("stated_marginals", "none"),
         "ledger": str(ledger) if ledger is not None else "none",
         "packages": package_versions(),
         "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),

@@ -16,15 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError
-from cruxnet.inference.batched import _draw_last, posterior_draws
-from cruxnet.inference.evidence import Evidence, did_you_mean
+from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError, did_you_mean
+from cruxnet.inference.batched import draw_axis_last, posterior_draws, source_for
+from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.inference.summary import check_ci_prob
 from cruxnet.models.network import BayesNet
-from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, draw_parameters
+from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, source_dataset
 from cruxnet.priors.forms import NDArray
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
@@ -119,14 +119,8 @@ class Question:
         """The analysis' parameter draws (one set for all its queries), or None if draws=0."""
         if not self.draws:
             return None
-        prior = self.net.prior
-        if prior is None:
-            from cruxnet.priors.worldview import worldview_from_cpts
-
-            prior = worldview_from_cpts(self.net.worldview, self.net.spec, self.net.cpts,
-                                        file=self.net.spec.file)
-        ds = draw_parameters(self.net.spec, prior, self.draws, seed=self.seed, ess=self.ess)
-        return DatasetDraws(self.net.spec, ds)
+        source = source_for(self.net, self.draws, self.seed, self.ess)
+        return DatasetDraws(self.net.spec, source_dataset(self.net.spec, source))
 
     def draws_of(self, node: str, evidence: Evidence) -> NDArray:
         """P(node | evidence) in every draw, shape ``(draws, card)``; NaN rows where the
@@ -326,7 +320,7 @@ def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | Non
 
     def cpt_of(node: str) -> tuple[NDArray, bool]:
         if source is not None and node not in q.evidence.do and not source.is_fixed(node):
-            return _draw_last(source.block(node, start, stop)), True
+            return draw_axis_last(source.block(node, start, stop)), True
         return np.asarray(pq.work.cpts[node]), False
 
     factors = query_factors(spec, keep, pq.hard, q.target, q.evidence.likelihood, cpt_of)
