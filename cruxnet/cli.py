@@ -288,14 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
                     "it as a worldview file that loads like any other. Example: cruxnet elicit "
                     "panel_2026.elicit.yaml --out panel_2026.yaml, then cruxnet query "
                     "catastrophe -w panel_2026.yaml")
-    p.add_argument("records", metavar="RECORDS",
+    p.add_argument("records", metavar="RECORDS", nargs="?", default=None,
                    help="the elicitation file (.elicit.yaml), or the name of a bundled one")
     p.add_argument("--model", "-m", default="crux_network", metavar="M",
                    help="bundled model name or path (default: crux_network)")
+    p.add_argument("--interview", action="store_true",
+                   help="answer plain questions about the cruxes instead of writing YAML: "
+                        "writes NAME.elicit.yaml (your answers) and NAME.yaml (your worldview); "
+                        "run it again with the same --out to revise")
+    p.add_argument("--base", default=None, metavar="W",
+                   help="interview: the worldview you start from (default: asked)")
     p.add_argument("--pool", choices=("linear", "log", "hierarchical"), default=None,
                    help="how to pool the experts (default: the file's 'pool', else linear)")
     p.add_argument("--out", "-o", default=None, metavar="FILE",
-                   help="worldview file to write (default: NAME.yaml in the current directory)")
+                   help="worldview file to write (default: NAME.yaml in the current directory; "
+                        "interview: NAME for NAME.yaml and NAME.elicit.yaml)")
     p.add_argument("--idata", default=None, metavar="FILE.nc",
                    help="hierarchical pool: also write its ArviZ InferenceData (netCDF)")
     p.add_argument("--target", default=None, metavar="T",
@@ -519,6 +526,20 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
         from cruxnet.errors import EvidenceError
 
         raise EvidenceError(f"unknown target node {target!r} in model {spec.name}")
+    if ns.interview:
+        if ns.records is not None:
+            raise CruxnetError("--interview writes its own records; give no RECORDS file")
+        from cruxnet.interview import Interview, InterviewStopped
+
+        try:
+            Interview(entry, base=ns.base, out=ns.out, target=target).run()
+        except InterviewStopped as exc:
+            print(f"cruxnet: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if ns.records is None:
+        raise CruxnetError("give an elicitation file (RECORDS), or --interview to answer "
+                           "questions instead")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ElicitationWarning)
         records = load_elicitation(resolve_elicitation(entry, ns.records), spec)

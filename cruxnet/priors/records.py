@@ -103,7 +103,7 @@ Pool = Literal["linear", "log", "hierarchical"]
 _TOP = frozenset({"elicitation", "model", "extends", "title", "summary", "pool", "experts",
                   "records"})
 _RECORD = frozenset({"node", "given", "state", "param", "kind", "quantiles", "interval", "mean",
-                     "mode", "concentration", "who", "when", "source"})
+                     "mode", "concentration", "who", "when", "source", "said"})
 #: Largest error in log space (a ratio's quantiles) accepted without a warning.
 LOG_FIT_WARNING = 0.05
 
