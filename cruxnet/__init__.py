@@ -7,6 +7,12 @@ Load a model and worldview, then ask exact questions with any kind of evidence::
     >>> round(posterior(net, "catastrophe")["yes"], 6)
     0.051376
 
+your own view of a node (a stated marginal: its own table moves, its causes do not)::
+
+    >>> mine = with_stated_marginals(net, {"incentives": {"yes": 0.5}})
+    >>> round(posterior(mine, "incentives")["yes"], 12)
+    0.5
+
 and the same question across draws of the worldview's uncertain parameters::
 
     >>> post = posterior_draws(net, "catastrophe", draws=10_000, seed=1)
@@ -28,6 +34,7 @@ from cruxnet.errors import (
 from cruxnet.inference.batched import PosteriorDraws, posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import Posterior, posterior, posteriors
+from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.priors.draws import draw_parameters
 
 __all__ = [
@@ -44,4 +51,5 @@ __all__ = [
     "posterior",
     "posterior_draws",
     "posteriors",
+    "with_stated_marginals",
 ]

@@ -274,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     _model_args(p)
     p.add_argument("--target", default=None, metavar="T",
                    help="outcome node (default: catastrophe, or the model's last outcome)")
+    p.add_argument("--state", default=None, metavar="S",
+                   help="the target's state to report (default: its state of interest, e.g. "
+                        "yes)")
     p.add_argument("--draws", "-n", type=_draws_arg, default=2000, metavar="N",
                    help="parameter draws per step for the intervals (default 2000)")
     p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
@@ -467,8 +470,8 @@ def _cmd_update(ns: argparse.Namespace) -> int:
 
         raise EvidenceError(f"unknown target node {target!r} in model {spec.name}")
     cruxes = [n.id for n in spec.nodes if n.headline]
-    ds = replay_ledger(net, entries, target=target, cruxes=cruxes, draws=ns.draws,
-                       seed=ns.seed, ci_prob=ns.ci, file=ns.ledger)
+    ds = replay_ledger(net, entries, target=target, state=ns.state, cruxes=cruxes,
+                       draws=ns.draws, seed=ns.seed, ci_prob=ns.ci, file=ns.ledger)
     if ns.json:
         meta = ["entry", "line", "date", "by", "citation"]
         print(json.dumps(to_records(ds.reset_coords(meta)), indent=2))
@@ -555,7 +558,7 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
     compiled.save(out)
     if ns.idata and compiled.idata is not None:
         compiled.idata.to_netcdf(ns.idata)
-    state = spec.node(target).states[-1]
+    state = spec.node(target).state_of_interest
     before = posterior(network_from_worldview(spec, records.base), target)[state]
     after = posterior(network_from_worldview(spec, compiled.worldview), target)[state]
     summ = compiled.summary()
@@ -737,7 +740,7 @@ def _draws_fields(ns: argparse.Namespace, net: Any, ev: Any, text: list[str]) ->
     text.extend("  " + line for line in summary.text().splitlines())
     trio = None
     if not (ev.hard or ev.likelihood or ev.fixed or ev.do):
-        state = net.spec.node(ns.target).states[-1]
+        state = net.spec.node(ns.target).state_of_interest
         trio = aggregation_trio(net, ns.target, state,
                                 source_for(net, ns.draws, ns.seed, ns.ess))
     if trio is not None:

@@ -156,7 +156,12 @@ def parse_answer(text: str, states: tuple[str, ...]) -> Answer:
         for p in parts:
             mm = re.fullmatch(_NUM, p)
             if not mm:
-                raise ValueError(f"cannot read {p!r} as a probability")
+                if len(states) > 2:
+                    raise ValueError(f"cannot read that; give one number per state "
+                                     f"({', '.join(states)}) summing to 100, or one state's, "
+                                     f"e.g. {states[0]}: 20%")
+                raise ValueError(f"cannot read {p!r} as a probability; answer like 8%, 0.08, "
+                                 "5-15% or 'between 20% and 60%, 80% sure'")
             vals.append(float(mm.group(1)))
         if len(vals) != len(states):
             raise ValueError(f"give {len(states)} numbers, one per state "
@@ -193,7 +198,7 @@ class Interview:
         self.base_name = base
         self.out = out
         self.target = target or self.spec.default_target()
-        self.state = self.spec.node(self.target).states[-1]
+        self.state = self.spec.node(self.target).state_of_interest
 
     # -- input --------------------------------------------------------------------------------
     def _ask(self, prompt: str) -> str:

@@ -427,7 +427,8 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     xarray.Dataset
         Dim ``step`` (0 = the prior, then one per entry): ``p`` (point), ``mean``,
         ``interval`` (with ``ci_bound``), ``impossible_draws``; one variable per crux,
-        ``P(crux=last state)``; coordinates ``entry`` (its description), ``line``, ``date``,
+        ``P(crux=its state of interest)`` (the last state unless the model names one);
+        coordinates ``entry`` (its description), ``line``, ``date``,
         ``by`` and ``citation``.
     """
     import xarray as xr
@@ -437,7 +438,9 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     from cruxnet.inference.exact import posterior
 
     states = net.spec.node(target).states
-    s = states[-1] if state is None else state
+    s = net.spec.node(target).state_of_interest if state is None else state
+    if s not in states:
+        raise LedgerError(f"unknown state {s!r} of {target} (states: {', '.join(states)})")
     idx = states.index(s)
     rows = []
     for k in range(len(entries) + 1):
@@ -452,8 +455,8 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
         crux_p = []
         for c in cruxes:
             c_post = posterior_draws(step_net, c, ev, draws=draws, seed=seed).summary(ci_prob)
-            last = net.spec.node(c).states[-1]
-            crux_p.append((posterior(step_net, c, ev).probs[-1], c_post.interval[last]))
+            focus = net.spec.node(c).state_of_interest
+            crux_p.append((posterior(step_net, c, ev)[focus], c_post.interval[focus]))
         rows.append((point, float(np.mean(post.probs[:, idx])), summ.interval[s],
                      post.n_impossible, crux_p))
     meta = [("prior", 0, "", "", "")] + [(e.describe(), e.line, e.date, e.by, e.citation)
@@ -463,7 +466,7 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
         "interval": (("step", "ci_bound"), np.array([r[2] for r in rows], dtype=float)),
         "impossible_draws": ("step", [r[3] for r in rows])}
     for j, c in enumerate(cruxes):
-        name = f"P({c}={net.spec.node(c).states[-1]})"
+        name = f"P({c}={net.spec.node(c).state_of_interest})"
         data[name] = ("step", [r[4][j][0] for r in rows])
         data[f"{name} interval"] = (("step", "ci_bound"),
                                     np.array([r[4][j][1] for r in rows], dtype=float))

@@ -166,3 +166,27 @@ def test_k_of_n_needs_a_two_state_node(tmp_path):
     path = _write(tmp_path, {"kind": "data", "node": "lead_time", "k": 1, "n": 3})
     with pytest.raises(LedgerError, match="k of n is for two-state nodes; lead_time has 5"):
         read_ledger(path, net.spec)
+
+
+def test_update_reports_the_state_named_or_the_state_of_interest(tmp_path):
+    """``--state`` names the target state; without it, the target's state of interest (for
+    lead_time the shortest bin the model declares, not the last state)."""
+    import json
+
+    from cruxnet import Evidence, posterior
+
+    path = _write(tmp_path, {"kind": "hard", "node": "deception_demonstrated", "state": "yes"})
+    net = load_network("crux_network", "gs_deference")
+    ev = Evidence(hard={"deception_demonstrated": "yes"})
+    base = [sys.executable, "-m", "cruxnet", "update", str(path), "-n", "100", "--json"]
+    for extra, target, state in ((["--state", "no"], "catastrophe", "no"),
+                                 (["--target", "lead_time"], "lead_time", "under_2wk")):
+        proc = subprocess.run([*base, *extra], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert proc.returncode == 0, proc.stderr
+        steps = json.loads(proc.stdout)["rows"]
+        assert steps[0]["p"] == pytest.approx(posterior(net, target)[state], abs=1e-12)
+        assert steps[1]["p"] == pytest.approx(posterior(net, target, ev)[state], abs=1e-12)
+    bad = subprocess.run([*base, "--state", "maybe"], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert bad.returncode == 2 and "unknown state 'maybe' of catastrophe" in bad.stderr

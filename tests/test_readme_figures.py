@@ -81,11 +81,34 @@ def test_three_meanings_table() -> None:
     replaced = posterior(net.with_cpt("scheming", flat), "catastrophe")
     _says(f"Under `gs_deference` (P(scheming) {posterior(net, 'scheming')['yes']:.3f}, "
           f"P(catastrophe) {posterior(net, 'catastrophe')['yes']:.3f})")
-    _says(f"| `with_stated_marginals(net, {{\"scheming\": [0.92, 0.08]}})` | "
+    _says(f"`with_stated_marginals(net, {{\"scheming\": [0.92, 0.08]}})` | "
           f"{stated['yes']:.3f} |")
+    cli = with_stated_marginals(net, {"scheming": {"yes": 0.08}})  # --marginal scheming=yes:0.08
+    assert posterior(cli, "catastrophe")["yes"] == pytest.approx(stated["yes"], abs=1e-12)
     _says(f"| `--fixed scheming=no:0.92,yes:0.08` | "
           f"{posterior(net, 'catastrophe', fixed)['yes']:.3f} |")
     _says(f"every row 0.08 | {replaced['yes']:.3f} |")
     hard = posterior(net, "alignment_difficulty")["hard"]
     _says(f"P(alignment_difficulty = hard) stays {hard:.3f}")
     _says(f"(hard falls to {posterior(net, 'alignment_difficulty', fixed)['hard']:.3f})")
+
+
+def test_interview_transcript() -> None:
+    """The README's interview session: each "P(catastrophe=yes) a -> b" is the engine's answer
+    for the stated marginals so far (the answers as the interview reads them)."""
+    from cruxnet.inference.marginals import with_stated_marginals
+    from cruxnet.priors.elicit import beta_from_interval
+
+    net = load_network("crux_network", "gs_deference")
+    fit = beta_from_interval(0.2, 0.6, 0.8)
+    steps = [{"lead_time": [0.35, 0.4, 0.15, 0.07, 0.03]},
+             {"scheming": {"yes": 0.08}},
+             {"elicitation_success": {"yes": {"mean": fit.mean, "ess": fit.ess}}}]
+    given: dict = {}
+    before = posterior(net, "catastrophe")["yes"]
+    for step in steps:
+        given.update(step)
+        after = posterior(with_stated_marginals(net, given), "catastrophe")["yes"]
+        _says(f"P(catastrophe=yes) {before:.3f} -> {after:.3f}")
+        before = after
+    _says(f"P(catastrophe=yes): 0.325 under gs_deference -> {before:.3f} under your view")

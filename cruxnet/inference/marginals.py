@@ -46,6 +46,8 @@ __all__ = ["MARGINAL_TOL", "StatedMarginalDraws", "stated_marginal_vector", "til
 
 #: Every stated marginal holds to this (max abs difference) in the returned network.
 MARGINAL_TOL = 1e-12
+#: The largest change of a log-factor in one Newton step (see :func:`_solve`).
+MAX_STEP = 4.0
 
 
 def stated_marginal_vector(net: BayesNet, node: str, value: Mapping[str, float] | Sequence[float]
@@ -146,7 +148,7 @@ def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
     phi = np.log(q) - np.log(np.einsum("mu,mux->mx", w, rows))
     ones = np.ones((k, k))
     f, p, g = _evaluate_rows(log_r, w, q, phi)
-    for _ in range(200):
+    for _ in range(400):
         err = np.abs(g).max(axis=1)
         todo = err > MARGINAL_TOL / 4
         if not todo.any():
@@ -154,11 +156,15 @@ def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
         idx = np.flatnonzero(todo)
         wi, pi, gi = w[idx], p[idx], g[idx]
         h = (np.einsum("mx,xy->mxy", np.einsum("mu,mux->mx", wi, pi), np.eye(k))
-             - np.einsum("mu,mux,muy->mxy", wi, pi, pi)) + ones
+             - np.einsum("mu,mux,muy->mxy", wi, pi, pi)) + ones + 1e-15 * np.eye(k)
         try:
             step = -np.linalg.solve(h, gi[..., None])[..., 0]
         except np.linalg.LinAlgError:
             step = -np.einsum("mxy,my->mx", np.linalg.pinv(h, rcond=1e-14), gi)
+        # Where rows are nearly saturated the Hessian is tiny and a full Newton step would
+        # jump far past the answer (and saturate exactly): at most MAX_STEP in log space.
+        big = np.abs(step).max(axis=1, keepdims=True)
+        step *= np.minimum(1.0, MAX_STEP / np.where(big > 0, big, 1.0))
         t = np.ones(len(idx))
         slope = (gi * step).sum(axis=1)
         accepted = np.zeros(len(idx), dtype=bool)

@@ -107,6 +107,14 @@ class NodeSpec:
     #: For a lever: the (from, to) states its effect compares; default the first and last state.
     #: A lever whose best state is in the middle (deferring at the minimum) names them.
     lever_states: tuple[str, str] | None = None
+    #: The state a question about this node is about by default (``state_of_interest:``;
+    #: default the last state, e.g. ``yes``): what report, update and sensitivity show.
+    interest: str | None = None
+
+    @property
+    def state_of_interest(self) -> str:
+        """``state_of_interest`` as declared, else the last state."""
+        return self.interest or self.states[-1]
 
     @property
     def lever_range(self) -> tuple[str, str]:
@@ -306,7 +314,7 @@ def _sources(raw: object, where: str, file: str | None, node: str | None) -> tup
 
 
 _NODE_KEYS = frozenset({"id", "label", "definition", "states", "parents", "role", "headline",
-                        "sources", "expect", "lever_states"})
+                        "sources", "expect", "lever_states", "state_of_interest"})
 _EXPECT_KEYS = frozenset({"increases_with", "decreases_with", "impossible"})
 
 
@@ -413,7 +421,18 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
         sources=_sources(raw.get("sources"), "sources", file, nid), edges=tuple(edges),
         expect=_expectations(raw.get("expect"), nid, states, parents, file),
         lever_states=_lever_states(raw.get("lever_states"), states, nid, file),
+        interest=_interest(raw.get("state_of_interest"), states, nid, file),
     )
+
+
+def _interest(raw: object, states: tuple[str, ...], nid: str, file: str | None) -> str | None:
+    if raw is None:
+        return None
+    name = state_name(raw) if isinstance(raw, (str, int, bool)) else raw
+    if name not in states:
+        raise SpecError(f"state_of_interest: unknown state {name!r} (states: "
+                        f"{', '.join(states)})", file=file, node=nid)
+    return str(name)
 
 
 def _lever_states(raw: object, states: tuple[str, ...], nid: str, file: str | None

@@ -124,6 +124,7 @@ class Worldview:
     marginals: Mapping[str, StatedMarginal] = field(default_factory=dict)
     base: str | None = None
     overrides: tuple[Override, ...] = ()
+    base_file: str | None = None
     default_ess: float | None = None
 
     def point_cpts(self, model: ModelSpec) -> dict[str, NDArray]:
@@ -200,23 +201,26 @@ def _read_chain(path: Path, seen: tuple[Path, ...]
         base_marginals = dict(parent_top.get("marginals") or {})
         if not Path(parent_path).stem.startswith("_"):
             data["_base"] = parent_top.get("worldview")
+            data["_base_file"] = str(parent_path)
+    listed = "_base" in data  # overrides are listed against a worldview, not a shared partial
     for node, entry in cpts.items():
         node = str(node)
-        if ext is not None:
+        if listed:
             before = merged.get(node)
             overrides.append(Override("node", node, before=_form_words(before),
                                       after=_form_words(entry)))
         if isinstance(entry, dict):
             entry = {**entry, "_file": file}
         merged[node] = entry
-    overrides += _apply_set(data.get("set"), merged, file)
+    changed = _apply_set(data.get("set"), merged, file)
+    overrides += changed if listed else []
     marginals = data.get("marginals")
     if marginals is not None and not isinstance(marginals, dict):
         raise SpecError(f"'marginals' must map nodes to {{state: probability}}, got "
                         f"{marginals!r}", file=file)
     if base_marginals or marginals:
         data["marginals"] = {**base_marginals, **(marginals or {})}
-    for node in (marginals or {}):
+    for node in (marginals or {}) if listed else ():
         overrides.append(Override("marginal", str(node)))
     return data, merged, overrides
 
@@ -367,7 +371,8 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
                      basis=({"(defaults)": " ".join(str(data["basis"]).split())}
                             if data.get("basis") else {}) | basis,
                      ordered_draws=ordered, marginals=marginals,
-                     base=data.get("_base"), overrides=tuple(_described(overrides, marginals)),
+                     base=data.get("_base"), base_file=data.get("_base_file"),
+                     overrides=tuple(_described(overrides, marginals)),
                      default_ess=defaults["default_ess"])
 
 

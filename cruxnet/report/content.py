@@ -63,6 +63,11 @@ class WorldviewSection:
     attribution: str = ""
     #: Node id -> where the worldview's numbers for it come from.
     basis: Mapping[str, str] = field(default_factory=dict)
+    #: The worldview this one extends (a personal file's base), or None.
+    base: str | None = None
+    #: What differs from the base: (what, base, this worldview), e.g. a parameter set, a
+    #: stated marginal against the base's implied one, and P(target) itself.
+    differences: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,43 @@ def _section(net: BayesNet, c: _SectionSettings, step: Callable[[str], None]
         observations=decisive_observations(q, c.tau), sha256=wv.sha256 if wv else "",
         trajectory=trajectory, left_out=left_out,
         attribution=(wv.attribution or wv.reading) if wv else "",
-        basis=dict(wv.basis) if wv else {})
+        basis=dict(wv.basis) if wv else {}, base=wv.base if wv else None,
+        differences=_differences(net, c, q.point()))
+
+
+def _differences(net: BayesNet, c: _SectionSettings, point: float
+                 ) -> tuple[tuple[str, str, str], ...]:
+    """What a personal worldview (one that extends another, or one given stated marginals)
+    changes against its base, in words, with P(target) under both."""
+    from cruxnet.catalog import network_from_worldview
+    from cruxnet.errors import CruxnetError
+    from cruxnet.inference.exact import posterior
+    from cruxnet.priors.worldview import load_worldview
+
+    wv = net.prior
+    if wv is None or (wv.base_file is None and not net.marginals):
+        return ()
+    if wv.base_file is not None:
+        base_net = network_from_worldview(net.spec, load_worldview(wv.base_file, net.spec))
+        base_name = str(wv.base)
+    else:
+        base_net = BayesNet(net.spec, wv.point_cpts(net.spec), wv.name)
+        base_name = f"{wv.name} without the stated marginals"
+    rows = [(o.label, o.before, o.after) for o in wv.overrides if o.kind != "marginal"]
+    for node, m in net.marginals.items():
+        states = net.spec.node(node).states
+        before = posterior(base_net, node).probs
+        rows.append((f"P({node}), stated", ", ".join(f"{s} {100 * p:.3g}%" for s, p in
+                                                    zip(states, before, strict=True)),
+                     m.describe(states)))
+    try:
+        p_base = posterior(base_net, c.target, c.evidence)[str(c.state or net.spec.node(
+            c.target).state_of_interest)]
+        rows.append((f"P({c.target}) at the point values", f"{p_base:.3f}", f"{point:.3f}"))
+    except CruxnetError:
+        pass
+    return tuple((what, before_, after) for what, before_, after in rows) + (
+        ("base", base_name, str(net.worldview)),)
 
 
 def preflight(nets: Sequence[BayesNet], settings: _SectionSettings) -> None:

@@ -63,13 +63,25 @@ def _headline(report: Report) -> Iterator[Block]:
                      "equal-tailed interval over "
                      f"{report.provenance['draws']:,} draws of its uncertain parameters.")
     rows = []
+    ledger = any(sec.trajectory is not None for sec in report.sections)
     for sec in report.sections:
         lo, hi = sec.summary.interval[s]
-        rows.append((sec.worldview, _f(sec.point), _f(sec.summary.mean[s]),
-                     _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]",
-                     sec.attribution or "-"))
-    yield Block("table", header=("worldview", "point", "mean", "median", "90% interval",
-                                 "whose numbers"), rows=tuple(rows))
+        row: tuple[str, ...] = (sec.worldview, _f(sec.point), _f(sec.summary.mean[s]),
+                                _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]")
+        if ledger:
+            t = sec.trajectory
+            row += ((_f(t.p.values[-1]), _ci(t.interval.values[-1])) if t is not None
+                    else ("-", "-"))
+        rows.append((*row, sec.attribution or "-"))
+    header: tuple[str, ...] = ("worldview", "point", "mean", "median", "90% interval")
+    if ledger:
+        n = max(s_.trajectory.sizes["step"] - 1 for s_ in report.sections
+                if s_.trajectory is not None)
+        header += (f"after the ledger ({n} entries)", "after: 90% interval")
+        yield Block("p", f"The ledger {report.provenance.get('ledger')} updates each worldview: "
+                         "the prior is beside the belief after every entry (the trajectory "
+                         "section shows each step).")
+    yield Block("table", header=(*header, "whose numbers"), rows=tuple(rows))
     yield Block("figure", "P(target) across parameter draws, per worldview.",
                 job=("distributions", (report,)), name="distributions")
     for sec in report.sections:
@@ -100,6 +112,11 @@ def _worldview(report: Report, sec: WorldviewSection, top: int) -> Iterator[Bloc
         yield Block("p", f"{sec.title}. {sec.reading}")
     if sec.attribution:
         yield Block("note", f"Whose numbers: {sec.attribution}")
+    if sec.differences:
+        base = dict((w, b) for w, b, _ in sec.differences).get("base", "its base")
+        yield Block("p", f"What {sec.worldview} changes against {base}:")
+        yield Block("table", header=("what", str(base), sec.worldview),
+                    rows=tuple(r for r in sec.differences if r[0] != "base"))
     yield Block("h3", "Which cruxes matter")
     yield Block("p", "Swing: how far P(target) moves if we learned the node's state (interval "
                      "over draws); do() swing: how far it moves if we set the node by "

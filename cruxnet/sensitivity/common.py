@@ -74,7 +74,7 @@ class Question:
                                    + did_you_mean(self.target, spec.node_ids))
         states = spec.node(self.target).states
         if self.state is None:
-            object.__setattr__(self, "state", states[-1])
+            object.__setattr__(self, "state", spec.node(self.target).state_of_interest)
         elif self.state not in states:
             raise SensitivityError(f"unknown state {self.state!r} of {self.target} "
                                    f"(states: {', '.join(states)})")
