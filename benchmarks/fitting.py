@@ -13,8 +13,8 @@ import time
 
 from cruxnet import load_network
 from cruxnet.catalog import WORLDVIEWS_DIR, load_model
-from cruxnet.inference.fitting import fit_latent_counts
-from cruxnet.priors.records import compile_elicitation, load_elicitation
+from cruxnet.updating.fitting import fit_latent_counts
+from cruxnet.updating.records import compile_elicitation, load_elicitation
 
 
 def timed(label: str, fn) -> None:  # type: ignore[no-untyped-def]
@@ -43,7 +43,7 @@ def main() -> None:
         pool="hierarchical")
 
     def pool() -> dict[str, float]:
-        from cruxnet.inference.fitting import check_fit
+        from cruxnet.updating.diagnostics import check_fit
 
         idata = compile_elicitation(records).idata
         return check_fit(idata, ["mu", "tau", "z_new"], what="pool")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from cruxnet.errors import EvidenceError, SpecError
 from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec, load_model_spec
 from cruxnet.priors.worldview import Worldview, load_worldview
+from cruxnet.version import cruxnet_version
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -39,14 +39,6 @@ MODELS_DIR = PACKAGE_DIR / "models" / "specs"
 WORLDVIEWS_DIR = PACKAGE_DIR / "priors" / "worldviews"
 DEFAULT_MODEL = "crux_network"
 _NETWORK_SUFFIXES = (".bif", ".bif.gz", ".xml", ".xmlbif", ".bifxml", ".xml.gz")
-
-
-def cruxnet_version() -> str:
-    """The installed cruxnet version."""
-    try:
-        return metadata.version("cruxnet")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
 
 
 @dataclass(frozen=True)

@@ -458,8 +458,8 @@ def _step_bar(ns: argparse.Namespace) -> Callable[[str | None], None]:
 
 def _cmd_update(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
-    from cruxnet.ledger import read_ledger, replay_ledger
     from cruxnet.sensitivity.render import to_records
+    from cruxnet.updating.ledger import read_ledger, replay_ledger
 
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     entries = read_ledger(ns.ledger, net.spec)
@@ -519,8 +519,8 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_model, network_from_worldview, resolve_elicitation
     from cruxnet.inference.exact import posterior
     from cruxnet.priors.elicit import ElicitationWarning
-    from cruxnet.priors.records import compile_elicitation, load_elicitation
     from cruxnet.sensitivity.render import to_records
+    from cruxnet.updating.records import compile_elicitation, load_elicitation
 
     entry = load_model(ns.model)
     spec = entry.spec

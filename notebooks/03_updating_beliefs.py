@@ -28,11 +28,11 @@ import pandas as pd
 
 from cruxnet import load_network, posterior
 from cruxnet.catalog import WORLDVIEWS_DIR, load_model
-from cruxnet.inference.fitting import fit_latent_counts
-from cruxnet.ledger import read_ledger, replay_ledger
 from cruxnet.priors.elicit import ElicitationWarning, beta_from_interval, beta_from_quantiles
-from cruxnet.priors.records import compile_elicitation, load_elicitation
 from cruxnet.report.figures import plot_trajectory
+from cruxnet.updating.fitting import fit_latent_counts
+from cruxnet.updating.ledger import read_ledger, replay_ledger
+from cruxnet.updating.records import compile_elicitation, load_elicitation
 
 work = Path(tempfile.mkdtemp(prefix="cruxnet-updating-"))
 

@@ -16,7 +16,6 @@ from numpy.testing import assert_allclose
 from cruxnet import Evidence, load_network, posterior
 from cruxnet.catalog import load_model
 from cruxnet.inference.batched import posterior_draws
-from cruxnet.priors.anchors import UNORDERED_LEVERS, research_unlock
 from cruxnet.priors.draws import DatasetDraws, draw_parameters, impose_orderings
 from cruxnet.sensitivity import (
     Question,
@@ -26,6 +25,7 @@ from cruxnet.sensitivity import (
     smallest_belief_change,
     value_of_information,
 )
+from cruxnet.sensitivity.anchors import UNORDERED_LEVERS, research_unlock
 
 
 # ------------------------------------------------------------------------------------ R7

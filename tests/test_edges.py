@@ -116,7 +116,7 @@ def test_one_tolerance_in_worldview_files_and_ledgers(tmp_path, capsys):
     ledger.write_text(json.dumps({"kind": "fixed", "node": "capability_restraint", "marginal": {
         "weak": 0.3333333333, "hold": 0.3333333333, "pause": 0.3333333333},
         "citation": "c", "date": "2026-01-01", "by": "me"}) + "\n")
-    from cruxnet.ledger import read_ledger
+    from cruxnet.updating.ledger import read_ledger
 
     entry = read_ledger(ledger, load_network("crux_network").spec)[0]
     assert entry.vector == pytest.approx((1 / 3,) * 3, abs=1e-16) and sum(entry.vector) == 1
@@ -349,7 +349,7 @@ def test_sensitivity_functions_include_evidence_nodes(capsys):
 # ------------------------------------------------------------------------------------ item 7
 @pytest.mark.parametrize(("k", "n"), [(0, 20), (3, 10)])
 def test_same_system_ledger_predictive_is_exact(tmp_path, k, n):
-    from cruxnet.ledger import apply_entries, read_ledger
+    from cruxnet.updating.ledger import apply_entries, read_ledger
 
     net = load_network("honeypot_tests")
     path = tmp_path / "l.jsonl"
@@ -409,7 +409,7 @@ def test_voi_under_a_fixed_marginal_is_centred_on_the_posterior():
 def test_likelihood_leaving_out_states_is_an_error(tmp_path, capsys):
     from oracles import bnlearn_path
 
-    from cruxnet.ledger import LedgerError, read_ledger
+    from cruxnet.updating.ledger import LedgerError, read_ledger
 
     asia = str(bnlearn_path("asia"))
     rc, _, err = run(capsys, "query", "lung", "--model", asia, "--likelihood", "smoke=yes:0.5")
@@ -537,14 +537,14 @@ def test_validate_and_lint_report_what_draws_refuse(tmp_path, capsys):
 # ----------------------------------------------------------------------------------- item 13
 def test_report_checks_before_computing_and_leaves_out_what_cannot_run(tmp_path, monkeypatch):
     from cruxnet.errors import ImpossibleEvidenceError
+    from cruxnet.report import build as report_build
     from cruxnet.report import build_report
-    from cruxnet.report import content as report_content
 
     def no_computing(*args, **kwargs):
         raise AssertionError("a section was computed before the inputs were checked")
 
     with monkeypatch.context() as m:
-        m.setattr(report_content, "_section", no_computing)
+        m.setattr(report_build, "compute_section", no_computing)
         with pytest.raises(EvidenceError, match="cannot all hold together"):
             build_report(evidence=Evidence(fixed={"catastrophe": (0.9, 0.1),
                                                   "misaligned_takeover": (0.5, 0.5)}))

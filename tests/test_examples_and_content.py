@@ -13,7 +13,7 @@ from conftest import WORLDVIEWS
 from cruxnet import Evidence, load_network, posterior
 from cruxnet.catalog import bundled_models, load_model, worldview_names
 from cruxnet.examples import CARLSMITH_PREMISES, EXAMPLES
-from cruxnet.priors.anchors import ANCHORS, check_anchor
+from cruxnet.sensitivity.anchors import ANCHORS, check_anchor
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GRAMS = ROOT / "tests" / "data" / "seed_9grams.bin"

@@ -11,8 +11,9 @@ from numpy.testing import assert_allclose
 from scipy import integrate, stats
 
 from cruxnet import load_network
-from cruxnet.inference.fitting import FitError, fit_latent_counts
-from cruxnet.ledger import apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.diagnostics import FitError
+from cruxnet.updating.fitting import fit_latent_counts
+from cruxnet.updating.ledger import apply_entries, read_ledger, replay_ledger
 
 pytestmark = pytest.mark.slow
 CONFIGS = [("no", "no"), ("no", "yes"), ("yes", "no"), ("yes", "yes")]

@@ -14,7 +14,7 @@ import yaml
 from cruxnet import load_network, posterior
 from cruxnet.catalog import load_model, network_from_worldview
 from cruxnet.interview import parse_answer
-from cruxnet.priors.records import compile_elicitation, load_elicitation
+from cruxnet.updating.records import compile_elicitation, load_elicitation
 
 pexpect = pytest.importorskip("pexpect")
 

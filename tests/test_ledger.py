@@ -12,7 +12,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
 
 BASE = {"citation": "a test", "date": "2026-05-01", "by": "tester"}
 

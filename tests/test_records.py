@@ -19,17 +19,14 @@ from cruxnet.catalog import WORLDVIEWS_DIR, load_model, network_from_worldview
 from cruxnet.errors import SpecError
 from cruxnet.priors.elicit import (
     FIT_WARNING,
+    Distribution,
     beta_from_interval,
     beta_from_quantiles,
     log_pool_betas,
-)
-from cruxnet.priors.records import (
-    Distribution,
-    compile_elicitation,
-    load_elicitation,
     pool_distributions,
 )
 from cruxnet.priors.worldview import load_worldview
+from cruxnet.updating.records import compile_elicitation, load_elicitation
 
 PANEL = WORLDVIEWS_DIR / "crux_network" / "panel_2026.elicit.yaml"
 
@@ -244,7 +241,7 @@ def test_hierarchical_pool_gives_inference_data_and_draws(spec):
 
     from cruxnet.inference.batched import posterior_draws
     from cruxnet.priors.draws import DatasetDraws
-    from cruxnet.priors.hierarchical import pooled_parameter_draws
+    from cruxnet.updating.records import pooled_parameter_draws
 
     recs = dataclasses.replace(load_elicitation(PANEL, spec), pool="hierarchical")
     comp = compile_elicitation(recs, seed=1)

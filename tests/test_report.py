@@ -122,7 +122,7 @@ def test_report_command(tmp_path):
 def test_ledger_adds_the_belief_trajectory(tmp_path):
     import json
 
-    from cruxnet.ledger import read_ledger, replay_ledger
+    from cruxnet.updating.ledger import read_ledger, replay_ledger
 
     ledger = tmp_path / "l.jsonl"
     common = {"citation": "<i>a source</i>", "date": "2026-03-04", "by": "tester"}

@@ -28,7 +28,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
 from cruxnet.inference.marginals import StatedMarginalDraws
+from cruxnet.inference.source import ParameterSource
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
 from cruxnet.priors.forms import NDArray
@@ -64,32 +65,6 @@ MAX_WORKERS = 8
 CACHE_BYTES = 2**20
 #: Fewest draws per contraction (below this, per-call overhead dominates).
 MIN_SUB_CHUNK = 256
-
-
-class ParameterSource(Protocol):
-    """Where CPT draws come from (a worldview's prior, or a Dataset of fitted draws)."""
-
-    @property
-    def n(self) -> int:
-        """Number of draws."""
-        ...
-
-    def is_fixed(self, node: str) -> bool:
-        """True if the node's CPT is the same in every draw."""
-        ...
-
-    def point(self, node: str) -> NDArray:
-        """The node's CPT when it is fixed."""
-        ...
-
-    def block(self, node: str, start: int, stop: int) -> NDArray:
-        """Draws ``start:stop`` of the node's CPT, shape ``(stop - start, *parents, card)``."""
-        ...
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Attrs the results carry (worldview, seed, ...)."""
-        ...
 
 
 @dataclass(frozen=True)

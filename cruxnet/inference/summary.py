@@ -14,7 +14,7 @@ import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from cruxnet.priors.forms import NDArray
 if TYPE_CHECKING:
     import xarray as xr
 
-    from cruxnet.inference.batched import ParameterSource, PosteriorDraws
+    from cruxnet.inference.source import ParameterSource
 
 __all__ = [
     "CI_KINDS",
@@ -35,6 +35,7 @@ __all__ = [
     "chain_premises",
     "check_ci_prob",
     "credible_interval",
+    "equal_tailed",
     "summarize",
 ]
 
@@ -69,6 +70,22 @@ def _hdi(values: NDArray, ci_prob: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def equal_tailed(values: NDArray, ci_prob: float, axis: int = 0) -> NDArray:
+    """The equal-tailed ``ci_prob`` interval over ``axis``, ignoring NaN: shape ``(..., 2)``
+    (lower, upper); NaN where a slice has no value. The one implementation every interval
+    over draws uses (headlines, sensitivity tables, count fits).
+
+    >>> equal_tailed(np.linspace(0, 1, 1001), 0.9).round(6).tolist()
+    [0.05, 0.95]
+    """
+    lo, hi = (1 - ci_prob) / 2, (1 + ci_prob) / 2
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN slice is reported as NaN
+        q = np.nanquantile(np.asarray(values, dtype=float), [lo, hi], axis=axis)
+    out: NDArray = np.moveaxis(q, 0, -1)
+    return out
+
+
 def credible_interval(values: NDArray, ci_prob: float = 0.9,
                       ci_kind: str = "eti") -> tuple[float, float]:
     """Credible interval of a 1-D sample.
@@ -82,7 +99,7 @@ def credible_interval(values: NDArray, ci_prob: float = 0.9,
     ci_prob = check_ci_prob(ci_prob)
     if _check_kind(ci_kind) == "hdi":
         return _hdi(values, ci_prob)
-    lo, hi = np.quantile(values, [(1 - ci_prob) / 2, (1 + ci_prob) / 2])
+    lo, hi = equal_tailed(values, ci_prob)
     return float(lo), float(hi)
 
 
@@ -258,7 +275,29 @@ class PosteriorSummary:
         return "\n".join([*lines, foot])
 
 
-def summarize(post: PosteriorDraws, ci_prob: float = 0.9, ci_kind: str = "eti"
+class DrawnPosterior(Protocol):
+    """What :func:`summarize` reads (a :class:`~cruxnet.inference.batched.PosteriorDraws`)."""
+
+    @property
+    def target(self) -> str: ...
+
+    @property
+    def states(self) -> tuple[str, ...]: ...
+
+    @property
+    def probs(self) -> NDArray: ...
+
+    @property
+    def n_draws(self) -> int: ...
+
+    @property
+    def n_impossible(self) -> int: ...
+
+    @property
+    def attrs(self) -> dict[str, Any]: ...
+
+
+def summarize(post: DrawnPosterior, ci_prob: float = 0.9, ci_kind: str = "eti"
               ) -> PosteriorSummary:
     """Summarise batched posteriors (see :meth:`PosteriorDraws.summary`).
 
@@ -276,8 +315,8 @@ def summarize(post: PosteriorDraws, ci_prob: float = 0.9, ci_kind: str = "eti"
     _check_kind(ci_kind)
     probs = post.probs
     if ci_kind == "eti":
-        q = np.quantile(probs, [(1 - ci_prob) / 2, 0.5, (1 + ci_prob) / 2], axis=0)
-        lo, med, hi = q
+        med = np.median(probs, axis=0)
+        lo, hi = np.moveaxis(equal_tailed(probs, ci_prob), -1, 0)
         interval = {s: (float(lo[i]), float(hi[i])) for i, s in enumerate(post.states)}
     else:
         med = np.median(probs, axis=0)

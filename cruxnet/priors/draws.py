@@ -343,7 +343,7 @@ class WorldviewDraws:
     @property
     def provenance(self) -> dict[str, Any]:
         """Attrs results carry."""
-        from cruxnet.catalog import cruxnet_version
+        from cruxnet.version import cruxnet_version
 
         return {"model": self.model.name, "spec_sha256": self.model.sha256,
                 "worldview": self.worldview.name, "worldview_sha256": self.worldview.sha256,

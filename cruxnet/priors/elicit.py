@@ -9,31 +9,50 @@
   does not import with matplotlib 3.11, so SciPy does the fitting, as the design allows.)
 * :func:`dirichlet_from_mean` and :func:`dirichlet_from_mode`: a Dirichlet from a mean or mode
   vector and a concentration.
+* :func:`lognormal_from_quantiles`: the log-normal of a ratio from its quantiles.
+* :func:`moment_concentration` and :func:`moment_dirichlet`: the Dirichlet with given means and
+  total per-state variance (of a mixture, or of draws): the one moment match every pool and
+  fit uses.
 * :func:`linear_pool` and :func:`log_pool`: pooling several experts' probabilities, the
   weighted mean and the normalised weighted geometric mean (for two states: the geometric mean
-  of odds); :func:`log_pool_betas`: the logarithmic pool of Beta densities, again a Beta.
+  of odds); :func:`log_pool_betas`: the logarithmic pool of Beta densities, again a Beta;
+  :func:`pool_distributions`: the same for experts' Dirichlets and log-normals
+  (:class:`Distribution`), with one weights check (:func:`check_weights`).
+
+These are the one implementation of each: elicitation records, the hierarchical pool and count
+fits (:mod:`cruxnet.updating`) and worldview files (stated marginals given as intervals,
+:mod:`cruxnet.priors.stated`) all use them. The module imports nothing from cruxnet but the
+errors, so priors can use it without importing anything above them.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 
 from cruxnet.errors import CruxnetError
-from cruxnet.priors.forms import NDArray
 
-__all__ = ["FIT_WARNING", "ElicitationError", "ElicitationWarning", "FittedBeta",
-           "beta_from_interval", "beta_from_quantiles", "dirichlet_from_mean",
-           "dirichlet_from_mode", "linear_pool", "log_pool", "log_pool_betas"]
+__all__ = ["FIT_WARNING", "LOG_FIT_WARNING", "Distribution", "ElicitationError",
+           "ElicitationWarning", "FittedBeta", "beta_from_interval", "beta_from_quantiles",
+           "check_weights", "dirichlet_from_mean", "dirichlet_from_mode", "linear_pool",
+           "log_pool", "log_pool_betas", "lognormal_from_quantiles", "moment_concentration",
+           "moment_dirichlet", "pool_distributions"]
 
 #: Largest quantile error accepted without a warning, relative to the elicited value's distance
 #: from 0 or 1 (whichever is nearer): 5% (a 0.0063 quantile fitted as 0.0066 passes, as 2e-10
 #: does not).
 FIT_WARNING = 0.05
+#: Largest error in log space (a ratio's quantiles) accepted without a warning.
+LOG_FIT_WARNING = 0.05
+
+
+NDArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
 class ElicitationError(CruxnetError):
@@ -195,7 +214,9 @@ def dirichlet_from_mode(mode: Sequence[float], concentration: float) -> NDArray:
     return out
 
 
-def _weights(weights: Sequence[float] | None, n: int) -> NDArray:
+def check_weights(weights: Sequence[float] | None, n: int) -> NDArray:
+    """The experts' weights normalised to sum to 1 (equal if None); an ElicitationError for
+    a wrong count or a weight that is not a number > 0."""
     if weights is None:
         return np.full(n, 1.0 / n)
     w = np.asarray(weights, dtype=float)
@@ -214,7 +235,7 @@ def linear_pool(probs: Sequence[Sequence[float]], weights: Sequence[float] | Non
     p = np.asarray(probs, dtype=float)
     for row in p:
         _check_vector(row, "each expert's distribution")
-    out: NDArray = _weights(weights, len(p)) @ p
+    out: NDArray = check_weights(weights, len(p)) @ p
     return out
 
 
@@ -232,7 +253,7 @@ def log_pool(probs: Sequence[Sequence[float]], weights: Sequence[float] | None =
     p = np.asarray(probs, dtype=float)
     for row in p:
         _check_vector(row, "each expert's distribution")
-    w = _weights(weights, len(p))
+    w = check_weights(weights, len(p))
     with np.errstate(divide="ignore"):
         logp = w @ np.log(p)
     if not np.isfinite(logp).any():
@@ -249,6 +270,133 @@ def log_pool_betas(params: Sequence[tuple[float, float]],
     ab = np.asarray(params, dtype=float)
     if ab.ndim != 2 or ab.shape[1] != 2 or not (ab > 0).all():
         raise ElicitationError(f"give (a, b) > 0 per expert, got {list(map(tuple, ab))}")
-    w = _weights(weights, len(ab))
+    w = check_weights(weights, len(ab))
     a, b = w @ (ab - 1.0) + 1.0
     return float(a), float(b)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A Dirichlet over a row's states (``alpha``; a Beta when it has two), or a log-normal of a
+    ratio (``mu``, ``sigma`` of its logarithm)."""
+
+    alpha: tuple[float, ...] | None = None
+    mu: float | None = None
+    sigma: float | None = None
+
+    @property
+    def is_lognormal(self) -> bool:
+        return self.alpha is None
+
+    @property
+    def mean(self) -> NDArray | float:
+        """The Dirichlet mean vector, or the log-normal median (a worldview's point value)."""
+        if self.alpha is None:
+            return math.exp(float(self.mu))  # type: ignore[arg-type]
+        a = np.asarray(self.alpha)
+        out: NDArray = a / a.sum()
+        return out
+
+    @property
+    def ess(self) -> float:
+        """The Dirichlet concentration (sum of alpha), or the log-normal sd_log."""
+        return float(sum(self.alpha)) if self.alpha is not None else float(self.sigma or 0.0)
+
+    def moments(self) -> tuple[NDArray, NDArray]:
+        """Mean and variance: per state for a Dirichlet, of the logarithm for a log-normal."""
+        if self.alpha is None:
+            return np.array([self.mu]), np.array([self.sigma]) ** 2
+        a = np.asarray(self.alpha, dtype=float)
+        a0 = a.sum()
+        m = a / a0
+        return m, m * (1 - m) / (a0 + 1)
+
+
+def lognormal_from_quantiles(items: Sequence[tuple[float, float]], where: str
+                              ) -> tuple[Distribution, float]:
+    """The log-normal whose log-quantiles best match (least squares on log value vs z), and
+    its largest miss in log space (a warning, naming ``where``, above LOG_FIT_WARNING)."""
+    from scipy.stats import norm
+
+    if len(items) < 2:
+        raise ElicitationError("give at least two quantiles")
+    probs = np.array([p for p, _ in items])
+    vals = np.array([v for _, v in items])
+    if ((probs <= 0) | (probs >= 1)).any():
+        raise ElicitationError(f"quantile probabilities must be in (0, 1), got "
+                               f"{[float(p) for p in probs]}")
+    if (vals <= 0).any():
+        raise ElicitationError(f"a ratio's quantiles must be > 0, got {[float(v) for v in vals]}")
+    order = np.argsort(probs)
+    if (np.diff(vals[order]) <= 0).any():
+        raise ElicitationError("quantiles must increase with their probabilities, got "
+                               + ", ".join(f"{p:g}: {v:g}" for p, v in items))
+    z = norm.ppf(probs)
+    sigma, mu = np.polyfit(z, np.log(vals), 1)
+    error = float(np.max(np.abs(mu + sigma * z - np.log(vals))))
+    if error > LOG_FIT_WARNING:
+        warnings.warn(f"{where}: the log-normal closest to the elicited quantiles misses one by "
+                      f"{error:.3g} in log space (above {LOG_FIT_WARNING:g})",
+                      ElicitationWarning, stacklevel=3)
+    return Distribution(mu=float(mu), sigma=float(sigma)), error
+
+
+def pool_distributions(dists: Sequence[Distribution], weights: Sequence[float],
+                       how: Literal["linear", "log"]) -> Distribution:
+    """Pool experts' distributions of one target (weights are normalised).
+
+    * ``log``: prod f_i ** w_i, renormalised. For Dirichlets this is Dirichlet(sum w (a - 1) + 1)
+      and for log-normals the precision-weighted log-normal: both exact.
+    * ``linear``: the mixture sum w_i f_i, replaced by the Dirichlet (log-normal) with the
+      mixture's mean and total variance (per-state variances summed).
+
+    Examples
+    --------
+    >>> d = pool_distributions([Distribution(alpha=(8, 2)), Distribution(alpha=(2, 8))],
+    ...                        [1, 1], "log")
+    >>> d.alpha
+    (5.0, 5.0)
+    """
+    if not len(dists):
+        raise ElicitationError("give at least one distribution to pool")
+    w = check_weights(weights, len(dists))
+    lognormal = {d.is_lognormal for d in dists}
+    if len(lognormal) != 1:
+        raise ElicitationError("cannot pool a log-normal with a Dirichlet")
+    if lognormal.pop():
+        mu = np.array([d.mu for d in dists], dtype=float)
+        var = np.array([d.sigma for d in dists], dtype=float) ** 2
+        if how == "log":
+            prec = float(w @ (1 / var))
+            return Distribution(mu=float((w @ (mu / var)) / prec), sigma=float(prec ** -0.5))
+        m = float(w @ mu)
+        return Distribution(mu=m, sigma=float(math.sqrt(w @ (var + mu ** 2) - m ** 2)))
+    alphas = np.array([d.alpha for d in dists], dtype=float)
+    if alphas.ndim != 2:
+        raise ElicitationError("the experts' rows have different numbers of states")
+    if how == "log":
+        return Distribution(alpha=tuple(float(x) for x in w @ (alphas - 1.0) + 1.0))
+    mom = [d.moments() for d in dists]
+    means = np.array([m for m, _ in mom])
+    second = np.array([v + m ** 2 for m, v in mom])
+    mean = w @ means
+    var = w @ second - mean ** 2
+    return Distribution(alpha=tuple(float(x) for x in mean * moment_concentration(mean, var)))
+
+
+def moment_concentration(mean: NDArray, var: NDArray) -> float:
+    """The Dirichlet concentration a0 whose per-state variances m(1-m)/(a0+1) sum to ``var``'s."""
+    total = float(np.sum(var))
+    if total <= 0:
+        return 1e6
+    return max(float(np.sum(mean * (1 - mean)) / total - 1.0), 1e-6)
+
+
+def moment_dirichlet(draws: NDArray) -> NDArray:
+    """Dirichlet weights with the draws' mean and total per-state variance; rows (..., K)."""
+    mean = draws.mean(axis=0)
+    var = draws.var(axis=0)
+    out: NDArray = np.empty_like(mean)
+    for idx in np.ndindex(*mean.shape[:-1]):
+        out[idx] = mean[idx] * moment_concentration(mean[idx], var[idx])
+    return out

@@ -1,6 +1,6 @@
 """Crux reports: one command from a model, its worldviews and evidence to a shareable document.
 
-:func:`build_report` computes (:mod:`cruxnet.report.content`); :func:`write_report` writes
+:func:`build_report` computes (:mod:`cruxnet.report.build`, :mod:`cruxnet.report.content`); :func:`write_report` writes
 ``report.html`` (self-contained: inline CSS and plots) and ``report.md`` (with its figures in
 ``figures/``), the same content in both.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cruxnet.report.content import Report, build_report
+from cruxnet.report.build import build_report
+from cruxnet.report.content import Report
 from cruxnet.report.render import blocks, figure_workers, to_html, to_markdown
 
 __all__ = ["Report", "build_report", "figure_workers", "write_report"]

@@ -128,7 +128,7 @@ def trajectory_figure(report: Report) -> Figure:
 
 
 def plot_trajectory(trajectories: xr.Dataset | Mapping[str, xr.Dataset]) -> Figure:
-    """Belief trajectories from :func:`cruxnet.ledger.replay_ledger`: P(target) after each
+    """Belief trajectories from :func:`cruxnet.updating.ledger.replay_ledger`: P(target) after each
     entry with its credible band, one line per worldview (a Dataset, or name -> Dataset)."""
     import xarray as xr
     from matplotlib.figure import Figure

@@ -22,7 +22,7 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
-from cruxnet.inference.summary import check_ci_prob
+from cruxnet.inference.summary import check_ci_prob, equal_tailed
 from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, source_dataset
 from cruxnet.priors.forms import NDArray
@@ -153,11 +153,9 @@ class Question:
 
 
 def interval(values: NDArray, ci_prob: float, axis: int = 0) -> NDArray:
-    """Equal-tailed interval over ``axis`` ignoring NaN: shape ``(..., 2)``; NaN if none."""
-    lo, hi = (1 - ci_prob) / 2, (1 + ci_prob) / 2
-    with np.errstate(all="ignore"), quiet():
-        q = np.nanquantile(values, [lo, hi], axis=axis)
-    return np.moveaxis(q, 0, -1)
+    """Equal-tailed interval over ``axis`` ignoring NaN: shape ``(..., 2)``; NaN if none
+    (:func:`cruxnet.inference.summary.equal_tailed`)."""
+    return equal_tailed(values, ci_prob, axis)
 
 
 @contextmanager

@@ -28,93 +28,24 @@ model for a shape is built once and kept (its data are swapped with ``pm.set_dat
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import logging
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError, ImpossibleEvidenceError
+from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.priors.elicit import moment_dirichlet
 from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.updating.diagnostics import FitError, check_fit, quiet_sampling
 
 if TYPE_CHECKING:
     from cruxnet.models.network import BayesNet
 
-__all__ = ["ESS_MIN", "RHAT_MAX", "CountFit", "FitError", "check_fit", "config_likelihood",
-           "fit_latent_counts", "moment_dirichlet", "prior_row_dirichlets"]
+__all__ = ["CountFit", "config_likelihood", "fit_latent_counts", "prior_row_dirichlets"]
 
-RHAT_MAX = 1.01
-ESS_MIN = 400
 Cases = Literal["independent", "same"]
-
-
-class FitError(CruxnetError):
-    """A fit whose diagnostics fail (or that cannot be set up); never silently used.
-
-    ``diagnostics`` holds the worst r_hat, the smallest bulk ESS, the number of divergences and
-    the parameters they were found on.
-    """
-
-    def __init__(self, message: str, diagnostics: Mapping[str, Any] | None = None):
-        super().__init__(message)
-        self.diagnostics = dict(diagnostics or {})
-
-
-def check_fit(idata: Any, var_names: Sequence[str], *, what: str,
-              **extra: Any) -> dict[str, Any]:
-    """ArviZ diagnostics of ``var_names``; :class:`FitError` if any fails the thresholds.
-
-    Returns
-    -------
-    dict
-        ``r_hat`` (the largest), ``r_hat_at``, ``ess_bulk`` (the smallest), ``ess_at``,
-        ``divergences``.
-    """
-    import arviz as az
-
-    post = idata.posterior
-    names = [v for v in var_names if v in post]
-    rhat = az.rhat(idata, var_names=names)  # type: ignore[no-untyped-call]
-    ess = az.ess(idata, var_names=names, method="bulk")  # type: ignore[no-untyped-call]
-
-    def worst(ds: Any, pick: Any) -> tuple[float, str]:
-        best_v, best_at = None, ""
-        for name in names:
-            arr = np.asarray(ds[name].values, dtype=float).ravel()
-            if not arr.size:
-                continue
-            i = int(pick(np.nan_to_num(arr, nan=np.inf if pick is np.argmax else -np.inf)))
-            v = float(arr[i])
-            flat_coords = list(itertools.product(*(ds[name][d].values for d in ds[name].dims)))
-            at = name + (f"[{', '.join(map(str, flat_coords[i]))}]" if ds[name].dims else "")
-            if best_v is None or (v > best_v if pick is np.argmax else v < best_v) \
-                    or np.isnan(v):
-                best_v, best_at = v, at
-        return (float("nan") if best_v is None else best_v), best_at
-
-    r_max, r_at = worst(rhat, np.argmax)
-    e_min, e_at = worst(ess, np.argmin)
-    div = int(idata.sample_stats["diverging"].values.sum()) if "sample_stats" in idata and \
-        "diverging" in idata.sample_stats else 0
-    diag = {"r_hat": r_max, "r_hat_at": r_at, "ess_bulk": e_min, "ess_at": e_at,
-            "divergences": div, "draws": int(post.sizes["draw"]),
-            "chains": int(post.sizes["chain"]), **extra}
-    problems = []
-    if not r_max <= RHAT_MAX:
-        problems.append(f"r_hat {r_max:.3f} on {r_at} (needs <= {RHAT_MAX})")
-    if not e_min >= ESS_MIN:
-        problems.append(f"bulk ESS {e_min:.0f} on {e_at} (needs >= {ESS_MIN})")
-    if div:
-        problems.append(f"{div} divergent transitions")
-    if problems:
-        raise FitError(f"{what} did not converge: {'; '.join(problems)}. Try more draws and "
-                       "tuning steps (draws=/tune=, or --draws/--tune), a higher target_accept "
-                       "(0.95), or a prior that states more (a larger ess)", diag)
-    return diag
 
 
 @dataclass(frozen=True)
@@ -159,39 +90,10 @@ class CountFit:
 
     def interval(self, prob: float = 0.9) -> NDArray:
         """Equal-tailed intervals of ``theta``: shape (config, state, 2)."""
+        from cruxnet.inference.summary import equal_tailed
+
         th = self.idata.posterior["theta"].values.reshape(-1, *self.posterior_alpha.shape)
-        lo, hi = (1 - prob) / 2, (1 + prob) / 2
-        out: NDArray = np.stack([np.quantile(th, lo, axis=0), np.quantile(th, hi, axis=0)],
-                                axis=-1).astype(float)
-        return out
-
-
-def moment_dirichlet(draws: NDArray) -> NDArray:
-    """Dirichlet weights with the draws' mean and total per-state variance; rows (..., K)."""
-    from cruxnet.priors.records import _concentration_for
-
-    mean = draws.mean(axis=0)
-    var = draws.var(axis=0)
-    out: NDArray = np.empty_like(mean)
-    for idx in np.ndindex(*mean.shape[:-1]):
-        out[idx] = mean[idx] * _concentration_for(mean[idx], var[idx])
-    return out
-
-
-@contextlib.contextmanager
-def quiet_sampling(progress: bool) -> Iterator[None]:
-    """Silence PyMC's log lines and PyTensor's BLAS notice unless a progress bar is wanted."""
-    logger = logging.getLogger("pymc")
-    level = logger.level
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*could not link to a BLAS.*")
-        warnings.filterwarnings("ignore", category=FutureWarning, module="pymc")
-        if not progress:
-            logger.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            logger.setLevel(level)
+        return equal_tailed(th, prob)
 
 
 _MODELS: dict[tuple[int, int, str], Any] = {}

@@ -19,11 +19,11 @@ observed in cases whose parents are in the ``given`` states: they update the *pa
 * Every parent the node's table depends on is given: a conjugate Dirichlet update of that row
   (mean x ess + counts), exact.
 * Some parents are latent (not in ``given``), or the node's CPT is not a table: the PyMC fit of
-  :func:`cruxnet.inference.fitting.fit_latent_counts` marginalises the latent parents. The
+  :func:`cruxnet.updating.fitting.fit_latent_counts` marginalises the latent parents. The
   node's CPT becomes a table whose rows for the latent configurations are the Dirichlets
   moment-matched to the posterior (the other rows keep their prior); the default
   ``"independent"`` reads the counts as separate cases. A fit that fails its checks stops the
-  replay with :class:`~cruxnet.inference.fitting.FitError`'s diagnostics.
+  replay with :class:`~cruxnet.updating.diagnostics.FitError`'s diagnostics.
 * ``"cases": "same"`` (every trial tested the same system, e.g. 20 honeypots on the model
   about to be deployed) needs no sampling: given the system's configuration c of the latent
   parents, row c's posterior is Dirichlet(alpha_c + counts) exactly, so each such row becomes
@@ -273,7 +273,7 @@ def _updated(net: BayesNet, forms: Mapping[str, Any], record: list[Any],
              spec: ModelSpec | None = None) -> BayesNet:
     """``net`` with some CPT forms replaced (and optionally a new structure ``spec``), the
     update recorded in the worldview's hash and provenance."""
-    from cruxnet.catalog import cruxnet_version
+    from cruxnet.version import cruxnet_version
 
     wv = net.prior
     assert wv is not None
@@ -298,14 +298,14 @@ _FITS: dict[tuple[Any, ...], Any] = {}
 
 def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet:
     """The network after a PyMC fit of counts with latent parents (see the module doc)."""
-    from cruxnet.inference.fitting import (
-        FitError,
+    from cruxnet.models.spec import NodeSpec
+    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.updating.diagnostics import FitError
+    from cruxnet.updating.fitting import (
         config_likelihood,
         fit_latent_counts,
         prior_row_dirichlets,
     )
-    from cruxnet.models.spec import NodeSpec
-    from cruxnet.priors.draws import WorldviewDraws
 
     where = f"{file}: line {entry.line}"
     wv = net.prior
@@ -347,7 +347,7 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
             states = dict(zip(nspec.parents, c, strict=True))
             prior_rows[c] = form.rows[tuple(states[b] for b in form.by)]
     else:
-        from cruxnet.inference.fitting import moment_dirichlet
+        from cruxnet.priors.elicit import moment_dirichlet
 
         src = WorldviewDraws(spec, wv, 4000, seed, None)
         block = np.asarray(src.point(entry.node)[None] if src.is_fixed(entry.node)

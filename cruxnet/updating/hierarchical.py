@@ -19,7 +19,7 @@ The model, per coordinate (logit-normal random effects per expert, marginalised)
 The posterior of ``z_new`` (mapped back by softmax / exp) is the pooled distribution; it is kept
 as ArviZ ``InferenceData`` and summarised as the Dirichlet (log-normal) with its mean and total
 variance. Every fit is checked (r_hat <= 1.01, bulk ESS >= 400, no divergences on ``mu``,
-``tau`` and ``z_new``); a fit that fails raises :class:`~cruxnet.inference.fitting.FitError`.
+``tau`` and ``z_new``); a fit that fails raises :class:`~cruxnet.updating.diagnostics.FitError`.
 """
 
 from __future__ import annotations
@@ -30,16 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.priors.elicit import ElicitationError
-from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.priors.elicit import Distribution, ElicitationError, moment_concentration
+from cruxnet.priors.forms import NDArray
 
 if TYPE_CHECKING:
-    import xarray as xr
 
-    from cruxnet.models.spec import ModelSpec
-    from cruxnet.priors.records import CompiledElicitation, Distribution
+    pass
 
-__all__ = ["HierarchicalPool", "hierarchical_pool", "pooled_parameter_draws"]
+__all__ = ["HierarchicalPool", "hierarchical_pool"]
 
 
 @dataclass(frozen=True)
@@ -93,8 +91,7 @@ def hierarchical_pool(targets: Mapping[str, Sequence[Distribution]],
     """
     import pymc as pm
 
-    from cruxnet.inference.fitting import check_fit, quiet_sampling
-    from cruxnet.priors.records import Distribution
+    from cruxnet.updating.diagnostics import check_fit, quiet_sampling
 
     if not targets:
         raise ElicitationError("nothing to pool")
@@ -160,57 +157,9 @@ def hierarchical_pool(targets: Mapping[str, Sequence[Distribution]],
         theta = full / full.sum(axis=-1, keepdims=True)
         flat = theta.reshape(-1, card)
         mean, var = flat.mean(axis=0), flat.var(axis=0)
-        from cruxnet.priors.records import _concentration_for
-
         pooled[label] = Distribution(alpha=tuple(float(x) for x in
-                                                 mean * _concentration_for(mean, var)))
+                                                 mean * moment_concentration(mean, var)))
         post[label] = (("chain", "draw", f"{label}:state"), theta)
     idata.posterior.attrs["cruxnet_pool"] = "hierarchical (logit-normal random effects)"
     del model
     return HierarchicalPool(pooled, idata)
-
-
-def pooled_parameter_draws(compiled: CompiledElicitation, n: int, *, seed: int = 0
-                           ) -> xr.Dataset:
-    """Parameter draws of a hierarchically pooled worldview for the batched engine.
-
-    Table rows pooled by the hierarchical model take their values from the posterior draws in
-    ``compiled.idata`` (resampled with replacement, seeded); everything else is drawn from the
-    compiled worldview as usual. Pass the result to
-    :class:`~cruxnet.priors.draws.DatasetDraws`.
-    """
-    from cruxnet.priors.draws import cpt_name, draw_parameters
-
-    spec: ModelSpec = compiled.records.spec
-    ds = draw_parameters(spec, compiled.worldview, n, seed=seed)
-    if compiled.idata is None:
-        return ds
-    rng = np.random.default_rng([seed, 0x9E3779B9])
-    post = compiled.idata.posterior
-    total = post.sizes["chain"] * post.sizes["draw"]
-    for t in compiled.pooled:
-        if t.row is None or t.label not in post:
-            continue
-        form = compiled.worldview.cpts[t.node]
-        assert isinstance(form, TableForm)
-        theta = post[t.label].values.reshape(total, -1)[rng.integers(0, total, n)]
-        name = cpt_name(spec, t.node)
-        var = ds[name]
-        if "draw" not in var.dims:
-            var = var.expand_dims(draw=np.arange(n)).copy()
-        sel = dict(zip(t.by, t.row, strict=True))
-        values = var.transpose("draw", ..., t.node).copy()
-        values.loc[sel] = xr_broadcast(values.loc[sel], theta, t.node)
-        ds[name] = values.transpose("draw", *spec.node(t.node).parents, t.node)
-    ds.attrs["method"] = "hierarchical pool draws"
-    return ds
-
-
-def xr_broadcast(block: Any, theta: NDArray, node: str) -> NDArray:
-    """``theta`` (draw, state) broadcast over ``block``'s other parent dims."""
-    dims = block.dims
-    shape = [theta.shape[0] if d == "draw" else (theta.shape[1] if d == node else 1)
-             for d in dims]
-    order = [d for d in dims if d in ("draw", node)]
-    arr = theta if order == ["draw", node] else theta.T
-    return np.broadcast_to(arr.reshape(shape), block.shape)

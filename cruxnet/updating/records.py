@@ -54,7 +54,7 @@ expert's later record on the same target supersedes the earlier one.
 Experts' distributions for a target are pooled (:func:`pool_distributions`): ``linear`` (the
 mixture, moment-matched to one Dirichlet or log-normal), ``log`` (the normalised weighted
 product of densities: for Dirichlets and log-normals, exactly a Dirichlet / log-normal again) or
-``hierarchical`` (a PyMC random-effects model, :mod:`cruxnet.priors.hierarchical`). The result is
+``hierarchical`` (a PyMC random-effects model, :mod:`cruxnet.updating.hierarchical`). The result is
 a complete worldview (:func:`compile_elicitation`) that can be saved and queried like any other.
 """
 
@@ -76,11 +76,14 @@ import numpy as np
 from cruxnet.errors import SpecError, did_you_mean
 from cruxnet.models.spec import ModelSpec, state_name
 from cruxnet.priors.elicit import (
+    Distribution,
     ElicitationError,
     ElicitationWarning,
     beta_from_quantiles,
     dirichlet_from_mean,
     dirichlet_from_mode,
+    lognormal_from_quantiles,
+    pool_distributions,
 )
 from cruxnet.priors.forms import NDArray, TableForm
 from cruxnet.priors.paths import parameter_paths, path_get, path_set
@@ -95,8 +98,8 @@ from cruxnet.yamlio import load_yaml_mapping
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["POOLS", "CompiledElicitation", "Distribution", "ElicitationRecords", "Record",
-           "Target", "compile_elicitation", "load_elicitation", "pool_distributions"]
+__all__ = ["POOLS", "CompiledElicitation", "ElicitationRecords", "Record", "Target",
+           "compile_elicitation", "load_elicitation", "pooled_parameter_draws"]
 
 POOLS = ("linear", "log", "hierarchical")
 Pool = Literal["linear", "log", "hierarchical"]
@@ -104,8 +107,6 @@ _TOP = frozenset({"elicitation", "model", "extends", "title", "summary", "pool",
                   "records"})
 _RECORD = frozenset({"node", "given", "state", "param", "kind", "quantiles", "interval", "mean",
                      "mode", "concentration", "who", "when", "source", "said"})
-#: Largest error in log space (a ratio's quantiles) accepted without a warning.
-LOG_FIT_WARNING = 0.05
 
 
 @dataclass(frozen=True)
@@ -125,43 +126,6 @@ class Target:
             return f"{self.node}.{self.param}"
         given = ",".join(f"{b}={s}" for b, s in zip(self.by, self.row or (), strict=True))
         return f"{self.node}[{given}]" if given else self.node
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """A Dirichlet over a row's states (``alpha``; a Beta when it has two), or a log-normal of a
-    ratio (``mu``, ``sigma`` of its logarithm)."""
-
-    alpha: tuple[float, ...] | None = None
-    mu: float | None = None
-    sigma: float | None = None
-
-    @property
-    def is_lognormal(self) -> bool:
-        return self.alpha is None
-
-    @property
-    def mean(self) -> NDArray | float:
-        """The Dirichlet mean vector, or the log-normal median (a worldview's point value)."""
-        if self.alpha is None:
-            return math.exp(float(self.mu))  # type: ignore[arg-type]
-        a = np.asarray(self.alpha)
-        out: NDArray = a / a.sum()
-        return out
-
-    @property
-    def ess(self) -> float:
-        """The Dirichlet concentration (sum of alpha), or the log-normal sd_log."""
-        return float(sum(self.alpha)) if self.alpha is not None else float(self.sigma or 0.0)
-
-    def moments(self) -> tuple[NDArray, NDArray]:
-        """Mean and variance: per state for a Dirichlet, of the logarithm for a log-normal."""
-        if self.alpha is None:
-            return np.array([self.mu]), np.array([self.sigma]) ** 2
-        a = np.asarray(self.alpha, dtype=float)
-        a0 = a.sum()
-        m = a / a0
-        return m, m * (1 - m) / (a0 + 1)
 
 
 @dataclass(frozen=True)
@@ -215,34 +179,6 @@ def _name(value: object, what: str) -> str:
     if isinstance(value, (str, int, bool)):
         return state_name(value)
     raise ElicitationError(f"{what} must be a name, got {value!r}")
-
-
-def _lognormal_from_quantiles(items: Sequence[tuple[float, float]], where: str
-                              ) -> tuple[Distribution, float]:
-    """The log-normal whose log-quantiles best match (least squares on log value vs z)."""
-    from scipy.stats import norm
-
-    if len(items) < 2:
-        raise ElicitationError("give at least two quantiles")
-    probs = np.array([p for p, _ in items])
-    vals = np.array([v for _, v in items])
-    if ((probs <= 0) | (probs >= 1)).any():
-        raise ElicitationError(f"quantile probabilities must be in (0, 1), got "
-                               f"{[float(p) for p in probs]}")
-    if (vals <= 0).any():
-        raise ElicitationError(f"a ratio's quantiles must be > 0, got {[float(v) for v in vals]}")
-    order = np.argsort(probs)
-    if (np.diff(vals[order]) <= 0).any():
-        raise ElicitationError("quantiles must increase with their probabilities, got "
-                               + ", ".join(f"{p:g}: {v:g}" for p, v in items))
-    z = norm.ppf(probs)
-    sigma, mu = np.polyfit(z, np.log(vals), 1)
-    error = float(np.max(np.abs(mu + sigma * z - np.log(vals))))
-    if error > LOG_FIT_WARNING:
-        warnings.warn(f"{where}: the log-normal closest to the elicited quantiles misses one by "
-                      f"{error:.3g} in log space (above {LOG_FIT_WARNING:g})",
-                      ElicitationWarning, stacklevel=3)
-    return Distribution(mu=float(mu), sigma=float(sigma)), error
 
 
 def _quantile_items(raw: Any, what: str) -> list[tuple[float, float]]:
@@ -315,7 +251,7 @@ def _distribution(raw: Mapping[str, Any], target: Target, states: Sequence[str],
                  else _interval_items(raw["interval"]))
         said = ", ".join(f"q{p:g}={v:g}" for p, v in items)
         if target.kind == "ratio":
-            dist, err = _lognormal_from_quantiles(items, where)
+            dist, err = lognormal_from_quantiles(items, where)
             return dist, err, said
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ElicitationWarning)
@@ -605,61 +541,6 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
                               experts=experts, sha256=hashlib.sha256(blob).hexdigest())
 
 
-# ------------------------------------------------------------------------------------ pooling
-def pool_distributions(dists: Sequence[Distribution], weights: Sequence[float],
-                       how: Literal["linear", "log"]) -> Distribution:
-    """Pool experts' distributions of one target (weights are normalised).
-
-    * ``log``: prod f_i ** w_i, renormalised. For Dirichlets this is Dirichlet(sum w (a - 1) + 1)
-      and for log-normals the precision-weighted log-normal: both exact.
-    * ``linear``: the mixture sum w_i f_i, replaced by the Dirichlet (log-normal) with the
-      mixture's mean and total variance (per-state variances summed).
-
-    Examples
-    --------
-    >>> d = pool_distributions([Distribution(alpha=(8, 2)), Distribution(alpha=(2, 8))],
-    ...                        [1, 1], "log")
-    >>> d.alpha
-    (5.0, 5.0)
-    """
-    w = np.asarray(weights, dtype=float)
-    if len(dists) != len(w) or not len(w):
-        raise ElicitationError("give one weight per distribution")
-    if not (np.isfinite(w) & (w > 0)).all():
-        raise ElicitationError(f"expert weights must be > 0, got {list(weights)}")
-    w = w / w.sum()
-    lognormal = {d.is_lognormal for d in dists}
-    if len(lognormal) != 1:
-        raise ElicitationError("cannot pool a log-normal with a Dirichlet")
-    if lognormal.pop():
-        mu = np.array([d.mu for d in dists], dtype=float)
-        var = np.array([d.sigma for d in dists], dtype=float) ** 2
-        if how == "log":
-            prec = float(w @ (1 / var))
-            return Distribution(mu=float((w @ (mu / var)) / prec), sigma=float(prec ** -0.5))
-        m = float(w @ mu)
-        return Distribution(mu=m, sigma=float(math.sqrt(w @ (var + mu ** 2) - m ** 2)))
-    alphas = np.array([d.alpha for d in dists], dtype=float)
-    if alphas.ndim != 2:
-        raise ElicitationError("the experts' rows have different numbers of states")
-    if how == "log":
-        return Distribution(alpha=tuple(float(x) for x in w @ (alphas - 1.0) + 1.0))
-    mom = [d.moments() for d in dists]
-    means = np.array([m for m, _ in mom])
-    second = np.array([v + m ** 2 for m, v in mom])
-    mean = w @ means
-    var = w @ second - mean ** 2
-    return Distribution(alpha=tuple(float(x) for x in mean * _concentration_for(mean, var)))
-
-
-def _concentration_for(mean: NDArray, var: NDArray) -> float:
-    """The Dirichlet concentration a0 whose per-state variances m(1-m)/(a0+1) sum to ``var``'s."""
-    total = float(np.sum(var))
-    if total <= 0:
-        return 1e6
-    return max(float(np.sum(mean * (1 - mean)) / total - 1.0), 1e-6)
-
-
 # ----------------------------------------------------------------------------------- compiling
 @dataclass(frozen=True)
 class CompiledElicitation:
@@ -778,7 +659,7 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
     The result is a complete, standalone worldview named ``records.name`` (every node of the
     model, the base's defaults), with an ``elicitation`` provenance block. With
     ``pool: hierarchical`` the pooled distributions are the population distributions of a
-    PyMC random-effects model (see :func:`cruxnet.priors.hierarchical.hierarchical_pool`);
+    PyMC random-effects model (see :func:`cruxnet.updating.hierarchical.hierarchical_pool`);
     its InferenceData is kept in ``idata``. ``seed``, ``draws``, ``tune`` and ``chains`` are
     for that fit only.
     """
@@ -786,7 +667,7 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
     pooled: dict[Target, Distribution] = {}
     idata = None
     if records.pool == "hierarchical":
-        from cruxnet.priors.hierarchical import hierarchical_pool
+        from cruxnet.updating.hierarchical import hierarchical_pool
 
         result = hierarchical_pool(
             {t.label: [r.distribution for r in by_expert.values()]
@@ -848,3 +729,49 @@ def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: in
     mapping["cpts"] = cpts
     wv = worldview_from_mapping(mapping, records.spec, file=records.file)
     return CompiledElicitation(records, wv, mapping, pooled, idata)
+
+
+def pooled_parameter_draws(compiled: CompiledElicitation, n: int, *, seed: int = 0
+                           ) -> xr.Dataset:
+    """Parameter draws of a hierarchically pooled worldview for the batched engine.
+
+    Table rows pooled by the hierarchical model take their values from the posterior draws in
+    ``compiled.idata`` (resampled with replacement, seeded); everything else is drawn from the
+    compiled worldview as usual. Pass the result to
+    :class:`~cruxnet.priors.draws.DatasetDraws`.
+    """
+    from cruxnet.priors.draws import cpt_name, draw_parameters
+
+    spec: ModelSpec = compiled.records.spec
+    ds = draw_parameters(spec, compiled.worldview, n, seed=seed)
+    if compiled.idata is None:
+        return ds
+    rng = np.random.default_rng([seed, 0x9E3779B9])
+    post = compiled.idata.posterior
+    total = post.sizes["chain"] * post.sizes["draw"]
+    for t in compiled.pooled:
+        if t.row is None or t.label not in post:
+            continue
+        form = compiled.worldview.cpts[t.node]
+        assert isinstance(form, TableForm)
+        theta = post[t.label].values.reshape(total, -1)[rng.integers(0, total, n)]
+        name = cpt_name(spec, t.node)
+        var = ds[name]
+        if "draw" not in var.dims:
+            var = var.expand_dims(draw=np.arange(n)).copy()
+        sel = dict(zip(t.by, t.row, strict=True))
+        values = var.transpose("draw", ..., t.node).copy()
+        values.loc[sel] = _broadcast_rows(values.loc[sel], theta, t.node)
+        ds[name] = values.transpose("draw", *spec.node(t.node).parents, t.node)
+    ds.attrs["method"] = "hierarchical pool draws"
+    return ds
+
+
+def _broadcast_rows(block: Any, theta: NDArray, node: str) -> NDArray:
+    """``theta`` (draw, state) broadcast over ``block``'s other parent dims."""
+    dims = block.dims
+    shape = [theta.shape[0] if d == "draw" else (theta.shape[1] if d == node else 1)
+             for d in dims]
+    order = [d for d in dims if d in ("draw", node)]
+    arr = theta if order == ["draw", node] else theta.T
+    return np.broadcast_to(arr.reshape(shape), block.shape)

@@ -1,0 +1,41 @@
+"""Where parameter draws come from: the protocol every source of CPT draws follows.
+
+A worldview's prior draws (:class:`~cruxnet.priors.draws.WorldviewDraws`), a Dataset of
+fitted draws (:class:`~cruxnet.priors.draws.DatasetDraws`), draws with stated marginals
+(:class:`~cruxnet.inference.marginals.StatedMarginalDraws`) and a Sobol design all give the
+batched engine their CPTs block by block through this interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from cruxnet.priors.forms import NDArray
+
+__all__ = ["ParameterSource"]
+
+
+class ParameterSource(Protocol):
+    """Where CPT draws come from (a worldview's prior, or a Dataset of fitted draws)."""
+
+    @property
+    def n(self) -> int:
+        """Number of draws."""
+        ...
+
+    def is_fixed(self, node: str) -> bool:
+        """True if the node's CPT is the same in every draw."""
+        ...
+
+    def point(self, node: str) -> NDArray:
+        """The node's CPT when it is fixed."""
+        ...
+
+    def block(self, node: str, start: int, stop: int) -> NDArray:
+        """Draws ``start:stop`` of the node's CPT, shape ``(stop - start, *parents, card)``."""
+        ...
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Attrs the results carry (worldview, seed, ...)."""
+        ...
