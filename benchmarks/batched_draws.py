@@ -36,8 +36,8 @@ from cruxnet.inference.batched import MIN_SUB_CHUNK, posterior_draws, source_for
 from cruxnet.inference.contract import contraction_work
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.io.bif import format_bif
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, DatasetDraws, DrawValues, _generator, draw_parameters
+from cruxnet.priors.network import BayesNet
 
 
 def best_of(fn: Any, repeat: int = 3) -> float:

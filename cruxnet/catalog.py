@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from cruxnet.errors import EvidenceError, SpecError
-from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec, load_model_spec
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.worldview import Worldview, load_worldview
 from cruxnet.version import cruxnet_version
 

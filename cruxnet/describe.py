@@ -14,7 +14,7 @@ from typing import Any
 
 from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.inference.exact import posterior
-from cruxnet.models.network import BayesNet
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.paths import describe_value, parameter_paths, path_get
 
 __all__ = ["FORM_WORDS", "describe_node", "describe_nodes", "describe_text"]

@@ -35,8 +35,8 @@ from cruxnet.catalog import ModelEntry, network_for, worldview_names
 from cruxnet.errors import CruxnetError, EvidenceError, SpecError
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.marginals import with_stated_marginals
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.elicit import ElicitationError, beta_from_interval
+from cruxnet.priors.network import BayesNet
 
 __all__ = ["Answer", "Interview", "InterviewStopped", "parse_answer"]
 

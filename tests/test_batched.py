@@ -23,8 +23,8 @@ from cruxnet.errors import DrawsError, EvidenceError, SpecError
 from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.summary import aggregation_trio, credible_interval
 from cruxnet.io.bif import format_bif
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, DatasetDraws, cpt_name, draw_parameters
+from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
 N = BLOCK + 300  # crosses a stream-block boundary

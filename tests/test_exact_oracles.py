@@ -21,7 +21,7 @@ from oracles import (
 
 from cruxnet import Evidence, ImpossibleEvidenceError, load_network, posterior
 from cruxnet.io.bif import format_bif, read_bif
-from cruxnet.models.network import BayesNet
+from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
 NETWORKS = ["asia", "cancer", "earthquake", "sachs", "survey", "child", "insurance", "alarm",

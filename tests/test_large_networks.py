@@ -18,8 +18,8 @@ from test_exact_oracles import _queries
 from cruxnet import Evidence, load_network, posterior, posterior_draws
 from cruxnet.inference.batched import source_for
 from cruxnet.io.bif import read_bif
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, DatasetDraws, cpt_name
+from cruxnet.priors.network import BayesNet
 
 #: Every network pgmpy ships with at most ~10,000 free parameters (checked below).
 LARGE = ["alarm", "andes", "asia", "cancer", "child", "earthquake", "hailfinder", "hepar2",

@@ -28,8 +28,8 @@ from oracles import (
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
 from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, cpt_name
+from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
 EXAMPLES = 150

@@ -196,8 +196,8 @@ def test_draws_tilt_each_draw_to_its_own_marginal_against_pgmpy() -> None:
     """For several draws: rebuild that draw's untilted tables, tilt them one node after another
     with SciPy on pgmpy's parents' joints, query pgmpy, and compare with the batched engine."""
     from cruxnet.inference.batched import posterior_draws, source_for
-    from cruxnet.models.network import BayesNet
     from cruxnet.priors.draws import draw_marginal
+    from cruxnet.priors.network import BayesNet
 
     net = load_network("crux_network", "gs_deference")
     mine = with_stated_marginals(net, MINE)

@@ -44,9 +44,9 @@ from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
 from cruxnet.inference.marginals import StatedMarginalDraws
 from cruxnet.inference.source import ParameterSource
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr

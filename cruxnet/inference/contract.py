@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-__all__ = ["LAST_AXIS", "UNDERFLOW", "Factor", "contract_factors", "contract_factors_scaled",
-           "contraction_work", "largest_intermediate"]
+__all__ = ["LAST_AXIS", "UNDERFLOW", "ContractionPlan", "Factor", "contract_factors",
+           "contract_factors_scaled", "contraction_plan", "contraction_work", "factor_signature",
+           "largest_intermediate"]
 
 #: Below this, a contraction's result may have lost digits to underflow (products of many
 #: small probabilities); the engines then redo it with :func:`contract_factors_scaled`.
@@ -32,7 +33,7 @@ except ImportError:  # pragma: no cover - other numpy layouts
 Signature = tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
 
 
-def _signature(factors: Sequence[Factor]) -> Signature:
+def factor_signature(factors: Sequence[Factor]) -> Signature:
     """The cache key of a contraction: each factor's axis names and shape."""
     return tuple([(tuple(axes), arr.shape) for arr, axes in factors])
 
@@ -48,7 +49,7 @@ def _equation(signature: Signature, output: tuple[str, ...]) -> tuple[str, dict[
 
 
 @dataclass(frozen=True)
-class _Plan:
+class ContractionPlan:
     """A contraction as a sequence of small einsums (one per step of the path)."""
 
     steps: tuple[tuple[tuple[int, ...], str], ...]
@@ -59,7 +60,7 @@ class _Plan:
 
 
 @lru_cache(maxsize=4096)
-def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
+def contraction_plan(signature: Signature, output: tuple[str, ...]) -> ContractionPlan:
     """Path by opt_einsum (greedy); each intermediate keeps the ``last`` axis name last.
 
     Keeping the draw axis of the batched engine last and contiguous in every intermediate lets
@@ -102,7 +103,7 @@ def _plan(signature: Signature, output: tuple[str, ...]) -> _Plan:
         ops.append(result)
     final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
     ssa = oe.paths.linear_to_ssa(path) if path else []
-    return _Plan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final,
+    return ContractionPlan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final,
                  int(info.largest_intermediate), work)
 
 
@@ -120,14 +121,14 @@ def _ascii(eq: str) -> str:
 
 def largest_intermediate(factors: Sequence[Factor], output: Sequence[str]) -> int:
     """Number of entries in the largest intermediate of the contraction to ``output``."""
-    return _plan(_signature(factors), tuple(output)).largest
+    return contraction_plan(factor_signature(factors), tuple(output)).largest
 
 
 def contraction_work(factors: Sequence[Factor], output: Sequence[str]) -> int:
     """Multiply-adds the contraction performs: the sum over its steps of the number of entries
     of the product of the step's operands (the union of their axes). The element-wise
     throughput bound of a contraction is this count times the time of one ``a * b`` entry."""
-    return _plan(_signature(factors), tuple(output)).work
+    return contraction_plan(factor_signature(factors), tuple(output)).work
 
 
 def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.ndarray[Any, Any]:
@@ -151,8 +152,8 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     >>> contract_factors([(a, ("x",)), (b, ("x", "y"))], ["y"]).round(2).tolist()
     [0.41, 0.59]
     """
-    signature = _signature(factors)
-    plan = _plan(signature, tuple(output))
+    signature = factor_signature(factors)
+    plan = contraction_plan(signature, tuple(output))
     ops = [arr for arr, _ in factors]
     if not ops:
         return np.asarray(1.0)
@@ -192,8 +193,8 @@ def contract_factors_scaled(factors: Sequence[Factor], output: Sequence[str]
     >>> bool(abs(float(np.log(res) + log_s) - (np.log(5) - 400 * np.log(10))) < 1e-9)
     True
     """
-    signature = _signature(factors)
-    plan = _plan(signature, tuple(output))
+    signature = factor_signature(factors)
+    plan = contraction_plan(signature, tuple(output))
     drawn = LAST_AXIS in output
     ops: list[np.ndarray[Any, Any]] = []
     logs: list[Any] = []

@@ -26,7 +26,7 @@ from cruxnet.inference.contract import UNDERFLOW, Factor, contract_factors, cont
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.inference.jeffrey import fit_fixed_marginals
-from cruxnet.models.network import BayesNet
+from cruxnet.priors.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr

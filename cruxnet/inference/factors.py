@@ -15,8 +15,8 @@ import numpy as np
 from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.inference.contract import LAST_AXIS, Factor
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.network import BayesNet
 
 __all__ = ["DRAW", "Query", "cpt_factor_index", "prepare_query", "query_factors"]
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from cruxnet.inference.contract import LAST_AXIS, Factor, _plan, _signature
+from cruxnet.inference.contract import LAST_AXIS, Factor, contraction_plan, factor_signature
 from cruxnet.priors.forms import NDArray
 
 __all__ = ["GRAD_PREFIX", "contract_with_gradients", "pair_with_gradient"]
@@ -105,7 +105,7 @@ def contract_with_gradients(factors: Sequence[Factor], output: Sequence[str]
     has_draw = LAST_AXIS in output
     keep = tuple(o for o in output if o != LAST_AXIS)
     grad_axes = tuple(GRAD_PREFIX + o for o in keep)
-    plan = _plan(_signature(factors), output)
+    plan = contraction_plan(factor_signature(factors), output)
     ops: list[NDArray] = [np.asarray(arr) for arr, _ in factors]
     names = _step_axes(plan.steps, [tuple(axes) for _, axes in factors])
     for pos, eq in plan.steps:

@@ -35,9 +35,9 @@ import numpy as np
 from cruxnet.errors import EvidenceError, SpecError
 from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import draw_marginal
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.params import normalized_probabilities
 from cruxnet.priors.stated import StatedMarginal, parse_stated_marginal
 

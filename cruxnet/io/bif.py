@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from cruxnet.errors import SpecError
-from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec, NodeSpec, build_model_spec
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.params import SUM_TOL
 
 __all__ = ["RoundedRowsWarning", "parse_bif", "read_bif", "write_bif"]

@@ -20,8 +20,8 @@ from cruxnet.io.bif import (
     numbers,
     read_text,
 )
-from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import NodeSpec, build_model_spec
+from cruxnet.priors.network import BayesNet
 
 __all__ = ["parse_xmlbif", "read_xmlbif", "write_xmlbif"]
 

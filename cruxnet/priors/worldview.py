@@ -260,6 +260,8 @@ def _apply_set(raw: object, merged: dict[str, Any], file: str) -> list[Override]
         entry = copy.deepcopy(entry)
         new = with_value(old, value)
         path_set(entry, path, new)
+        if isinstance(entry, dict):
+            entry["_file"] = file  # a bad value is this file's mistake, not the base's
         merged[node] = entry
         out.append(Override("parameter", node, path, describe_value(old), describe_value(new)))
     return out

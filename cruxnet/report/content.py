@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.network import BayesNet
+from cruxnet.priors.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import NDArray
 

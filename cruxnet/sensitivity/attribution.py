@@ -23,8 +23,8 @@ from cruxnet.errors import ImpossibleEvidenceError
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 from cruxnet.sensitivity.common import Question, SensitivityError
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ from cruxnet.inference.exact import posterior
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.inference.summary import check_ci_prob, equal_tailed
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, source_dataset
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
            "conditionals", "do_conditionals", "interval", "observe_and_do", "observe_and_do_all",

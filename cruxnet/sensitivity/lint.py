@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from cruxnet.inference.exact import posterior
-from cruxnet.models.network import BayesNet
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.worldview import Worldview
 from cruxnet.sensitivity.common import SensitivityError
 

@@ -41,7 +41,7 @@ from cruxnet.priors.forms import NDArray, TableForm
 from cruxnet.updating.diagnostics import FitError, check_fit, quiet_sampling
 
 if TYPE_CHECKING:
-    from cruxnet.models.network import BayesNet
+    from cruxnet.priors.network import BayesNet
 
 __all__ = ["CountFit", "config_likelihood", "fit_latent_counts", "prior_row_dirichlets"]
 

@@ -54,9 +54,9 @@ import numpy as np
 
 from cruxnet.errors import CruxnetError, did_you_mean
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import KnownTableForm, TableForm
+from cruxnet.priors.network import BayesNet
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
 if TYPE_CHECKING:
