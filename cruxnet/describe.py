@@ -61,6 +61,24 @@ def _context(raw: object, path: str) -> str:
     return ""
 
 
+def _table_rows(net: BayesNet, node: str) -> list[dict[str, Any]]:
+    """A point table's rows as parameters (a network read from a BIF/XMLBIF file has no
+    worldview file to set them in: ``path`` is empty)."""
+    import numpy as np
+
+    spec = net.spec
+    n = spec.node(node)
+    arr = np.asarray(net.cpts[node])
+    out = []
+    for idx in np.ndindex(*arr.shape[:-1]):
+        given = ", ".join(f"{p}={spec.node(p).states[i]}" for p, i in
+                          zip(n.parents, idx, strict=True))
+        row = ", ".join(f"{s} {float(v):.4g}" for s, v in zip(n.states, arr[idx], strict=True))
+        out.append({"path": f"given {given}" if given else "row", "value": arr[idx].tolist(),
+                    "words": row})
+    return out
+
+
 def describe_node(net: BayesNet, node: str) -> dict[str, Any]:
     """Everything :mod:`cruxnet.describe` lists about ``node``, as plain data (for ``--json``).
 
@@ -79,6 +97,8 @@ def describe_node(net: BayesNet, node: str) -> dict[str, Any]:
     params = [{"path": f"{node}.{path}", "value": value,
                "words": describe_value(value) + _context(raw, path)}
               for path, value in parameter_paths(raw)] if raw is not None else []
+    if raw is None:  # a network read from a file: its point table, row by row
+        params = _table_rows(net, node)
     kind = form.kind if form is not None else "table"
     marg = posterior(net, node).as_dict()
     stated = net.marginals.get(node)
@@ -99,6 +119,7 @@ def describe_node(net: BayesNet, node: str) -> dict[str, Any]:
                              "ess": stated.ess, "said": stated.said}),
         "marginal": marg,
         "worldview": net.worldview,
+        "worldview_file": raw is not None,
     }
 
 
@@ -129,8 +150,11 @@ def describe_text(d: dict[str, Any]) -> str:
     lines.append(f"  CPT under {d['worldview']}: {d['form_words']}")
     if d["basis"]:
         lines.append(f"  basis: {d['basis']}")
-    if d["parameters"]:
+    if d["parameters"] and d["worldview_file"]:
         lines.append("  parameters (set one with `set: {PATH: VALUE}` in your worldview file):")
+    elif d["parameters"]:
+        lines.append("  table rows (from the network file):")
+    if d["parameters"]:
         width = max(len(p["path"]) for p in d["parameters"])
         for p in d["parameters"]:
             lines.append(f"    {p['path']:<{width}}  {p['words']}")

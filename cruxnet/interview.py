@@ -248,16 +248,27 @@ class Interview:
         answers: dict[str, Answer] = dict(earlier.get("answers", {}))
         p0 = posterior(self.base, self.target)[self.state]
         self.say(f"Under {self.base.worldview}, P({self.target}={self.state}) = {p0:.3f}.")
-        headline = [n.id for n in spec.nodes if n.headline]
-        for node in headline:
-            self._question(node, answers)
-        others = [n.id for n in spec.nodes if n.role in ("crux", "lever") and not n.headline]
-        if others:
-            more = self._choose(f"Go on to the other {len(others)} cruxes and levers? (y/n)",
-                                "n", ["y", "n", "yes", "no"])
-            if more.startswith("y"):
-                for node in others:
-                    self._question(node, answers)
+        # The headline cruxes (or, in a model that marks none, its cruxes); then, if wanted,
+        # the other cruxes and levers; then the other nodes that are not outcomes.
+        first = [n.id for n in spec.nodes if n.headline] or [
+            n.id for n in spec.nodes if n.role == "crux"]
+        rest = [n for n in spec.nodes if n.id not in first and n.role != "outcome"]
+        passes = [(first, ""),
+                  ([n.id for n in rest if n.role in ("crux", "lever")], "cruxes and levers"),
+                  ([n.id for n in rest if n.role == "mechanism"], "nodes (mechanisms)")]
+        for nodes, what in passes:
+            if not nodes:
+                continue
+            if what:
+                more = self._choose(f"Go on to the other {len(nodes)} {what}? (y/n)", "n",
+                                    ["y", "n", "yes", "no"])
+                if not more.startswith("y"):
+                    break
+            for node in nodes:
+                self._question(node, answers)
+        if not answers:
+            self.say("No answers that differ from the base: nothing written.")
+            raise InterviewStopped("interview ended with no answers; nothing was written")
         return self._write(name, who, source, base, answers)
 
     def _current(self, answers: Mapping[str, Answer]) -> BayesNet:

@@ -84,3 +84,14 @@ def test_cli_describe_text_json_and_mistakes() -> None:
     bad = run("schemin")
     assert bad.returncode == 2 and bad.stderr.startswith("cruxnet: error: ")
     assert "did you mean 'scheming'" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_a_network_file_shows_its_table_rows() -> None:
+    from oracles import bnlearn_path
+
+    net = load_network(bnlearn_path("asia"))
+    d = describe_node(net, "tub")
+    assert not d["worldview_file"]
+    rows = {p["path"]: p["value"] for p in d["parameters"]}
+    assert rows == {f"given asia={s}": np.asarray(net.cpts["tub"])[i].tolist()
+                    for i, s in enumerate(net.spec.node("asia").states)}

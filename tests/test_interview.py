@@ -157,3 +157,40 @@ def test_stopping_leaves_no_file(tmp_path, stop: str) -> None:
     assert child.exitstatus == 1
     assert "Traceback" not in (child.before or "")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_another_model_and_an_answer_the_structure_rules_out(tmp_path) -> None:
+    """carlsmith_2021 marks no headline cruxes: the interview asks its cruxes. Strong
+    incentives need APS systems (a structural zero), so after "APS: 50%" an answer of 70% for
+    incentives is asked again with the range the structure allows."""
+    child = _spawn(tmp_path, "-m", "carlsmith_2021", "--base", "carlsmith", "--out", "kim")
+    _answer(child, "Who is answering?", "Kim")
+    _answer(child, "Where do your numbers come from?", "")
+    child.expect_exact("APS systems feasible: how likely is 'yes'?")
+    _answer(child, "your answer", "50%")
+    child.expect_exact("Strong incentives to deploy")
+    _answer(child, "your answer", "70%")
+    child.expect_exact("P(incentives=yes) between 0 and 0.5")
+    _answer(child, "your answer", "40%")
+    child.expect(r"P\(catastrophe=yes\) \d\.\d{3} -> \d\.\d{3}")
+    _answer(child, "your answer", "skip")
+    _answer(child, "Go on to the other 2 nodes (mechanisms)?", "n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    net = load_network("carlsmith_2021", tmp_path / "kim.yaml")
+    assert posterior(net, "aps_systems")["yes"] == pytest.approx(0.5, abs=1e-12)
+    assert posterior(net, "incentives")["yes"] == pytest.approx(0.4, abs=1e-12)
+
+
+def test_no_answers_write_nothing(tmp_path) -> None:
+    child = _spawn(tmp_path, "--base", "gs_deference", "--out", "none")
+    _answer(child, "Who is answering?", "Nobody")
+    _answer(child, "Where do your numbers come from?", "")
+    for _ in range(4):
+        _answer(child, "your answer", "same")
+    _answer(child, "Go on to the other", "n")
+    child.expect_exact("nothing written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1 and list(tmp_path.iterdir()) == []

@@ -105,13 +105,24 @@ def tilt_cpt(cpt: NDArray, p_parents: NDArray, q: Sequence[float], *, node: str 
         raise EvidenceError(f"stated marginal for {node} cannot be reached: some reachable row "
                             f"puts all its mass on states the marginal gives 0 ({dropped})")
     if not _reachable(sub[live], w[live], qv[keep]):
-        raise EvidenceError(f"stated marginal for {node} cannot be reached by scaling its rows: "
-                            "the rows' structural zeros bound what it can be "
-                            f"({dict(zip(names, np.round(qv, 6).tolist(), strict=True))}); "
-                            "replace the table instead")
+        asked = ", ".join(f"{n} {v:.3g}" for n, v in zip(names, qv, strict=True))
+        allowed = ", ".join(f"P({node}={names[x]}) between {lo:.3g} and {hi:.3g}"
+                            for x, (lo, hi) in enumerate(_bounds(rows[live], w[live])))
+        raise EvidenceError(f"stated marginal for {node} cannot be reached by scaling its rows "
+                            f"(asked: {asked}): its structural zeros, given its parents, allow "
+                            f"only {allowed}; replace the table instead")
     out: NDArray = tilt_cpts(np.asarray(cpt, dtype=float)[None], w.reshape(1, *cpt.shape[:-1]),
                              qv[None], node=node)[0]
     return out
+
+
+def _bounds(rows: NDArray, w: NDArray) -> list[tuple[float, float]]:
+    """What scaling rows can give each state: at least the mass of the rows where it is the
+    only possible state, at most the mass of the rows where it is possible."""
+    possible = rows > 0
+    only = possible.sum(axis=1) == 1
+    return [(float(w[only] @ possible[only, x]), float(w @ possible[:, x]))
+            for x in range(rows.shape[1])]
 
 
 def _reachable(rows: NDArray, w: NDArray, q: NDArray) -> bool:
