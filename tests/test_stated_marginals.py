@@ -382,3 +382,28 @@ def test_batched_tilt_on_extreme_rows() -> None:
             fine = (rows[i] > 1e-200).all(axis=-1) & (out[i] > 1e-200).all(axis=-1)
             if fine.sum() > 1:
                 _common_factors(rows[i][fine], out[i][fine], w[i][fine])
+
+
+def test_uncertainty_wider_than_the_structure_allows_is_truncated() -> None:
+    """elicitation_success at 40% with the file's default uncertainty (ess 5): in some draws the
+    drawn table makes "yes" certain in some rows (a product clipped at 1), so a drawn marginal
+    below that floor cannot be reached. Those draws get a new marginal from the same Beta (the
+    person's uncertainty truncated to what the model allows); the rest keep theirs exactly;
+    the count is in the provenance; and the draws do not depend on how they are chunked."""
+    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.priors.draws import draw_marginal
+    from cruxnet.sensitivity import Question
+
+    net = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(net, {"elicitation_success": {"yes": 0.4}})
+    n = 5000  # two stream blocks
+    post = posterior_draws(mine, "elicitation_success", draws=n, seed=3)
+    note = post.provenance["stated_marginals_redrawn"]
+    redrawn = int(note.split(": ")[1].split(" of ")[0])
+    assert 0 < redrawn < n // 5, note
+    first = draw_marginal(mine.marginals["elicitation_success"], 3, 0, n, n)
+    same = np.isclose(post.probs, first, atol=1e-11).all(axis=1)
+    assert int((~same).sum()) == redrawn
+    whole = Question(mine, "catastrophe", draws=n, seed=3).draws_of("elicitation_success",
+                                                                      Evidence())
+    assert_allclose(whole, post.probs, atol=1e-13)

@@ -35,7 +35,7 @@ import numpy as np
 from cruxnet.errors import EvidenceError, SpecError
 from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
-from cruxnet.priors.draws import draw_marginal
+from cruxnet.priors.draws import BLOCK, draw_marginal, redraw_marginal
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 from cruxnet.priors.params import normalized_probabilities
@@ -48,6 +48,10 @@ __all__ = ["MARGINAL_TOL", "StatedMarginalDraws", "stated_marginal_vector", "til
 MARGINAL_TOL = 1e-12
 #: The largest change of a log-factor in one Newton step (see :func:`_solve`).
 MAX_STEP = 4.0
+#: A draw's stated marginal that its structure cannot reach is drawn again, up to
+#: REDRAW_ROUNDS x CANDIDATES times (CANDIDATES at once).
+REDRAW_ROUNDS = 16
+CANDIDATES = 64
 
 
 def stated_marginal_vector(net: BayesNet, node: str, value: Mapping[str, float] | Sequence[float]
@@ -159,19 +163,19 @@ def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
     phi = np.log(q) - np.log(np.einsum("mu,mux->mx", w, rows))
     ones = np.ones((k, k))
     f, p, g = _evaluate_rows(log_r, w, q, phi)
+    # Every draw's iterates depend on that draw alone (so a draw's answer does not depend on
+    # which other draws share its batch): a draw whose line search fails stops there.
+    stuck = np.zeros(len(q), dtype=bool)
     for _ in range(400):
         err = np.abs(g).max(axis=1)
-        todo = err > MARGINAL_TOL / 4
+        todo = (err > MARGINAL_TOL / 4) & ~stuck
         if not todo.any():
             break
         idx = np.flatnonzero(todo)
         wi, pi, gi = w[idx], p[idx], g[idx]
         h = (np.einsum("mx,xy->mxy", np.einsum("mu,mux->mx", wi, pi), np.eye(k))
              - np.einsum("mu,mux,muy->mxy", wi, pi, pi)) + ones + 1e-15 * np.eye(k)
-        try:
-            step = -np.linalg.solve(h, gi[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = -np.einsum("mxy,my->mx", np.linalg.pinv(h, rcond=1e-14), gi)
+        step = -_solve_each(h, gi)
         # Where rows are nearly saturated the Hessian is tiny and a full Newton step would
         # jump far past the answer (and saturate exactly): at most MAX_STEP in log space.
         big = np.abs(step).max(axis=1, keepdims=True)
@@ -195,10 +199,25 @@ def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
                 cand[ok], ft[ok], pt[ok], gt[ok])
             accepted[good] = True
             t[ti[~ok]] *= 0.5
-        if not accepted.any():
-            break
+        stuck[idx[~accepted]] = True
         phi[idx], f[idx], p[idx], g[idx] = new_phi, new_f, new_p, new_g
     return phi, np.abs(g).max(axis=1)
+
+
+def _solve_each(h: NDArray, g: NDArray) -> NDArray:
+    """x with h[i] x[i] = g[i] for each i: LAPACK on the batch, and where one matrix is
+    singular, each on its own (a pseudo-inverse for the singular ones)."""
+    try:
+        out: NDArray = np.asarray(np.linalg.solve(h, g[..., None])[..., 0], dtype=float)
+        return out
+    except np.linalg.LinAlgError:
+        res = np.empty_like(g)
+        for i in range(len(g)):
+            try:
+                res[i] = np.linalg.solve(h[i], g[i])
+            except np.linalg.LinAlgError:
+                res[i] = np.linalg.pinv(h[i], rcond=1e-14) @ g[i]
+        return res
 
 
 def _evaluate_rows(log_r: NDArray, w: NDArray, q: NDArray, ph: NDArray
@@ -217,6 +236,42 @@ def tilt_cpts(cpts: NDArray, p_parents: NDArray, q: NDArray, *, node: str = "nod
     """Many draws at once: ``cpts`` ``(m, *parents, k)``, their parents' joints ``(m,
     *parents)`` and marginals ``q`` ``(m, k)`` give the tilted CPTs (see :func:`tilt_cpt`,
     which also checks that the marginal can be reached; here a draw that cannot be raises)."""
+    out, bad = _tilt(cpts, p_parents, q)
+    if bad.any():
+        raise EvidenceError(f"stated marginal for {node} cannot be reached in {int(bad.sum())} "
+                            f"of {len(q)} draws by scaling its rows (the rows' structural zeros "
+                            "bound what it can be); state it with less uncertainty or replace "
+                            "the table")
+    return out
+
+
+def _batch_bounds(rows: NDArray, w: NDArray) -> tuple[NDArray, NDArray]:
+    """:func:`_bounds` for many draws: ``rows`` (m, U, k), ``w`` (m, U) -> lo, hi (m, k)."""
+    possible = rows > 0
+    only = possible.sum(axis=2) == 1
+    return (np.einsum("mu,mux->mx", w * only, possible),
+            np.einsum("mu,mux->mx", w, possible))
+
+
+def _within_bounds(lo: NDArray, hi: NDArray, q: NDArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which candidate marginals ``q`` (m, c, k) lie strictly inside their draw's bounds (a
+    state its zeros force takes exactly its forced value). On a bound only infinite factors
+    would reach it; just inside, the Newton solve does (or reports that it did not)."""
+    lo, hi = lo[:, None, :], hi[:, None, :]
+    forced = hi - lo <= 1e-15
+    # Beyond a bound, or on one that a structural zero sets (a bound of 0 or 1 that every
+    # row allows is only rounding: the solve reaches that side).
+    tol = 1e-12
+    outside = np.where(forced, np.abs(q - lo) > 1e-9,
+                       (q < lo - tol) | (q > hi + tol) | ((q <= lo) & (lo > tol))
+                       | ((q >= hi) & (hi < 1 - tol)))
+    return np.asarray(~outside.any(axis=2), dtype=bool)
+
+
+def _tilt(cpts: NDArray, p_parents: NDArray, q: NDArray
+          ) -> tuple[NDArray, np.ndarray[Any, np.dtype[np.bool_]]]:
+    """:func:`tilt_cpts` without raising: the tilted CPTs and which draws' marginals could
+    not be reached (their CPTs are left as they were)."""
     m, k = q.shape
     rows = np.asarray(cpts, dtype=float).reshape(m, -1, k)
     w = np.asarray(p_parents, dtype=float).reshape(m, -1)
@@ -227,22 +282,24 @@ def tilt_cpts(cpts: NDArray, p_parents: NDArray, q: NDArray, *, node: str = "nod
     qk = qk / qk.sum(axis=1, keepdims=True)
     # A row the parents never reach takes no part in the fit (and keeps a valid distribution).
     live_w = np.where(w > 0, w, 0.0)
-    phi, err = _solve(np.where(sub.sum(axis=2, keepdims=True) > 0, sub, 1.0), live_w, qk)
-    bad = ~(err <= 1e-11)
-    if bad.any():
-        raise EvidenceError(f"stated marginal for {node} cannot be reached in {int(bad.sum())} "
-                            f"of {m} draws by scaling its rows (the rows' structural zeros bound "
-                            "what it can be); state it with less uncertainty or replace the "
-                            "table")
+    # Outside each state's bounds (see _bounds) no finite factors reach q: say so at once
+    # rather than let Newton run to its limit (exact for two states, a first test for more).
+    bad = ~_within_bounds(*_batch_bounds(sub, live_w), qk[:, None, :])[:, 0]
+    phi = np.zeros_like(qk)
+    go = np.flatnonzero(~bad)
+    if len(go):
+        phi[go], err = _solve(np.where(sub[go].sum(axis=2, keepdims=True) > 0, sub[go], 1.0),
+                              live_w[go], qk[go])
+        bad[go] = ~(err <= 1e-11)
     out = np.zeros_like(rows)
     with np.errstate(divide="ignore", invalid="ignore"):
         tilted = sub * np.exp(phi - phi.max(axis=1, keepdims=True))[:, None, :]
         z = tilted.sum(axis=2, keepdims=True)
         out[:, :, keep] = np.where(z > 0, tilted / np.where(z > 0, z, 1.0), 0.0)
     dead = ~(out.sum(axis=2) > 0)
+    dead[bad] = True
     out[dead] = rows[dead]
-    result: NDArray = out.reshape(cpts.shape)
-    return result
+    return out.reshape(cpts.shape), bad
 
 
 MarginalValue = StatedMarginal | Mapping[str, Any] | Sequence[float] | float
@@ -353,6 +410,7 @@ class StatedMarginalDraws:
         self._point = net.cpts
         self._order = [n for n in net.spec.node_ids if n in self.marginals]
         self._cache: dict[tuple[int, int], dict[str, NDArray]] = {}
+        self._redrawn: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
     def is_fixed(self, node: str) -> bool:
@@ -385,6 +443,14 @@ class StatedMarginalDraws:
         prov = dict(self.source.provenance)
         prov["stated_marginals"] = "; ".join(
             f"{n}: {m.describe(self.spec.node(n).states)}" for n, m in self.marginals.items())
+        with self._lock:
+            redrawn: dict[str, int] = {}
+            for (node, _), count in self._redrawn.items():
+                redrawn[node] = redrawn.get(node, 0) + count
+        if redrawn:
+            prov["stated_marginals_redrawn"] = "; ".join(
+                f"{n}: {c} of {self.n} draws fell outside what its structure allows and were "
+                "drawn again" for n, c in redrawn.items())
         return prov
 
     def _tilted(self, start: int, stop: int) -> dict[str, NDArray]:
@@ -412,13 +478,59 @@ class StatedMarginalDraws:
             own = np.broadcast_to(own, (m, *own.shape[1:]))
             q = draw_marginal(self.marginals[node], self.seed, start, stop, self.n,
                               ess=self.ess, file=self.file)
-            done[node] = tilt_cpts(np.asarray(own, dtype=float), np.asarray(joint), q,
-                                   node=node)
+            own_arr, joint_arr = np.asarray(own, dtype=float), np.asarray(joint)
+            tilted, bad = _tilt(own_arr, joint_arr, q)
+            for b0 in range(start - start % BLOCK, stop, BLOCK):
+                idx = np.flatnonzero(bad[max(b0, start) - start:min(b0 + BLOCK, stop) - start])
+                idx += max(b0, start) - start
+                if len(idx):
+                    self._redraw(node, b0 // BLOCK, idx, own_arr, joint_arr, tilted)
+            done[node] = tilted
         with self._lock:
             if len(self._cache) >= 8:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = done
         return done
+
+    def _redraw(self, node: str, block: int, idx: np.ndarray[Any, Any], own: NDArray,
+                joint: NDArray,
+                tilted: NDArray) -> None:
+        """Draws whose marginal the node's structure cannot reach (a stated uncertainty wider
+        than its structural zeros allow) get a new marginal from the same distribution, from
+        their block's own stream, until one can be reached: the person's uncertainty
+        truncated to what the model allows. Counted in the provenance."""
+        m = self.marginals[node]
+        todo = np.asarray(idx)
+        k = own.shape[-1]
+        for attempt in range(1, REDRAW_ROUNDS + 1):
+            # CANDIDATES new marginals per draw at once; each draw takes the first inside the
+            # bounds its zeros set, which the tilt then reaches (or, rarely for more than two
+            # states, not: then it tries again).
+            q = redraw_marginal(m, self.seed, block, attempt, len(todo) * CANDIDATES,
+                                ess=self.ess, file=self.file).reshape(len(todo), CANDIDATES, k)
+            keep = q.reshape(-1, k).max(axis=0) > 0  # states the marginal can give mass
+            rows = own[todo].reshape(len(todo), -1, k)[:, :, keep]
+            w = np.asarray(joint[todo], dtype=float).reshape(len(todo), -1)
+            lo, hi = _batch_bounds(rows, w / w.sum(axis=1, keepdims=True))
+            inside = _within_bounds(lo, hi, q[:, :, keep] / q[:, :, keep].sum(
+                axis=2, keepdims=True))
+            found = np.flatnonzero(inside.any(axis=1))
+            if len(found):
+                chosen = q[found, inside[found].argmax(axis=1)]
+                out, bad = _tilt(own[todo[found]], joint[todo[found]], chosen)
+                tilted[todo[found[~bad]]] = out[~bad]
+                found = found[~bad]
+            todo = np.delete(todo, found)
+            if not len(todo):
+                break
+        else:
+            raise EvidenceError(
+                f"stated marginal for {node}: {len(idx)} draws of its uncertainty fall where "
+                f"its structural zeros cannot go, and {len(todo)} still did after "
+                f"{REDRAW_ROUNDS * CANDIDATES} new draws each; state it with less uncertainty "
+                "(a larger ess or a narrower interval) or replace the table")
+        with self._lock:
+            self._redrawn[(node, block)] = len(idx)
 
     def _factor(self, node: str, start: int, stop: int, done: Mapping[str, NDArray]) -> Factor:
         axes = (*self.spec.node(node).parents, node)

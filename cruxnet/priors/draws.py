@@ -51,6 +51,7 @@ __all__ = [
     "draw_marginal",
     "draw_parameters",
     "impose_orderings",
+    "redraw_marginal",
     "row_alphas",
     "scalar_distribution",
     "source_dataset",
@@ -239,6 +240,22 @@ def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n:
         rng = _generator(seed, f"marginal:{marginal.node}", b0 // BLOCK)
         parts.append(_dirichlet(rng, arr, b1 - b0)[:, 0, :])
     return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+
+
+def redraw_marginal(marginal: StatedMarginal, seed: int, block: int, attempt: int, count: int,
+                    *, ess: float | None = None, file: str | None = None) -> NDArray:
+    """``count`` new draws of a stated marginal for draws of stream block ``block`` whose first
+    draw could not be used (attempt 1, 2, ...): their own stream ``(seed,
+    "marginal:NODE:again:ATTEMPT", block)``, so they too depend only on the seed."""
+    alpha = marginal.alpha
+    if alpha is None:
+        if ess is None:
+            raise _missing((file, marginal.node), f"the stated marginal of {marginal.node}",
+                           "give it an ess or an interval, or set default_ess")
+        alpha = tuple(ess * p for p in marginal.probs)
+    rng = _generator(seed, f"marginal:{marginal.node}:again:{attempt}", block)
+    out: NDArray = _dirichlet(rng, np.asarray([alpha], dtype=float), count)[:, 0, :]
+    return out
 
 
 def cpt_name(model: ModelSpec, node: str) -> str:

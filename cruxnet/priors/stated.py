@@ -17,8 +17,9 @@ was written. Accepted, in a worldview file's ``marginals:`` or in Python:
 The uncertainty is one Dirichlet over the node's states: ``Dirichlet(ess * p)``, or for one state
 given its own Beta(a, b), the Dirichlet whose marginal for that state is that Beta (the other
 states share b in the point proportions). With no uncertainty given, the file's
-``default_ess`` applies; with none at all the marginal is the same in every draw, and drawing
-says so (as it does for a table row that states no uncertainty).
+``default_ess`` applies; with none at all drawing says so (as it does for a table row that
+states no uncertainty). A drawn marginal that a draw's own table cannot reach (its structural
+zeros bound it) is drawn again (:class:`cruxnet.inference.marginals.StatedMarginalDraws`).
 """
 
 from __future__ import annotations
