@@ -211,6 +211,18 @@ class DrawValues:
         return np.clip(p, 0.0, 1.0)
 
 
+def _marginal_alpha(marginal: StatedMarginal, ess: float | None, file: str | None) -> NDArray:
+    """The Dirichlet weights ``(1, card)`` a stated marginal is drawn from (``ess`` is the
+    fallback when it states no uncertainty; without one, a SpecError)."""
+    alpha = marginal.alpha
+    if alpha is None:
+        if ess is None:
+            raise _missing((file, marginal.node), f"the stated marginal of {marginal.node}",
+                           "give it an ess or an interval, or set default_ess")
+        alpha = tuple(ess * p for p in marginal.probs)
+    return np.asarray([alpha], dtype=float)
+
+
 def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n: int, *,
                   ess: float | None = None, file: str | None = None) -> NDArray:
     """Draws ``start:stop`` (of ``n``) of a stated marginal, shape ``(stop - start, card)``:
@@ -224,13 +236,7 @@ def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n:
     >>> d.shape, round(float(d[:, 1].mean()), 2)
     ((4000, 2), 0.08)
     """
-    alpha = marginal.alpha
-    if alpha is None:
-        if ess is None:
-            raise _missing((file, marginal.node), f"the stated marginal of {marginal.node}",
-                           "give it an ess or an interval, or set default_ess")
-        alpha = tuple(ess * p for p in marginal.probs)
-    arr = np.asarray([alpha], dtype=float)
+    arr = _marginal_alpha(marginal, ess, file)
     parts = []
     for b0, b1 in _blocks(n):
         if b1 <= start or b0 >= stop:
@@ -247,14 +253,8 @@ def redraw_marginal(marginal: StatedMarginal, seed: int, block: int, attempt: in
     """``count`` new draws of a stated marginal for draws of stream block ``block`` whose first
     draw could not be used (attempt 1, 2, ...): their own stream ``(seed,
     "marginal:NODE:again:ATTEMPT", block)``, so they too depend only on the seed."""
-    alpha = marginal.alpha
-    if alpha is None:
-        if ess is None:
-            raise _missing((file, marginal.node), f"the stated marginal of {marginal.node}",
-                           "give it an ess or an interval, or set default_ess")
-        alpha = tuple(ess * p for p in marginal.probs)
     rng = _generator(seed, f"marginal:{marginal.node}:again:{attempt}", block)
-    out: NDArray = _dirichlet(rng, np.asarray([alpha], dtype=float), count)[:, 0, :]
+    out: NDArray = _dirichlet(rng, _marginal_alpha(marginal, ess, file), count)[:, 0, :]
     return out
 
 
