@@ -1,8 +1,8 @@
 """Crux reports: one command from a model, its worldviews and evidence to a shareable document.
 
-:func:`build_report` computes (:mod:`cruxnet.report.build`, :mod:`cruxnet.report.content`); :func:`write_report` writes
-``report.html`` (self-contained: inline CSS and plots) and ``report.md`` (with its figures in
-``figures/``), the same content in both.
+:func:`build_report` computes (:mod:`cruxnet.report.build`, :mod:`cruxnet.report.content`);
+:func:`write_report` writes ``report.html`` (self-contained: inline CSS and plots) and
+``report.md`` (with its figures in ``figures/``), the same content in both.
 """
 
 from __future__ import annotations

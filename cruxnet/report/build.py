@@ -28,8 +28,8 @@ __all__ = ["build_report", "preflight", "section_in_worker"]
 
 
 def section_in_worker(net: BayesNet, settings: SectionSettings) -> WorldviewSection:
-    """:func:`~cruxnet.report.content.compute_section` in a worker process that shares the cores with another (one thread),
-    with its figures rendered there too."""
+    """:func:`~cruxnet.report.content.compute_section` in a worker process that shares the
+    cores with another (one thread), with its figures rendered there too."""
     import dataclasses
 
     from cruxnet.inference import batched
@@ -105,8 +105,8 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         For networks read from BIF/XMLBIF files: the effective sample size of their rows (they
         state no uncertainty) and whether to rescale rounded rows.
     ledger
-        An evidence ledger (:mod:`cruxnet.updating.ledger`) to replay under each worldview: the report
-        adds the belief trajectory.
+        An evidence ledger (:mod:`cruxnet.updating.ledger`) to replay under each worldview:
+        the report adds the belief trajectory.
     progress
         Called with a short label before each step (for a progress bar).
     pool
@@ -114,9 +114,9 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         worldviews in parallel, one thread each; the numbers are the same either way.
     """
     from cruxnet.catalog import load_model, network_for, worldview_names
-    from cruxnet.version import cruxnet_version
     from cruxnet.sensitivity import Question, worldview_shapley
     from cruxnet.sensitivity.cruxes import check_threshold
+    from cruxnet.version import cruxnet_version
 
     def step(label: str) -> None:
         if progress is not None:
@@ -135,7 +135,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         nets = [with_stated_marginals(n, marginals, ess=ess) for n in nets]
     entries = None
     if ledger is not None:
-        from cruxnet.updating.ledger import read_ledger, replay_ledger
+        from cruxnet.updating.ledger import read_ledger
 
         entries = read_ledger(ledger, spec)
     settings = SectionSettings(

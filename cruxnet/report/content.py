@@ -8,20 +8,17 @@ it; they compute nothing.
 
 from __future__ import annotations
 
-import datetime as _dt
-import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cruxnet.inference.evidence import Evidence
-from cruxnet.priors.network import BayesNet
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -217,5 +214,4 @@ def _differences(net: BayesNet, c: SectionSettings, point: float
         rows.append((f"P({c.target}) at the point values", f"{p_base:.3f}", f"{point:.3f}"))
     except CruxnetError:
         pass
-    return tuple((what, before_, after) for what, before_, after in rows) + (
-        ("base", base_name, str(net.worldview)),)
+    return (*rows, ("base", base_name, str(net.worldview)))

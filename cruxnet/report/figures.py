@@ -36,9 +36,9 @@ def png(fig: Figure, dpi: int = 90) -> bytes:
 def distribution_figure(report: Report) -> Figure:
     """P(target) across parameter draws, one histogram outline per worldview, with the
     90% intervals marked."""
-    from matplotlib.figure import Figure
+    from cruxnet.figure import new_figure
 
-    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    fig = new_figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.add_subplot()
     bins = np.linspace(0, 1, 81).tolist()
     for i, s in enumerate(report.sections):
@@ -86,8 +86,9 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
     """The network left to right by depth, nodes coloured by role, headline cruxes outlined in
     black, the target outlined in red."""
     import networkx as nx
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
+
+    from cruxnet.figure import new_figure
 
     g = nx.DiGraph()
     depth = _layers(spec)
@@ -96,7 +97,7 @@ def network_figure(spec: ModelSpec, target: str) -> Figure:
         g.add_edges_from((p, n.id) for p in n.parents)
     pos = _layer_positions(spec, depth)
     widest = max(list(depth.values()).count(d) for d in set(depth.values()))
-    fig = Figure(figsize=(11, min(7.5, 1.6 + 0.55 * widest)), layout="constrained")
+    fig = new_figure(figsize=(11, min(7.5, 1.6 + 0.55 * widest)), layout="constrained")
     ax = fig.add_subplot()
     ax.axis("off")
     nx.draw_networkx_edges(g, pos, edgelist=[(p, n.id) for n in spec.nodes for p in n.parents],
@@ -131,13 +132,14 @@ def plot_trajectory(trajectories: xr.Dataset | Mapping[str, xr.Dataset]) -> Figu
     """Belief trajectories from :func:`cruxnet.updating.ledger.replay_ledger`: P(target) after each
     entry with its credible band, one line per worldview (a Dataset, or name -> Dataset)."""
     import xarray as xr
-    from matplotlib.figure import Figure
+
+    from cruxnet.figure import new_figure
 
     if isinstance(trajectories, xr.Dataset):  # (a Dataset is itself a Mapping)
         trajectories = {str(trajectories.attrs.get("worldview", "")): trajectories}
     if not trajectories:
         raise ValueError("no trajectory to plot")
-    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    fig = new_figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.add_subplot()
     for i, (name, t) in enumerate(trajectories.items()):
         colour = WORLDVIEW_COLOURS[i % len(WORLDVIEW_COLOURS)]

@@ -20,9 +20,9 @@ LOW, HIGH, NEUTRAL = "#3b7dd8", "#d8553b", "#777777"
 
 
 def _figure(rows: int) -> tuple[Figure, Any]:
-    from matplotlib.figure import Figure
+    from cruxnet.figure import new_figure
 
-    fig = Figure(figsize=(8, 1.2 + 0.32 * max(rows, 1)), layout="constrained")
+    fig = new_figure(figsize=(8, 1.2 + 0.32 * max(rows, 1)), layout="constrained")
     ax = fig.add_subplot()
     ax.tick_params(labelsize=9)
     for side in ("top", "right"):
