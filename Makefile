@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv report test lint clean chromium
+.PHONY: venv report test lint clean chromium notebooks lab
 
 $(BIN)/cruxnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,16 @@ venv: $(BIN)/cruxnet
 report: venv
 	$(BIN)/cruxnet report --out report --seed 1
 	@echo "open report/report.html (self-contained) or read report/report.md"
+
+## The shipped notebooks: execute each jupytext source in a kernel, write NAME.ipynb with its
+## outputs (the test fails when one has drifted from its source).
+notebooks: venv
+	$(BIN)/python scripts/build_notebooks.py
+
+## Open the notebooks in JupyterLab (installs the `notebooks` extra).
+lab: venv
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	$(BIN)/jupyter lab notebooks/
 
 ## Chromium renders the report in the browser test: Debian's package, installed here if it is
 ## missing and we may (root with apt-get); otherwise say how (the test then fails and says so).

@@ -14,7 +14,8 @@
 # The bundled model turns the cruxes of three essays (Greenblatt & Stastny on deferring to AIs,
 # Karnofsky's playbook, Carlsmith's "AI for AI safety") into a Bayesian network. Four
 # worldviews give its probabilities. This notebook asks it questions with each kind of
-# evidence. (Open it in Jupyter with `jupytext --to notebook`, or run it as a script.)
+# evidence. (The `.ipynb` beside this file is the same notebook with its outputs; `make
+# notebooks` rebuilds it.)
 
 # %%
 from cruxnet import Evidence, load_network, posterior
@@ -64,15 +65,12 @@ for w, n in nets.items():
 # log-normal parameters). `posterior_draws` draws the CPTs 20,000 times and computes the exact
 # posterior in each draw; the spread is what the elicited numbers do not pin down.
 
-# %%
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
+# %% tags=["figure"]
 from cruxnet import posterior_draws  # noqa: E402
+from cruxnet.figure import new_figure  # noqa: E402
 
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig = new_figure(figsize=(7, 3.5), layout="constrained")
+ax = fig.add_subplot()
 for w, n in nets.items():
     draws = posterior_draws(n, "catastrophe", draws=20_000, seed=1)
     s = draws.summary(0.9)
@@ -82,7 +80,7 @@ for w, n in nets.items():
 ax.set_xlabel("P(catastrophe) in one parameter draw")
 ax.set_ylabel("density")
 ax.legend(fontsize=8)
-fig.tight_layout()
+fig  # noqa: B018  (the figure shows itself in Jupyter)
 
 # %% [markdown]
 # Impossible evidence is an error, not a silent NaN: a good initialization rules out scheming.

@@ -15,7 +15,8 @@
 # causal effect, and how sure are we of the ranking? Why do two worldviews disagree, and what
 # would change our minds? Every answer here is exact at the worldview's point values and comes
 # with an interval over draws of its uncertain parameters. (Run as a script, or open in Jupyter
-# with `jupytext --to notebook`; each plot is a matplotlib Figure.)
+# as the `.ipynb` beside this file, outputs included; each plot is a matplotlib Figure
+# that shows itself in Jupyter.)
 
 # %%
 import numpy as np
@@ -47,7 +48,7 @@ print(f"{q.label} under gs_deference = {q.point():.3f}")
 # much the node matters. (The design draft's sketch: alignment_difficulty spans .18-.66 and
 # scheming .24-.82 under gs_deference.)
 
-# %%
+# %% tags=["figure"]
 tornado = node_swings(q)
 print(to_text(tornado, "tornado", top=8))
 fig_tornado = plot_tornado(tornado)
@@ -83,7 +84,7 @@ print(f"f({theta:.3f}) = {f:.4f} for {row.parameter.values!s}")
 # Whose uncertainty drives the uncertainty of the answer, all parameters varying at once.
 # S1 is a node's share on its own, ST its share including interactions.
 
-# %%
+# %% tags=["figure"]
 sobol = sobol_indices(q, samples=256)
 print(to_text(sobol, "sobol", top=8))
 fig_sobol = plot_sobol(sobol)
@@ -97,7 +98,7 @@ fig_sobol  # noqa: B018
 # its rank across draws. (Sketch, karnofsky_playbook: pause >> research breakthrough > enforced
 # standards > infosec.)
 
-# %%
+# %% tags=["figure"]
 kp = load_network("crux_network", "karnofsky_playbook")
 levers = lever_effects(Question(kp, "catastrophe", draws=500, seed=1))
 print(to_text(levers, "levers"))
@@ -110,7 +111,7 @@ fig_levers  # noqa: B018
 # human_labor_first over swapping each node's CPT. The contributions add up to the whole
 # difference exactly.
 
-# %%
+# %% tags=["figure"]
 hl = load_network("crux_network", "human_labor_first")
 shap = worldview_shapley(gs, hl, "catastrophe", seed=1)
 print(f"P(catastrophe): gs_deference {shap.attrs['p_a']:.3f}, "

@@ -131,7 +131,7 @@ def table(ds):
 
 print(table(trajectory))
 
-# %%
+# %% tags=["figure"]
 fig_trajectory = plot_trajectory(trajectory)
 fig_trajectory  # noqa: B018  (displayed in Jupyter)
 
@@ -156,7 +156,7 @@ print(az.summary(fit20.idata, var_names=["theta"], kind="stats").round(3).to_str
 # The same counts as a ledger entry (`"cases": "same"`), then the news that the AI does not
 # recognise the honeypots: the clean record becomes strong evidence against scheming.
 
-# %%
+# %% tags=["figure"]
 hp_ledger = work / "honeypots.jsonl"
 hp_ledger.write_text(
     '{"kind": "data", "node": "honeypot_caught", "counts": {"no": 20, "yes": 0}, '
@@ -169,6 +169,6 @@ hp_trajectory = replay_ledger(honeypot, read_ledger(hp_ledger, honeypot.spec),
                               target="scheming", draws=2000, seed=0, file=str(hp_ledger))
 print(table(hp_trajectory))
 print(f"P(scheming): {hp_trajectory.p.values[0]:.3f} -> {hp_trajectory.p.values[-1]:.3f}")
+print(f"honeypot trajectory final interval {np.round(hp_trajectory.interval.values[-1], 3)}")
 fig_honeypots = plot_trajectory(hp_trajectory)
 fig_honeypots  # noqa: B018  (displayed in Jupyter)
-print(f"honeypot trajectory final interval {np.round(hp_trajectory.interval.values[-1], 3)}")
