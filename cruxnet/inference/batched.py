@@ -110,6 +110,15 @@ class PosteriorDraws:
                 "method": "batched exact", "draws": self.n_draws,
                 "impossible_draws": self.n_impossible}
 
+    def __repr__(self) -> str:
+        means = ", ".join(f"{s} {m:.3f}" for s, m in
+                          zip(self.states, self.probs.mean(axis=0), strict=True))
+        return (f"PosteriorDraws(P({self.target} | {self.evidence.describe()}) in "
+                f"{len(self.draw)} of {self.n_draws} draws; mean {means})")
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
     def to_xarray(self) -> xr.DataArray:
         """As a DataArray with dims ``("draw", target)``, the target's states as coordinates."""
         import xarray as xr

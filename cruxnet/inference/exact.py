@@ -58,6 +58,20 @@ class Posterior:
     provenance: Mapping[str, str] = field(default_factory=dict)
     log_p_evidence: float = 0.0  # log of p_evidence, exact where p_evidence underflows to 0
 
+    def __repr__(self) -> str:
+        probs = ", ".join(f"{s} {p:.4g}" for s, p in zip(self.states, self.probs, strict=True))
+        return f"Posterior(P({self.target} | {self.evidence.describe()}): {probs})"
+
+    def _repr_html_(self) -> str:
+        from cruxnet.display import bar_html, html_table
+
+        rows = [(s, f"{p:.4f}", bar_html(float(p)))
+                for s, p in zip(self.states, self.probs, strict=True)]
+        where = self.provenance.get("worldview", "")
+        return html_table(("state", "P", ""), rows, raw=(2,),
+                          caption=f"P({self.target} | {self.evidence.describe()})"
+                                  + (f" under {where}" if where else ""))
+
     def __getitem__(self, state: str) -> float:
         return float(self.probs[self.states.index(state)])
 

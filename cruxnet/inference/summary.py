@@ -260,6 +260,25 @@ class PosteriorSummary:
                           {"ci_kind": self.ci_kind, "ci_prob": self.ci_prob})},
             coords=coords, attrs=dict(self.attrs))
 
+    def __repr__(self) -> str:
+        pct = f"{self.ci_prob * 100:g}%"
+        parts = ", ".join(f"{s} {self.mean[s]:.3f} [{self.interval[s][0]:.3f}, "
+                          f"{self.interval[s][1]:.3f}]" for s in self.states)
+        return (f"PosteriorSummary(P({self.target}) over {self.draws} draws, mean and {pct} "
+                f"{self.ci_kind}: {parts})")
+
+    def _repr_html_(self) -> str:
+        from cruxnet.display import html_table
+
+        pct = f"{self.ci_prob * 100:g}%"
+        rows = [(s, f"{self.mean[s]:.4f}", f"{self.median[s]:.4f}",
+                 f"[{self.interval[s][0]:.4f}, {self.interval[s][1]:.4f}]") for s in self.states]
+        kind = "equal-tailed" if self.ci_kind == "eti" else "highest-density"
+        return html_table(("state", "mean", "median", f"{pct} {kind} interval"), rows,
+                          caption=f"P({self.target}) over {self.draws} parameter draws"
+                                  + (f" ({self.impossible_draws} impossible)"
+                                     if self.impossible_draws else ""))
+
     def text(self) -> str:
         """A compact block for a terminal."""
         kind = "equal-tailed" if self.ci_kind == "eti" else "highest-density"

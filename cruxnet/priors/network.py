@@ -16,6 +16,8 @@ from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import NDArray
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from cruxnet.priors.stated import StatedMarginal
     from cruxnet.priors.worldview import Worldview
 
@@ -63,6 +65,47 @@ class BayesNet:
     def name(self) -> str:
         """The model's name."""
         return self.spec.name
+
+    def __repr__(self) -> str:
+        edges = sum(len(n.parents) for n in self.spec.nodes)
+        stated = f", stated marginals: {', '.join(self.marginals)}" if self.marginals else ""
+        return (f"BayesNet(model={self.spec.name!r}, worldview={self.worldview!r}, "
+                f"nodes={len(self.spec.nodes)}, edges={edges}{stated})")
+
+    def _repr_html_(self) -> str:
+        from cruxnet.display import html_table
+
+        rows = [(n.id, n.label, n.role + (" (headline)" if n.headline else ""),
+                 ", ".join(n.states), ", ".join(n.parents) or "-",
+                 self.prior.cpts[n.id].kind if self.prior is not None else "table")
+                for n in self.spec.nodes]
+        edges = sum(len(n.parents) for n in self.spec.nodes)
+        caption = (f"{self.spec.title or self.spec.name}: worldview {self.worldview}, "
+                   f"{len(rows)} nodes, {edges} edges")
+        return html_table(("node", "label", "role", "states", "parents", "CPT form"), rows,
+                          caption=caption)
+
+    def cpt(self, node: str) -> xr.DataArray:
+        """``node``'s point CPT as a labelled DataArray: dims ``(*parents, node)`` with each
+        node's states as coordinates.
+
+        >>> from cruxnet.catalog import load_network
+        >>> t = load_network("crux_network").cpt("bgd_exists")
+        >>> t.dims, float(t.sel(alignment_difficulty="hard", bgd_exists="yes"))
+        (('alignment_difficulty', 'bgd_exists'), 0.45)
+        """
+        import xarray as xr
+
+        if node not in self.spec:
+            raise EvidenceError(f"unknown node {node!r} in model {self.spec.name}")
+        n = self.spec.node(node)
+        dims = (*n.parents, node)
+        return xr.DataArray(np.asarray(self.cpts[node]), dims=dims,
+                            coords={d: list(self.spec.node(d).states) for d in dims},
+                            name=f"P({node} | {', '.join(n.parents)})" if n.parents
+                            else f"P({node})",
+                            attrs={"node": node, "worldview": self.worldview,
+                                   "model": self.spec.name})
 
     def node_states(self, node: str) -> tuple[str, ...]:
         """States of ``node``."""

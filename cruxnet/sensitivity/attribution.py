@@ -25,7 +25,7 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
-from cruxnet.sensitivity.common import Question, SensitivityError
+from cruxnet.sensitivity.common import Question, SensitivityError, described_result
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -69,6 +69,7 @@ def _logit(p: NDArray) -> NDArray:
         return np.log(p) - np.log1p(-p)
 
 
+@described_result
 def worldview_shapley(net_a: BayesNet, net_b: BayesNet, target: str, state: str | None = None,
                       evidence: Evidence | None = None, *, exact_max: int = 14,
                       permutations: int = 500, seed: int = 0) -> xr.Dataset:

@@ -7,12 +7,13 @@ and reused by every query of the analysis, so all its numbers describe the same 
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from cruxnet.inference.summary import check_ci_prob, equal_tailed
 from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, source_dataset
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
            "conditionals", "do_conditionals", "interval", "observe_and_do", "observe_and_do_all",
@@ -408,3 +412,77 @@ def candidate_nodes(q: Question, nodes: Sequence[str] | None,
     for n in nodes:
         q.check_node(n)
     return list(nodes)
+
+
+#: What each variable of the sensitivity Datasets means (shown in xarray's display as the
+#: variable's ``description``). ``_ci`` variables are the interval over parameter draws of the
+#: variable they extend.
+DESCRIPTIONS = {
+    "low": "P(target) with the node observed in the state that gives the lowest value",
+    "high": "P(target) with the node observed in the state that gives the highest value",
+    "low_state": "the node's state that gives the lowest P(target)",
+    "high_state": "the node's state that gives the highest P(target)",
+    "swing": "high - low: how far P(target) moves if we learned the node's state",
+    "do_low": "P(target) with the node set by intervention, do(), to its low state",
+    "do_high": "P(target) with the node set by intervention, do(), to its high state",
+    "do_swing": "do_high - do_low: how far P(target) moves if we set the node",
+    "mutual_information": "mutual information of the node with the target (nats)",
+    "variance_reduction": "expected reduction of the variance of the target's indicator from "
+                          "observing the node",
+    "expected_shift": "expected absolute change of P(target) from observing the node",
+    "S1": "first-order Sobol index: the share of the variance of P(target) over parameter "
+          "draws due to this node's parameters alone",
+    "ST": "total Sobol index: the share of the variance of P(target) this node's parameters "
+          "are involved in",
+    "S1_conf": "bootstrap confidence half-width of S1",
+    "ST_conf": "bootstrap confidence half-width of ST",
+    "observe_low": "P(target) with the lever observed in its low state",
+    "observe_high": "P(target) with the lever observed in its high state",
+    "effect": "do(high) - do(low): the lever's causal effect on P(target)",
+    "observed_effect": "observe(high) - observe(low): the lever's association with P(target)",
+    "backdoor": "why observing and doing differ: the common causes of the lever and target",
+    "rank": "the lever's rank by |effect| at the point values",
+    "rank_stability": "share of parameter draws in which the lever keeps its rank",
+    "p_top": "share of parameter draws in which the lever has the largest |effect|",
+    "contribution": "the node's Shapley share of the log-odds difference of P(target) between "
+                    "the two worldviews",
+    "share": "contribution / total difference",
+    "state": "the node's state the crux finder moves belief towards",
+    "shift": "the smallest change of P(node = state) that moves P(target) across the threshold",
+    "p_node_before": "P(node = state) now",
+    "p_node_after": "P(node = state) after the smallest shift",
+    "p_target_after": "P(target) after the shift",
+    "p_cross": "probability that observing the node moves P(target) across the threshold",
+    "crossing_states": "the node's states whose observation moves P(target) across the threshold",
+    "value": "the CPT entry's value now",
+    "derivative": "dP(target)/d(entry) with proportional co-variation of the row",
+    "theta_low": "the low end of the entry's range", "theta_high": "the high end",
+    "f_low": "P(target) at theta_low", "f_high": "P(target) at theta_high",
+    "a": "P(target) = (a theta + b) / (c theta + d): a", "b": "b", "c": "c", "d": "d",
+    "node": "the node the parameter belongs to",
+}
+
+
+def described(ds: xr.Dataset) -> xr.Dataset:
+    """``ds`` with each known variable's ``description`` attribute set (in place; returned)."""
+    for name in ds.data_vars:
+        key = str(name)
+        base = key[:-3] if key.endswith("_ci") else key
+        text = DESCRIPTIONS.get(base)
+        if text is None:
+            continue
+        ds[name].attrs.setdefault("description", text if base == key else
+                                  f"interval over parameter draws of {base}: {text}")
+    return ds
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described_result(fn: F) -> F:
+    """Decorate an analysis so the Dataset it returns carries its variables' descriptions."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return described(fn(*args, **kwargs))
+
+    return wrapper  # type: ignore[return-value]

@@ -26,6 +26,7 @@ from cruxnet.sensitivity.common import (
     SensitivityError,
     all_conditionals,
     candidate_nodes,
+    described_result,
     interval,
     observe_and_do,
     quiet,
@@ -46,6 +47,7 @@ def check_threshold(threshold: object) -> float:
     return float(threshold)
 
 
+@described_result
 def smallest_belief_change(q: Question, threshold: float,
                            nodes: Sequence[str] | None = None, *,
                            include_outcomes: bool = False) -> xr.Dataset:
@@ -124,6 +126,7 @@ def smallest_belief_change(q: Question, threshold: float,
                "threshold": tau, "direction": "up" if base < tau else "down"})
 
 
+@described_result
 def decisive_observations(q: Question, threshold: float,
                           nodes: Sequence[str] | None = None, *,
                           include_outcomes: bool = False) -> xr.Dataset:

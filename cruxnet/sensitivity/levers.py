@@ -20,6 +20,7 @@ from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
+    described_result,
     interval,
     quiet,
     shared_observe_and_do,
@@ -81,6 +82,7 @@ def _values_by_gradients(q: Question, levers: Sequence[str]) -> dict[str, Values
     return out
 
 
+@described_result
 def lever_effects(q: Question, levers: Sequence[str] | None = None) -> xr.Dataset:
     """P(target | do(lever = state)) beside P(target | lever = state) for every lever.
 

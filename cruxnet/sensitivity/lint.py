@@ -70,6 +70,20 @@ class LintReport:
                 + ", ".join(f"{v} {k}" for k, v in self.checked.items()))
         return "\n".join([head, *(f.text() for f in self.findings)])
 
+    def __repr__(self) -> str:
+        return (f"LintReport({self.worldview} of {self.model}: {len(self.findings)} "
+                f"finding(s), {self.errors} error(s))")
+
+    def _repr_html_(self) -> str:
+        from cruxnet.display import html_table
+
+        checked = ", ".join(f"{v} {k}" for k, v in self.checked.items())
+        rows = [(f.severity, f.node, f.message, f.kind) for f in self.findings]
+        return html_table(("severity", "node", "what", "check"), rows,
+                          caption=f"lint of {self.worldview} ({self.model}): "
+                                  f"{len(self.findings)} finding(s), {self.errors} error(s); "
+                                  f"checked {checked}")
+
     def to_xarray(self) -> xr.Dataset:
         import xarray as xr
 

@@ -24,6 +24,7 @@ from cruxnet.sensitivity.common import (
     SensitivityError,
     all_conditionals,
     candidate_nodes,
+    described_result,
     do_conditionals,
     interval,
     quiet,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["node_swings", "sensitivity_functions"]
 
 
+@described_result
 def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
                 include_outcomes: bool = False) -> xr.Dataset:
     """The tornado: for each node, P(target = state | e, node = x) over its states x, and
@@ -155,6 +157,7 @@ def _cpt_gradients(q: Question, pq: Query, nodes: Sequence[str]
     return result
 
 
+@described_result
 def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """Exact sensitivity functions P(target = state | e)(theta) for every CPT entry.
 

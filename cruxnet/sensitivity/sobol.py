@@ -30,7 +30,7 @@ from cruxnet.priors.draws import TINY_ALPHA, impose_orderings, row_alphas, scala
 from cruxnet.priors.forms import CPTForm, NDArray
 from cruxnet.priors.params import Param
 from cruxnet.priors.worldview import Worldview
-from cruxnet.sensitivity.common import Question, SensitivityError
+from cruxnet.sensitivity.common import Question, SensitivityError, described_result
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -325,6 +325,7 @@ def _outputs_by_gradients(q: Question, source: _SampleSource) -> NDArray:
     return y.reshape(-1)
 
 
+@described_result
 def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
                   num_resamples: int = 100) -> xr.Dataset:
     """First-order and total Sobol indices of P(target = state | e) over the uncertain parameters.

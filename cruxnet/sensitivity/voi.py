@@ -33,6 +33,7 @@ from cruxnet.sensitivity.common import (
     Question,
     all_conditionals,
     candidate_nodes,
+    described_result,
     interval,
     quiet,
 )
@@ -72,6 +73,7 @@ def voi_measures(p_node: NDArray, p_target_all: NDArray, state: int,
             "expected_shift": np.einsum("...k,...k->...", w, np.abs(q - base))}
 
 
+@described_result
 def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
                          include_outcomes: bool = False) -> xr.Dataset:
     """Mutual information, variance reduction and expected shift of each candidate observation
