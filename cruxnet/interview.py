@@ -217,7 +217,20 @@ class Interview:
 
     # -- the session ----------------------------------------------------------------------------
     def run(self) -> tuple[Path, Path]:
-        """Ask everything, write the two files, return their paths."""
+        """Ask everything, write the two files, return their paths. Ctrl-C stops it even
+        where the process was started with interrupts ignored (a background job)."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self._run()
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return self._run()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def _run(self) -> tuple[Path, Path]:
         spec = self.spec
         self.say(f"cruxnet interview: your own view of {spec.title or spec.name}")
         self.say("Answer each question with a probability (8%, 0.08), a range (5-15%, "
