@@ -35,6 +35,7 @@ from cruxnet.inference.batched import PosteriorDraws, posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import Posterior, posterior, posteriors
 from cruxnet.inference.marginals import with_stated_marginals
+from cruxnet.netview import show
 from cruxnet.priors.draws import draw_parameters
 
 __all__ = [
@@ -51,5 +52,6 @@ __all__ = [
     "posterior",
     "posterior_draws",
     "posteriors",
+    "show",
     "with_stated_marginals",
 ]

@@ -150,6 +150,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser(
+        "show", help="draw the network with every node's beliefs (SVG)",
+        description="Draw the network as an SVG: each node a box with one bar per state (the "
+                    "belief given the evidence, a 90% interval over parameter draws with "
+                    "--draws), evidence and do() marked, causes left and the target right. "
+                    "Example: cruxnet show -e scheming=no --do capability_restraint=pause "
+                    "--draws 1000 --out net.svg")
+    _model_args(p)
+    _evidence_args(p)
+    p.add_argument("--target", default=None, metavar="T",
+                   help="the node outlined as the target (default: catastrophe, or the "
+                        "model's last outcome)")
+    p.add_argument("--draws", "-n", type=_draws_arg, default=None, metavar="N",
+                   help="add a 90%% interval over N parameter draws to every bar")
+    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
+    p.add_argument("--ess", type=_ess_arg, default=None, metavar="ESS",
+                   help="effective sample size for CPT rows that state no uncertainty "
+                        "(networks read from BIF/XMLBIF files)")
+    p.add_argument("--out", "-o", required=True, metavar="FILE.svg", help="where to write it")
+    p.add_argument("--json", action="store_true", help="print the beliefs drawn as JSON")
+
+    p = sub.add_parser(
         "describe", help="what each node means and what you can set: parameters, paths, marginal",
         description="Every node, or the ones named: label, states, definition, role, parents "
                     "with the reason for each edge, citations, the CPT's form and its "
@@ -660,6 +681,35 @@ def _my_view(ns: argparse.Namespace, net: Any) -> Any:
     return with_stated_marginals(net, given, ess=getattr(ns, "ess", None))
 
 
+def _cmd_show(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_network
+    from cruxnet.netview import network_view
+
+    net = _my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
+    ev = _evidence(ns, net.spec)
+    if ns.target is not None and ns.target not in net.spec:
+        from cruxnet.errors import EvidenceError, did_you_mean
+
+        raise EvidenceError(f"unknown target node {ns.target!r} in model {net.spec.name}"
+                            + did_you_mean(ns.target, net.spec.node_ids))
+    view = network_view(net, ev, draws=ns.draws, seed=ns.seed, target=ns.target, ess=ns.ess)
+    out = Path(ns.out)
+    try:
+        view.save(out)
+    except OSError as exc:
+        raise SpecError(f"cannot write ({exc.strerror})", file=str(out)) from None
+    if ns.json:
+        print(json.dumps({"file": str(out), "crossings": view.crossings,
+                          "beliefs": {n: dict(zip(net.spec.node(n).states, map(float, p),
+                                                  strict=True))
+                                      for n, p in view.beliefs.items()},
+                          "provenance": dict(net.provenance)}, indent=2))
+        return 0
+    print(f"wrote {out} ({len(view.beliefs)} nodes, {view.crossings} edge crossings, "
+          f"{int(view.layout.width)}x{int(view.layout.height)} px)")
+    return 0
+
+
 def _cmd_describe(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.describe import describe_nodes, describe_text
@@ -893,7 +943,8 @@ def _cmd_export(ns: argparse.Namespace) -> int:
 _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary,
              "validate": _cmd_validate, "export": _cmd_export,
              "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report,
-             "update": _cmd_update, "elicit": _cmd_elicit, "describe": _cmd_describe}
+             "update": _cmd_update, "elicit": _cmd_elicit, "describe": _cmd_describe,
+             "show": _cmd_show}
 
 
 @contextlib.contextmanager

@@ -60,6 +60,17 @@ for w, n in nets.items():
     print(f"{w:20s} {base:.3f} -> {solved:.3f} if the AIs relied on do not scheme")
 
 # %% [markdown]
+# ## The network with its beliefs
+# Every node as a box with one bar per state: here with scheming observed absent and a pause
+# set by intervention (its incoming edges cut), and a 90% interval over 500 parameter draws
+# on every bar. The grey line under a bar is the belief without the evidence.
+
+# %% tags=["network"]
+from cruxnet import show  # noqa: E402
+
+show(net, Evidence(hard={"scheming": "no"}, do={"capability_restraint": "pause"}), draws=500)
+
+# %% [markdown]
 # ## How sure is each number? Credible intervals across parameter draws
 # Every CPT entry is an elicited guess with a stated uncertainty (Dirichlet rows, Beta and
 # log-normal parameters). `posterior_draws` draws the CPTs 20,000 times and computes the exact

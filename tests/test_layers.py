@@ -17,7 +17,7 @@ LAYERS = {
     "models": 2,
     "priors": 3,
     "inference": 4, "io": 4,
-    "catalog": 5, "describe": 6,
+    "catalog": 5, "describe": 6, "netview": 6,
     "sensitivity": 6, "updating": 6,
     "report": 7, "interview": 7,
     "__init__": 8, "examples": 8,

@@ -55,6 +55,9 @@ def test_notebook_runs_in_a_kernel_and_shows_its_figures(path: Path) -> None:
         assert len(images) == 1, (cell.source[-200:], kinds)
         assert not any("<Figure size" in o.get("data", {}).get("text/plain", "")
                        and "image/png" not in o.get("data", {}) for o in cell.outputs)
+    for cell in [c for c in nb.cells if "network" in c.get("metadata", {}).get("tags", [])]:
+        shown = [o for o in cell.outputs if "<svg" in o.get("data", {}).get("text/html", "")]
+        assert len(shown) == 1, [o.get("output_type") for o in cell.outputs]
     out = _text(nb)
     for needle in EXPECT[path.name]:
         assert needle in out, needle

@@ -54,10 +54,21 @@ def test_html_and_markdown_say_the_same_and_html_is_self_contained(carlsmith_rep
     assert "http" not in "".join(re.findall(r"<(?:link|script)[^>]*>", html))
     images = re.findall(r"!\[[^]]*\]\((figures/[^)]+)\)", md)
     assert images and all((tmp_path / p).stat().st_size > 5000 for p in images)
-    assert html.count("data:image/png;base64,") == len(images)
+    pngs = [i for i in images if i.endswith(".png")]
+    assert html.count("data:image/png;base64,") == len(pngs)
+    # The network is our SVG, inline in the HTML and a file beside the Markdown.
+    assert images.count("figures/network.svg") == 1
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 1
+    svg = (tmp_path / "figures" / "network.svg").read_text()
+    for node in spec_nodes():
+        assert f'data-node="{node}"' in svg
     spec = load_network("carlsmith_2021").spec
     assert spec.sha256 in html and spec.sha256 in md
     assert "seed 3" in md and "date: 2026-01-02" in md and "numpy" in md
+
+
+def spec_nodes():
+    return load_network("carlsmith_2021").spec.node_ids
 
 
 def test_same_seed_same_report(carlsmith_report):

@@ -46,7 +46,8 @@ def test_report_loads_in_chromium_with_its_sections_and_no_console_errors(tmp_pa
     for needed in ("Headline: P(catastrophe=yes)", "The network", "Worldview carlsmith",
                    "Where the worldviews part ways", "Appendix: the nodes", "Provenance"):
         assert needed in headings, (needed, headings)
-    assert len(re.findall(r"<img [^>]*src=\"data:image/png", dom)) == 4  # no levers here
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png", dom)) == 3  # no levers here
+    assert len(re.findall(r'<g class="node" data-node=', dom)) == 6  # the network, as SVG
     # The screenshot shows a page, not a blank window: many distinct colours.
     from matplotlib.image import imread
 

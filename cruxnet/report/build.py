@@ -173,7 +173,12 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         "packages": package_versions(),
         "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),
     }
+    step("the network with its beliefs")
+    from cruxnet.netview import network_view
+
+    view = network_view(nets[0], ev, target=target)
     return Report(model=spec.name, model_title=spec.title, model_description=spec.description,
                   target=target, state=str(first.state), evidence=ev, threshold=tau,
                   sections=tuple(sections), attributions=tuple(attributions),
-                  nodes=node_texts(nets[0]), spec=spec, provenance=provenance)
+                  nodes=node_texts(nets[0]), spec=spec, provenance=provenance,
+                  network_svg=view.svg, network_worldview=str(nets[0].worldview))

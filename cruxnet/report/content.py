@@ -84,6 +84,10 @@ class Report:
     nodes: tuple[dict[str, Any], ...]  # id, label, role, headline, states, parents, text, cites
     spec: ModelSpec | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: The network drawn with the first worldview's beliefs under the evidence (an SVG,
+    #: :mod:`cruxnet.netview`), and that worldview's name.
+    network_svg: str = ""
+    network_worldview: str = ""
 
 
 def package_versions() -> dict[str, str]:

@@ -27,7 +27,8 @@ __all__ = ["Block", "blocks", "figure_workers", "to_html", "to_markdown"]
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure or list."""
+    """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure (PNG), svg or
+    list."""
 
     kind: str
     text: str = ""
@@ -279,8 +280,17 @@ def blocks(report: Report, top: int = 10, pool: Any = None) -> list[Block]:
                       f"worldviews {wvs}. {report.model_description}")]
     out += list(_headline(report))
     out.append(Block("h2", "The network"))
-    out.append(Block("figure", "Nodes by role; headline cruxes outlined.",
-                     job=("network", (_spec(report), report.target)), name="network"))
+    if report.network_svg:
+        given = ("no evidence" if report.evidence.is_empty()
+                 else report.evidence.describe())
+        out.append(Block("svg", f"Each node's belief under {report.network_worldview} given "
+                                f"{given}: one bar per state; causes left, the target right; "
+                                "the strip's colour is the node's role, headline cruxes "
+                                "outlined (the legend is below the network).",
+                         image=report.network_svg.encode("utf-8"), name="network"))
+    else:
+        out.append(Block("figure", "Nodes by role; headline cruxes outlined.",
+                         job=("network", (_spec(report), report.target)), name="network"))
     for sec in report.sections:
         out += list(_worldview(report, sec, top))
     out += list(_trajectory(report))
@@ -367,8 +377,8 @@ def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, d
             lines.append("|" + "---|" * len(b.header))
             lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in b.rows]
             lines.append("")
-        elif b.kind == "figure":
-            path = f"{figure_dir}/{b.name}.png"
+        elif b.kind in ("figure", "svg"):
+            path = f"{figure_dir}/{b.name}.{'png' if b.kind == 'figure' else 'svg'}"
             files[path] = b.image
             lines += [f"![{b.text}]({path})", "", f"*{b.text}*", ""]
         elif b.kind == "list":
@@ -407,6 +417,9 @@ def to_html(parts: list[Block], title: str) -> str:
             data = base64.b64encode(b.image).decode("ascii")
             body.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'
                         f"<figcaption>{e(b.text)}</figcaption></figure>")
+        elif b.kind == "svg":  # our own SVG (its texts escaped when it was drawn)
+            body.append('<figure><div style="overflow-x:auto">' + b.image.decode("utf-8")
+                        + f"</div><figcaption>{e(b.text)}</figcaption></figure>")
         elif b.kind == "list":
             body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
