@@ -36,7 +36,7 @@ from cruxnet.inference.batched import MIN_SUB_CHUNK, posterior_draws, source_for
 from cruxnet.inference.contract import contraction_work
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.io.bif import format_bif
-from cruxnet.priors.draws import BLOCK, DatasetDraws, DrawValues, _generator, draw_parameters
+from cruxnet.priors.draws import BLOCK, DatasetDraws, DrawValues, _generator, draw_worldview
 from cruxnet.priors.network import BayesNet
 
 
@@ -83,7 +83,7 @@ def pgmpy_loop_seconds_per_draw(net: BayesNet, target: str, ev: Evidence, ess: f
     from pgmpy.inference import VariableElimination
 
     model = pgmpy_from_bif_text(format_bif(net))
-    ds = draw_parameters(net.spec, net.prior or _prior(net), k, seed=99, ess=ess)
+    ds = draw_worldview(net.spec, net.prior or _prior(net), k, seed=99, ess=ess)
     src = DatasetDraws(net.spec, ds)
     t = time.perf_counter()
     with warnings.catch_warnings():
@@ -151,7 +151,7 @@ def _prior(net: BayesNet) -> Any:
 def engine(label: str, net: BayesNet, target: str, ev: Evidence, n: int, k: int,
            ess: float | None, t_ab: float) -> None:
     prior = net.prior or _prior(net)
-    ds = draw_parameters(net.spec, prior, n, seed=1, ess=ess)
+    ds = draw_worldview(net.spec, prior, n, seed=1, ess=ess)
     src = DatasetDraws(net.spec, ds)
     posterior_draws(net, target, ev, parameters=src)  # warm up the path cache
     t_engine = best_of(lambda: posterior_draws(net, target, ev, parameters=src))

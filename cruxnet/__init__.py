@@ -31,12 +31,14 @@ from cruxnet.errors import (
     ImpossibleEvidenceError,
     SpecError,
 )
-from cruxnet.inference.batched import PosteriorDraws, posterior_draws
+from cruxnet.inference.batched import PosteriorDraws, draw_parameters, posterior_draws
 from cruxnet.inference.evidence import Evidence
-from cruxnet.inference.exact import Posterior, posterior, posteriors
+from cruxnet.inference.exact import Posterior, joint_posterior, posterior, posteriors
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.netview import show
-from cruxnet.priors.draws import draw_parameters
+from cruxnet.version import cruxnet_version
+
+__version__ = cruxnet_version()
 
 __all__ = [
     "CruxnetError",
@@ -47,7 +49,9 @@ __all__ = [
     "Posterior",
     "PosteriorDraws",
     "SpecError",
+    "__version__",
     "draw_parameters",
+    "joint_posterior",
     "load_network",
     "posterior",
     "posterior_draws",

@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cruxnet",
         description="Cruxes of AI-safety strategy as a Bayesian network: query it with "
                     "evidence, validate and export models.")
+    from cruxnet.version import cruxnet_version
+
+    parser.add_argument("--version", action="version", version=f"cruxnet {cruxnet_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 

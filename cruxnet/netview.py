@@ -145,8 +145,7 @@ def network_view(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = 
     >>> round(float(view.beliefs["incentives"][1]), 6), view.marks
     (1.0, {'incentives': 'observed'})
     """
-    ev = evidence if isinstance(evidence, Evidence) else Evidence(
-        hard=dict(evidence or {}))
+    ev = Evidence.of(evidence)
     spec = net.spec
     target = target or spec.default_target()
     beliefs = {n: posterior(net, n, ev).probs for n in spec.node_ids}

@@ -23,7 +23,7 @@ from cruxnet.errors import DrawsError, EvidenceError, SpecError
 from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.summary import aggregation_trio, credible_interval
 from cruxnet.io.bif import format_bif
-from cruxnet.priors.draws import BLOCK, DatasetDraws, cpt_name, draw_parameters
+from cruxnet.priors.draws import BLOCK, DatasetDraws, cpt_name, draw_worldview
 from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
@@ -154,7 +154,7 @@ def test_dirichlet_and_lognormal_draws_match_closed_forms() -> None:
     n = 40_000
     # Rows drawn independently (no ordering imposed), so each follows its own stated prior.
     independent = dataclasses.replace(net.prior, ordered_draws=False)  # type: ignore[arg-type]
-    ds = draw_parameters(net.spec, independent, n, seed=4,
+    ds = draw_worldview(net.spec, independent, n, seed=4,
                          nodes=["alignment_difficulty", "elicitation_success"])
     m = net.cpts["alignment_difficulty"]
     draws = ds[cpt_name(net.spec, "alignment_difficulty")].values
@@ -203,8 +203,8 @@ def test_same_seed_same_numbers_and_independent_of_chunking() -> None:
     # A node's draws do not depend on which other nodes are drawn.
     wv = net.prior
     assert wv is not None
-    one = draw_parameters(net.spec, wv, 500, seed=3, nodes=["scheming"])
-    many = draw_parameters(net.spec, wv, 500, seed=3)
+    one = draw_worldview(net.spec, wv, 500, seed=3, nodes=["scheming"])
+    many = draw_worldview(net.spec, wv, 500, seed=3)
     name = cpt_name(net.spec, "scheming")
     np.testing.assert_array_equal(one[name].values, many[name].values)
 
@@ -300,7 +300,7 @@ def test_dataset_draws_round_trip_equals_prior_draws() -> None:
     net = load_network("crux_network", "gs_deference")
     wv = net.prior
     assert wv is not None
-    ds = draw_parameters(net.spec, wv, 700, seed=12)
+    ds = draw_worldview(net.spec, wv, 700, seed=12)
     a = posterior_draws(net, "scheming", draws=700, seed=12)
     b = posterior_draws(net, "scheming", parameters=DatasetDraws(net.spec, ds))
     np.testing.assert_allclose(a.probs, b.probs, atol=1e-15)
@@ -356,6 +356,6 @@ def test_contradictory_fixed_marginals_are_named_quickly() -> None:
         posterior_draws(net, "scheming", ev, draws=600, seed=1)
     wv = net.prior
     assert wv is not None
-    src = DatasetDraws(net.spec, draw_parameters(net.spec, wv, 600, seed=1))
+    src = DatasetDraws(net.spec, draw_worldview(net.spec, wv, 600, seed=1))
     with pytest.raises(ImpossibleEvidenceError, match="cannot all hold, in every one of the 600"):
         posterior_draws(net, "scheming", ev, parameters=src)

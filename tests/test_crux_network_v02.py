@@ -16,7 +16,7 @@ from numpy.testing import assert_allclose
 from cruxnet import Evidence, load_network, posterior
 from cruxnet.catalog import load_model
 from cruxnet.inference.batched import posterior_draws
-from cruxnet.priors.draws import DatasetDraws, draw_parameters, impose_orderings
+from cruxnet.priors.draws import DatasetDraws, draw_worldview, impose_orderings
 from cruxnet.sensitivity import (
     Question,
     decisive_observations,
@@ -104,7 +104,7 @@ def test_every_lever_lowers_risk_in_nearly_every_draw(worldview: str) -> None:
     negative in at least 97% of draws; for deference timing, at_minimum against late."""
     net = load_network("crux_network", worldview)
     spec = net.spec
-    ds = draw_parameters(spec, net.prior, LEVER_DRAWS, seed=11)  # type: ignore[arg-type]
+    ds = draw_worldview(spec, net.prior, LEVER_DRAWS, seed=11)  # type: ignore[arg-type]
     src = DatasetDraws(spec, ds)
     for lever in (n for n in spec.nodes if n.role == "lever"):
         bottom, top = lever.lever_range

@@ -258,7 +258,7 @@ def test_hierarchical_pool_gives_inference_data_and_draws(spec):
                                                          bgd_exists="yes").values
     assert abs(row.mean() - theta.mean()) < 4 * theta.std() / np.sqrt(4000) + 0.01
     net = network_from_worldview(spec, comp.worldview)
-    out = posterior_draws(net, "bgd_exists", draws=4000, parameters=DatasetDraws(spec, ds))
+    out = posterior_draws(net, "bgd_exists", parameters=DatasetDraws(spec, ds))
     # In every draw, P(bgd_exists = yes) = sum over difficulty of P(d) P(yes | d), from the
     # drawn arrays themselves (the pooled row included).
     p_d = ds["P(alignment_difficulty)"].transpose("draw", "alignment_difficulty").values

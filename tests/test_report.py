@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
@@ -45,9 +46,14 @@ def test_html_and_markdown_say_the_same_and_html_is_self_contained(carlsmith_rep
     html_path, md_path = write_report(carlsmith_report, tmp_path)
     html = html_path.read_text()
     md = md_path.read_text()
-    h2_html = re.findall(r"<h2>(.*?)</h2>", html)
+    h2_html = re.findall(r"<h2 id=\"[^\"]*\">(.*?)</h2>", html)
     h2_md = re.findall(r"^## (.*)$", md, flags=re.M)
     assert h2_html == h2_md
+    # The contents: a link to every section, to anchors that exist (GitHub's in the Markdown).
+    ids = re.findall(r'<h2 id="([^"]+)">', html)
+    assert re.findall(r'<a href="#([^"]+)">', html) == ids and len(ids) == len(h2_html)
+    assert re.findall(r"\]\(#([^)]+)\)", md) == ids
+    assert len(set(ids)) == len(ids)
     assert {"Headline: P(catastrophe=yes)", "The network", "Where the worldviews part ways",
             "Appendix: the nodes", "Provenance"} <= set(h2_html)
     assert not re.search(r'src="(?!data:)', html)  # every image inline
@@ -148,7 +154,7 @@ def test_ledger_adds_the_belief_trajectory(tmp_path):
     assert_allclose(rep.sections[0].trajectory.p.values, direct.p.values, rtol=1e-12)
     html = to_html(blocks(rep), "t")
     md, _ = to_markdown(blocks(rep))
-    assert "<h2>Belief trajectory</h2>" in html and "## Belief trajectory" in md
+    assert ">Belief trajectory</h2>" in html and "## Belief trajectory" in md
     assert "&lt;i&gt;a source&lt;/i&gt;" in html and "<i>a source" not in html
     assert f"{direct.p.values[1]:.3f}" in md
     # The headline puts the updated belief beside the prior: the last step of the replay.
@@ -208,3 +214,15 @@ def test_report_on_a_bif_network_needs_an_ess_and_says_so():
     net = load_network(path)
     assert_allclose(rep.sections[0].point, posterior(net, "lung")["yes"], rtol=1e-12)
     assert rep.sections[0].levers is None and rep.attributions == ()
+
+
+def test_distribution_axis_fits_the_draws_and_small_numbers_stay_readable():
+    from cruxnet.report.figures import axis_range
+    from cruxnet.report.render import readable
+
+    rng = np.random.default_rng(3)
+    small = rng.beta(2, 400, size=4000)  # P(target) near 0.005
+    lo, hi = axis_range([small, small * 1.5])
+    assert 0 <= lo <= np.quantile(small, 0.005) and np.quantile(small * 1.5, 0.995) <= hi
+    assert hi < 0.05  # not 0-1: the draws fill the axis
+    assert readable(3.2e-6) == "3.2e-06" and readable(0.25) == "0.250"

@@ -42,7 +42,7 @@ def test_report_loads_in_chromium_with_its_sections_and_no_console_errors(tmp_pa
     assert not console, console
     dom = subprocess.run([chromium, *FLAGS, "--dump-dom", url], capture_output=True,
                          text=True, timeout=120, check=False).stdout
-    headings = re.findall(r"<h2>(.*?)</h2>", dom)
+    headings = re.findall(r"<h2 id=\"[^\"]*\">(.*?)</h2>", dom)
     for needed in ("Headline: P(catastrophe=yes)", "The network", "Worldview carlsmith",
                    "Where the worldviews part ways", "Appendix: the nodes", "Provenance"):
         assert needed in headings, (needed, headings)

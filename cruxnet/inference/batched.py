@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +39,19 @@ from cruxnet.inference.contract import (
     contract_factors_scaled,
     largest_intermediate,
 )
-from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
 from cruxnet.inference.marginals import StatedMarginalDraws
 from cruxnet.inference.source import ParameterSource
-from cruxnet.priors.draws import BLOCK, WorldviewDraws, check_draws
+from cruxnet.priors.draws import (
+    BLOCK,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    WorldviewDraws,
+    check_draws,
+    source_dataset,
+)
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 
@@ -53,8 +60,8 @@ if TYPE_CHECKING:
 
     from cruxnet.inference.summary import PosteriorSummary
 
-__all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "draw_axis_last", "posterior_draws",
-           "source_for"]
+__all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "draw_axis_last", "draw_parameters",
+           "posterior_draws", "source_for"]
 
 #: Default bound on the memory of drawn CPTs and intermediates per chunk (bytes).
 MEMORY_LIMIT = 512 * 2**20
@@ -109,6 +116,14 @@ class PosteriorDraws:
         return {**self.provenance, "target": self.target, "evidence": self.evidence.describe(),
                 "method": "batched exact", "draws": self.n_draws,
                 "impossible_draws": self.n_impossible}
+
+    def to_inference_data(self) -> Any:
+        """ArviZ InferenceData: P(target) per draw in the posterior group (one chain), named
+        ``P(target)``, with the states as a coordinate; ``az.summary`` reads it."""
+        import arviz as az
+
+        da = self.to_xarray().expand_dims(chain=[0])
+        return az.InferenceData(posterior=da.to_dataset(name=f"P({self.target})"))
 
     def __repr__(self) -> str:
         means = ", ".join(f"{s} {m:.3f}" for s, m in
@@ -196,8 +211,29 @@ def _workers(n: int) -> int:
     return max(1, min(os.cpu_count() or 1, n // BLOCK, MAX_WORKERS))
 
 
-def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None, *,
-                    draws: int = 10_000, seed: int = 0, ess: float | None = None,
+def draw_parameters(net: BayesNet, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+                    nodes: Sequence[str] | None = None, ess: float | None = None
+                    ) -> xr.Dataset:
+    """``draws`` parameter draws of ``net``'s CPTs as an ``xarray.Dataset`` (one variable per
+    CPT, dims ``("draw", *parents, node)``): the same draws :func:`posterior_draws` uses for
+    the same seed, stated marginals included. ``to_inference_data(ds)``
+    (:mod:`cruxnet.priors.draws`) gives ArviZ InferenceData.
+
+    >>> from cruxnet.catalog import load_network
+    >>> ds = draw_parameters(load_network("carlsmith_2021"), draws=500, seed=3)
+    >>> ds["P(aps_systems)"].dims, ds.attrs["seed"]
+    (('draw', 'aps_systems'), 3)
+    """
+    if nodes is not None:
+        for node in nodes:
+            if node not in net.spec:
+                raise DrawsError(f"unknown node {node!r} in model {net.spec.name}")
+    return source_dataset(net.spec, source_for(net, draws, seed, ess), nodes)
+
+
+def posterior_draws(net: BayesNet, target: str, evidence: EvidenceLike = None, *,
+                    draws: int | None = None, seed: int = DEFAULT_SEED,
+                    ess: float | None = None,
                     parameters: ParameterSource | None = None,
                     memory_limit: int = MEMORY_LIMIT, threads: int | None = None,
                     progress: bool = False) -> PosteriorDraws:
@@ -212,7 +248,8 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     evidence
         Hard, likelihood, fixed-marginal and do evidence (see :class:`Evidence`).
     draws
-        Number of parameter draws (ignored when ``parameters`` is given).
+        Number of parameter draws (default :data:`~cruxnet.priors.draws.DEFAULT_DRAWS`,
+        10,000); not with ``parameters``, which bring their own.
     seed
         A non-negative integer; the same seed gives identical results.
     ess
@@ -250,8 +287,11 @@ def posterior_draws(net: BayesNet, target: str, evidence: Evidence | None = None
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
                                 or threads < 1):
         raise DrawsError(f"threads must be a positive integer, got {threads!r}")
+    if parameters is not None and draws is not None:
+        raise DrawsError(f"give draws= or parameters=, not both: the {draws} draws asked for "
+                         "would be ignored for the parameters' own")
     source: ParameterSource = parameters if parameters is not None else source_for(
-        net, draws, seed, ess)
+        net, DEFAULT_DRAWS if draws is None else draws, seed, ess)
     n = source.n
     if ev.do:
         source = _DoDraws(source, work, ev.do)

@@ -26,7 +26,7 @@ from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
-__all__ = ["Evidence", "check_distribution", "leaves_out", "parse_assignment",
+__all__ = ["Evidence", "EvidenceLike", "check_distribution", "leaves_out", "parse_assignment",
            "parse_distribution", "state_vector"]
 
 
@@ -164,6 +164,37 @@ class Evidence:
                                                         self.likelihood.items()},
                 "fixed": {k: list(v) for k, v in self.fixed.items()}, "do": dict(self.do)}
 
+    @classmethod
+    def of(cls, evidence: Evidence | Mapping[str, Any] | None) -> Evidence:
+        """Evidence from what pgmpy and PyMC users pass: None (none), an :class:`Evidence`,
+        a plain mapping of hard evidence ``{"scheming": "no"}``, or the kinds spelled out
+        ``{"hard": {...}, "likelihood": {node: {state: weight}}, "fixed": {...},
+        "do": {...}}``.
+
+        >>> dict(Evidence.of({"scheming": "no"}).hard)
+        {'scheming': 'no'}
+        >>> dict(Evidence.of({"do": {"capability_restraint": "pause"}}).do)
+        {'capability_restraint': 'pause'}
+        """
+        if evidence is None:
+            return cls()
+        if isinstance(evidence, Evidence):
+            return evidence
+        if not isinstance(evidence, Mapping):
+            raise EvidenceError("evidence must be an Evidence or a mapping of node -> state "
+                                f"(hard evidence), got {type(evidence).__name__}")
+        kinds = {"hard", "likelihood", "fixed", "do"}
+        if evidence and set(map(str, evidence)) <= kinds and all(
+                isinstance(v, Mapping) for v in evidence.values()):
+            return cls(**{str(k): dict(v) for k, v in evidence.items()})
+        for node, state in evidence.items():
+            if isinstance(state, Mapping):
+                raise EvidenceError(
+                    f"evidence: {node}: a {{state: value}} mapping is likelihood or fixed "
+                    f"evidence; pass {{'likelihood': {{{node!r}: ...}}}} or "
+                    f"{{'fixed': {{{node!r}: ...}}}}, or Evidence(likelihood=...)")
+        return cls(hard={str(k): str(v) for k, v in evidence.items()})
+
     def resolved(self, spec: ModelSpec) -> Evidence:
         """The same evidence with every ``{state: value}`` mapping turned into a vector in
         ``spec``'s state order (errors name unknown or, for likelihoods, missing states)."""
@@ -289,3 +320,7 @@ def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tupl
     if missing and kind == "likelihood":
         raise EvidenceError(f"likelihood {text!r} for {node} {leaves_out(missing)}")
     return node, tuple(vec)
+
+
+#: What every query accepts as evidence (see :meth:`Evidence.of`).
+EvidenceLike = Evidence | Mapping[str, Any] | None

@@ -23,7 +23,7 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import UNDERFLOW, Factor, contract_factors, contract_factors_scaled
-from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.inference.jeffrey import fit_fixed_marginals
 from cruxnet.priors.network import BayesNet
@@ -31,7 +31,7 @@ from cruxnet.priors.network import BayesNet
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["Posterior", "posterior", "posteriors"]
+__all__ = ["Posterior", "joint_posterior", "posterior", "posteriors"]
 
 
 
@@ -96,7 +96,7 @@ def _impossible(net: BayesNet, evidence: Evidence) -> ImpossibleEvidenceError:
         f"{' (worldview ' + net.worldview + ')' if net.worldview else ''}: {evidence.describe()}")
 
 
-def posterior(net: BayesNet, target: str, evidence: Evidence | None = None) -> Posterior:
+def posterior(net: BayesNet, target: str, evidence: EvidenceLike = None) -> Posterior:
     """Exact P(target | evidence) with hard, likelihood, fixed-marginal and do evidence.
 
     Parameters
@@ -190,6 +190,56 @@ def _jeffrey_factors(net: BayesNet, ev: Evidence, base: list[Factor]) -> list[Fa
 
 
 def posteriors(net: BayesNet, targets: Sequence[str] | None = None,
-               evidence: Evidence | None = None) -> dict[str, Posterior]:
+               evidence: EvidenceLike = None) -> dict[str, Posterior]:
     """Posterior of several nodes (all nodes by default) under the same evidence."""
     return {t: posterior(net, t, evidence) for t in (targets or net.spec.node_ids)}
+
+
+def joint_posterior(net: BayesNet, targets: Sequence[str], evidence: EvidenceLike = None
+                    ) -> xr.DataArray:
+    """Exact joint P(targets | evidence) as a DataArray with one dim per target (states as
+    coordinates), like pgmpy's ``query(variables, joint=True)``.
+
+    Examples
+    --------
+    >>> from cruxnet.catalog import load_network
+    >>> j = joint_posterior(load_network("carlsmith_2021"), ["aps_systems", "catastrophe"])
+    >>> j.dims, round(float(j.sum()), 12)
+    (('aps_systems', 'catastrophe'), 1.0)
+    >>> float(j.sel(aps_systems="no", catastrophe="yes"))
+    0.0
+    """
+    import xarray as xr
+
+    targets = list(targets)
+    if not targets or len(set(targets)) != len(targets):
+        raise EvidenceError(f"targets: give distinct nodes, got {targets!r}")
+    q = prepare_query(net, targets[0], evidence)
+    for t in targets[1:]:
+        prepare_query(net, t, q.evidence)  # names an unknown target
+    ev, work = q.evidence, q.work
+    spec = work.spec
+    hard = {n: i for n, i in q.hard.items() if n not in targets}
+    keep = spec.ancestors({*targets, *ev.hard, *ev.likelihood, *ev.fixed})
+    factors = query_factors(spec, keep, hard, targets[0], ev.likelihood,
+                            lambda n: (np.asarray(work.cpts[n]), False))
+    for t in targets:  # an observed target: its indicator
+        if t in q.hard:
+            ind = np.zeros(spec.node(t).card)
+            ind[q.hard[t]] = 1.0
+            factors.append((ind, (t,)))
+    if ev.fixed:
+        p_e, _ = _total(factors, [])
+        if not p_e > 0:
+            raise _impossible(net, ev)
+        factors = factors + _jeffrey_factors(net, ev, factors)
+    unnorm, _ = _contract(factors, targets)
+    z = float(unnorm.sum())
+    if not z > 0:
+        raise _impossible(net, ev)
+    name = f"P({', '.join(targets)}" + (f" | {ev.describe()})" if not ev.is_empty() else ")")
+    return xr.DataArray(unnorm / z, dims=targets, name=name,
+                        coords={t: list(spec.node(t).states) for t in targets},
+                        attrs={**{k: v for k, v in net.provenance.items()
+                                  if isinstance(v, (str, int, float))},
+                               "evidence": ev.describe()})

@@ -35,10 +35,12 @@ class Query:
     keep: set[str]
 
 
-def prepare_query(net: BayesNet, target: str, evidence: Evidence | None) -> Query:
-    """Validate the target and evidence, apply do() by graph surgery and find the relevant
-    nodes (ancestors of the target and the evidence; barren nodes sum to 1)."""
-    ev = evidence or Evidence()
+def prepare_query(net: BayesNet, target: str,
+                  evidence: Evidence | Mapping[str, Any] | None) -> Query:
+    """Validate the target and evidence (an Evidence or a plain mapping, see
+    :meth:`Evidence.of`), apply do() by graph surgery and find the relevant nodes (ancestors
+    of the target and the evidence; barren nodes sum to 1)."""
+    ev = Evidence.of(evidence)
     if target not in net.spec:
         raise EvidenceError(f"target: unknown node {target!r} in model {net.spec.name}"
                             + did_you_mean(target, net.spec.node_ids))

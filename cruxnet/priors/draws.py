@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
     "DatasetDraws",
     "DrawValues",
     "WorldviewDraws",
@@ -49,17 +51,24 @@ __all__ = [
     "check_seed",
     "cpt_name",
     "draw_marginal",
-    "draw_parameters",
+    "draw_worldview",
     "impose_orderings",
     "redraw_marginal",
     "row_alphas",
     "scalar_distribution",
     "source_dataset",
+    "to_inference_data",
     "unstated_uncertainty",
 ]
 
 #: Draws per random-stream block (see the module docstring).
 BLOCK = 4096
+#: The number of parameter draws a question gets when none is given (posterior_draws,
+#: draw_parameters, cruxnet.show); analyses that repeat a query per node or lever
+#: (:class:`cruxnet.sensitivity.Question`) default to fewer, 2,000.
+DEFAULT_DRAWS = 10_000
+#: The seed when none is given: the same everywhere, so results repeat.
+DEFAULT_SEED = 0
 
 
 def check_seed(seed: object) -> int:
@@ -466,7 +475,7 @@ def unstated_uncertainty(model: ModelSpec, worldview: Worldview) -> list[SpecErr
     return out
 
 
-def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int,
+def draw_worldview(model: ModelSpec, worldview: Worldview, n: int, *, seed: int = DEFAULT_SEED,
                     nodes: Sequence[str] | None = None, ess: float | None = None
                     ) -> xr.Dataset:
     """Draw ``n`` parameter sets of a worldview as an ``xarray.Dataset``.
@@ -498,7 +507,7 @@ def draw_parameters(model: ModelSpec, worldview: Worldview, n: int, *, seed: int
     >>> from cruxnet.catalog import load_model, load_worldview, resolve_worldview
     >>> entry = load_model("carlsmith_2021")
     >>> wv = load_worldview(resolve_worldview(entry, "carlsmith"), entry.spec)
-    >>> ds = draw_parameters(entry.spec, wv, 1000, seed=7, nodes=["aps_systems", "incentives"])
+    >>> ds = draw_worldview(entry.spec, wv, 1000, seed=7, nodes=["aps_systems", "incentives"])
     >>> ds["P(incentives | aps_systems)"].dims
     ('draw', 'aps_systems', 'incentives')
     >>> p_aps = ds["P(aps_systems)"].sel(aps_systems="yes")
@@ -512,7 +521,7 @@ def source_dataset(model: ModelSpec, source: Any, nodes: Sequence[str] | None = 
                    ) -> xr.Dataset:
     """Every draw of a parameter source (anything with ``n``, ``is_fixed``, ``point``,
     ``block`` and ``provenance``, e.g. :class:`WorldviewDraws`) as the Dataset
-    :func:`draw_parameters` returns."""
+    :func:`draw_worldview` returns."""
     import xarray as xr
 
     n = int(source.n)
@@ -535,15 +544,25 @@ def source_dataset(model: ModelSpec, source: Any, nodes: Sequence[str] | None = 
 
 
 class DatasetDraws:
-    """CPT draws held in an ``xarray.Dataset`` (from :func:`draw_parameters`, or fitted).
+    """CPT draws held in an ``xarray.Dataset`` (from :func:`draw_worldview`, or fitted), or in
+    a PyMC/ArviZ posterior (InferenceData, or a Dataset with (chain, draw) dims).
 
     Each node's variable is found by ``attrs["node"]`` or by :func:`cpt_name`; a variable
     without a ``draw`` dim is fixed. Every CPT must have the model's dims and be a distribution
     over the node's states in every draw.
     """
 
-    def __init__(self, model: ModelSpec, dataset: xr.Dataset):
+    def __init__(self, model: ModelSpec, dataset: Any):
         self.model = model
+        if hasattr(dataset, "posterior"):  # ArviZ InferenceData (e.g. from PyMC): its draws,
+            fixed = getattr(dataset, "constant_data", None)  # with any fixed CPTs beside them
+            dataset = dataset.posterior
+            if fixed is not None:
+                dataset = dataset.merge(fixed)
+        if "chain" in dataset.dims:  # (chain, draw) -> one draw dim, chains one after another
+            dataset = dataset.drop_vars([c for c in ("chain", "draw") if c in dataset.coords])
+            dataset = (dataset.stack(__sample=("chain", "draw")).drop_vars(
+                ["__sample", "chain", "draw"], errors="ignore").rename(__sample="draw"))
         self.dataset = dataset
         by_node = {str(v.attrs.get("node")): name for name, v in dataset.data_vars.items()
                    if "node" in v.attrs}
@@ -587,3 +606,16 @@ class DatasetDraws:
     def provenance(self) -> dict[str, Any]:
         return {k: v for k, v in self.dataset.attrs.items()
                 if isinstance(v, (str, int, float))}
+
+
+def to_inference_data(dataset: xr.Dataset) -> Any:
+    """Parameter draws (a Dataset with a ``draw`` dim) as ArviZ InferenceData: one chain, the
+    CPTs in its posterior group, so ``az.summary`` and ArviZ's plots read them."""
+    import arviz as az
+
+    fixed = [v for v in dataset.data_vars if "draw" not in dataset[v].dims]
+    drawn = dataset.drop_vars(fixed)
+    posterior = drawn.expand_dims(chain=[0]) if "chain" not in drawn.dims else drawn
+    # The posterior group holds what varies; CPTs fixed in every draw go to constant_data.
+    return az.InferenceData(posterior=posterior.transpose("chain", "draw", ...),
+                            constant_data=dataset[fixed])

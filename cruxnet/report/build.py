@@ -123,7 +123,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
             progress(label)
 
     tau = check_threshold(threshold)
-    ev = evidence or Evidence()
+    ev = Evidence.of(evidence)
     entry = load_model(model, normalize=normalize)
     names = list(worldviews) if worldviews else worldview_names(entry)
     spec = entry.spec

@@ -5,7 +5,7 @@ one for inlining."""
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +33,22 @@ def png(fig: Figure, dpi: int = 90) -> bytes:
     return buf.getvalue()
 
 
+def axis_range(samples: Sequence[NDArray]) -> tuple[float, float]:
+    """An axis that fits the draws: from the smallest to the largest (0.5% to 99.5%
+    quantiles of all of them), widened by a tenth, kept within [0, 1].
+
+    >>> axis_range([np.array([0.01, 0.02, 0.03])])
+    (0.00812, 0.03188)
+    """
+    values = np.concatenate([np.asarray(v, dtype=float).ravel() for v in samples])
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return 0.0, 1.0
+    lo, hi = (float(x) for x in np.quantile(values, [0.005, 0.995]))
+    pad = max((hi - lo) / 10, 1e-6)
+    return max(0.0, round(lo - pad, 6)), min(1.0, round(hi + pad, 6))
+
+
 def distribution_figure(report: Report) -> Figure:
     """P(target) across parameter draws, one histogram outline per worldview, with the
     90% intervals marked."""
@@ -40,7 +56,8 @@ def distribution_figure(report: Report) -> Figure:
 
     fig = new_figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.add_subplot()
-    bins = np.linspace(0, 1, 81).tolist()
+    lo_all, hi_all = axis_range([s.samples for s in report.sections])
+    bins = np.linspace(lo_all, hi_all, 81).tolist()
     for i, s in enumerate(report.sections):
         colour = WORLDVIEW_COLOURS[i % len(WORLDVIEW_COLOURS)]
         ax.hist(s.samples, bins=bins, density=True, histtype="step", lw=1.8, color=colour,
@@ -52,7 +69,7 @@ def distribution_figure(report: Report) -> Figure:
     ax.set_xlabel(f"P({report.target}={report.state}) across parameter draws "
                   "(shaded: 90% intervals)")
     ax.set_ylabel("density")
-    ax.set_xlim(0, 1)
+    ax.set_xlim(lo_all, hi_all)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(f"How sure is each worldview about P({report.target}={report.state})?",
                  fontsize=11)

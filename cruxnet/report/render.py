@@ -11,7 +11,8 @@ import base64
 import contextlib
 import html
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,8 @@ __all__ = ["Block", "blocks", "figure_workers", "to_html", "to_markdown"]
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure (PNG), svg or
-    list."""
+    """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure (PNG), svg,
+    toc (the contents: ``items`` are the h2 titles) or list."""
 
     kind: str
     text: str = ""
@@ -47,12 +48,25 @@ def _f(x: Any, digits: int = 3) -> str:
         return str(x)
     if not np.isfinite(v):
         return "–"
+    return readable(v, digits)
+
+
+def readable(v: float, digits: int = 3) -> str:
+    """A number with ``digits`` decimals, or, when that would show a small nonzero value as
+    0.000, with two significant digits (``2.3e-05``): a near-zero interval stays readable.
+
+    >>> readable(0.123456), readable(0.0000234), readable(0.0)
+    ('0.123', '2.3e-05', '0.000')
+    """
+    if v != 0 and abs(v) < 0.5 * 10 ** -digits:
+        return f"{v:.2g}"
     return f"{v:.{digits}f}"
 
 
 def _ci(pair: Any) -> str:
     lo, hi = (float(v) for v in pair)
-    return "–" if not (np.isfinite(lo) and np.isfinite(hi)) else f"[{lo:.3f}, {hi:.3f}]"
+    return ("–" if not (np.isfinite(lo) and np.isfinite(hi))
+            else f"[{readable(lo)}, {readable(hi)}]")
 
 
 def _headline(report: Report) -> Iterator[Block]:
@@ -68,7 +82,7 @@ def _headline(report: Report) -> Iterator[Block]:
     for sec in report.sections:
         lo, hi = sec.summary.interval[s]
         row: tuple[str, ...] = (sec.worldview, _f(sec.point), _f(sec.summary.mean[s]),
-                                _f(sec.summary.median[s]), f"[{lo:.3f}, {hi:.3f}]")
+                                _f(sec.summary.median[s]), _ci((lo, hi)))
         if ledger:
             t = sec.trajectory
             row += ((_f(t.p.values[-1]), _ci(t.interval.values[-1])) if t is not None
@@ -297,7 +311,27 @@ def blocks(report: Report, top: int = 10, pool: Any = None) -> list[Block]:
     out += list(_attribution(report))
     out += list(_appendix(report))
     out += list(_provenance(report))
+    titles = tuple(b.text for b in out if b.kind == "h2")
+    out.insert(2, Block("toc", "Contents", items=titles))
     return _rendered(out, pool)
+
+
+def slugs(titles: Sequence[str]) -> list[str]:
+    """Heading anchors as GitHub makes them (lowercase; letters, digits, spaces, hyphens and
+    underscores kept; spaces to hyphens; ``-1``, ``-2`` on repeats), so the Markdown's links
+    work on GitHub and the HTML's ids match them.
+
+    >>> slugs(["Headline: P(catastrophe=yes)", "Worldview a", "Worldview a"])
+    ['headline-pcatastropheyes', 'worldview-a', 'worldview-a-1']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for title in titles:
+        base = re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(base if n == 0 else f"{base}-{n}")
+    return out
 
 
 def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
@@ -366,7 +400,11 @@ def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, d
         return t.replace("|", "\\|").replace("\n", " ")
 
     for b in parts:
-        if b.kind in ("h1", "h2", "h3"):
+        if b.kind == "toc":
+            lines += [f"**{b.text}**", ""]
+            lines += [f"{i}. [{t}](#{a})" for i, (t, a) in
+                      enumerate(zip(b.items, slugs(b.items), strict=True), 1)] + [""]
+        elif b.kind in ("h1", "h2", "h3"):
             lines += [f"{'#' * int(b.kind[1])} {b.text}", ""]
         elif b.kind == "p":
             lines += [b.text, ""]
@@ -401,8 +439,15 @@ def to_html(parts: list[Block], title: str) -> str:
     """A self-contained HTML page (inline CSS and PNGs); every text is escaped."""
     e = html.escape
     body: list[str] = []
+    anchors = iter(slugs([b.text for b in parts if b.kind == "h2"]))
     for b in parts:
-        if b.kind in ("h1", "h2", "h3"):
+        if b.kind == "toc":
+            links = "".join(f'<li><a href="#{a}">{e(t)}</a></li>'
+                            for t, a in zip(b.items, slugs(b.items), strict=True))
+            body.append(f'<nav class="toc"><strong>{e(b.text)}</strong><ol>{links}</ol></nav>')
+        elif b.kind == "h2":
+            body.append(f'<h2 id="{next(anchors)}">{e(b.text)}</h2>')
+        elif b.kind in ("h1", "h3"):
             body.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
         elif b.kind == "p":
             body.append(f"<p>{e(b.text)}</p>")

@@ -82,7 +82,7 @@ class Question:
         elif self.state not in states:
             raise SensitivityError(f"unknown state {self.state!r} of {self.target} "
                                    f"(states: {', '.join(states)})")
-        object.__setattr__(self, "evidence", self.evidence.resolved(spec))
+        object.__setattr__(self, "evidence", Evidence.of(self.evidence).resolved(spec))
         self.evidence.validate(spec)
         if self.draws != 0:
             check_draws(self.draws)

@@ -740,10 +740,10 @@ def pooled_parameter_draws(compiled: CompiledElicitation, n: int, *, seed: int =
     compiled worldview as usual. Pass the result to
     :class:`~cruxnet.priors.draws.DatasetDraws`.
     """
-    from cruxnet.priors.draws import cpt_name, draw_parameters
+    from cruxnet.priors.draws import cpt_name, draw_worldview
 
     spec: ModelSpec = compiled.records.spec
-    ds = draw_parameters(spec, compiled.worldview, n, seed=seed)
+    ds = draw_worldview(spec, compiled.worldview, n, seed=seed)
     if compiled.idata is None:
         return ds
     rng = np.random.default_rng([seed, 0x9E3779B9])

@@ -1,0 +1,130 @@
+"""The Python API people coming from pgmpy, PyMC and ArviZ expect (issue 16, item 5): plain
+mappings as evidence, joint posteriors, parameter draws in and out of ArviZ, and converters
+to and from pgmpy and pyAgrum, each checked against an independent computation."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from cruxnet import (
+    Evidence,
+    EvidenceError,
+    draw_parameters,
+    joint_posterior,
+    load_network,
+    posterior,
+    posterior_draws,
+)
+from cruxnet.errors import DrawsError
+from cruxnet.io import from_pgmpy, to_pgmpy, to_pyagrum
+from cruxnet.priors.draws import DatasetDraws, to_inference_data
+
+with warnings.catch_warnings():  # SWIG's import-time DeprecationWarning, an error under pytest
+    warnings.simplefilter("ignore")
+    import pyagrum as gum
+
+
+@pytest.fixture(scope="module")
+def net():
+    return load_network("crux_network", "karnofsky_playbook")
+
+
+def test_plain_mappings_are_evidence(net) -> None:
+    mapping = {"scheming": "no", "deception_demonstrated": "yes"}
+    ev = Evidence(hard=mapping)
+    assert posterior(net, "catastrophe", mapping).probs.tolist() == \
+        posterior(net, "catastrophe", ev).probs.tolist()
+    a = posterior_draws(net, "catastrophe", mapping, draws=300, seed=1)
+    b = posterior_draws(net, "catastrophe", ev, draws=300, seed=1)
+    assert np.array_equal(a.probs, b.probs)
+    spelled = {"hard": {"scheming": "no"}, "likelihood": {"bgd_exists": {"no": 1, "yes": 3}},
+               "fixed": {"lead_time": {"under_2wk": 0.5, "about_1mo": 0.5}},
+               "do": {"capability_restraint": "pause"}}
+    full = Evidence(hard={"scheming": "no"}, likelihood={"bgd_exists": (1.0, 3.0)},
+                    fixed={"lead_time": (0.5, 0.5, 0.0, 0.0, 0.0)},
+                    do={"capability_restraint": "pause"})
+    assert posterior(net, "catastrophe", spelled)["yes"] == pytest.approx(
+        posterior(net, "catastrophe", full)["yes"], abs=1e-15)
+    from cruxnet.sensitivity import Question
+
+    q = Question(net, "catastrophe", evidence=mapping, draws=0)
+    assert q.point() == pytest.approx(posterior(net, "catastrophe", ev)["yes"], abs=1e-15)
+    with pytest.raises(EvidenceError, match="likelihood or fixed evidence"):
+        posterior(net, "catastrophe", {"scheming": {"no": 1, "yes": 3}})
+    with pytest.raises(EvidenceError, match="unknown state 'maybe'"):
+        posterior(net, "catastrophe", {"scheming": "maybe"})
+
+
+def test_joint_posterior_against_pgmpy_and_the_engine(net) -> None:
+    from pgmpy.inference import VariableElimination
+
+    targets = ["scheming", "bgd_exists", "lead_time"]
+    hard = {"deception_demonstrated": "yes", "catastrophe": "no"}
+    j = joint_posterior(net, targets, hard)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = VariableElimination(to_pgmpy(net)).query(targets, evidence=hard, joint=True,
+                                                     show_progress=False)
+    want = f.values.transpose([f.variables.index(t) for t in targets])
+    assert_allclose(j.values, want, atol=1e-12)
+    for t in targets:  # its marginals are the engine's posteriors
+        ev = Evidence(hard=hard, likelihood={"infosec_strong": (1.0, 2.0)},
+                      fixed={"competitive_pressure": (0.3, 0.7)}, do={"careful_lab_leads": "yes"})
+        jj = joint_posterior(net, targets, ev)
+        others = [d for d in targets if d != t]
+        assert_allclose(jj.sum(others).values, posterior(net, t, ev).probs, atol=1e-12)
+    observed = joint_posterior(net, ["scheming", "catastrophe"], hard)
+    assert float(observed.sel(catastrophe="yes").sum()) == 0.0
+
+
+def test_parameter_draws_in_line_with_posterior_draws_and_arviz(net) -> None:
+    import arviz as az
+
+    n, seed = 700, 5
+    ds = draw_parameters(net, draws=n, seed=seed)
+    direct = posterior_draws(net, "catastrophe", draws=n, seed=seed)
+    via = posterior_draws(net, "catastrophe", parameters=DatasetDraws(net.spec, ds))
+    assert_allclose(via.probs, direct.probs, atol=1e-13)
+    with pytest.raises(DrawsError, match="not both"):
+        posterior_draws(net, "catastrophe", draws=n, parameters=DatasetDraws(net.spec, ds))
+    summ = az.summary(direct.to_inference_data(), kind="stats")
+    assert summ.loc["P(catastrophe)[yes]", "mean"] == pytest.approx(
+        direct.probs[:, 1].mean(), abs=5e-4)
+    # Parameter draws through ArviZ and back, as a PyMC posterior with 7 chains would come.
+    idata = to_inference_data(ds)
+    chains = idata.posterior.isel(chain=0, drop=True).coarsen(draw=n // 7).construct(
+        draw=("chain", "draw"))
+    pymc_like = az.InferenceData(posterior=chains, constant_data=idata.constant_data)
+    again = posterior_draws(net, "catastrophe", parameters=DatasetDraws(net.spec, pymc_like))
+    assert_allclose(again.probs, direct.probs, atol=1e-13)  # chains one after another
+    az.summary(idata, var_names=["P(scheming | alignment_difficulty, alignment_research, "
+                                 "deference_timing, capability_restraint)"], kind="stats")
+
+
+def test_pgmpy_and_pyagrum_round_trips(net) -> None:
+    back = from_pgmpy(to_pgmpy(net), name="crux_network")
+    for node in net.spec.node_ids:
+        assert back.spec.node(node).parents == net.spec.node(node).parents
+        assert_allclose(np.asarray(back.cpts[node]), np.asarray(net.cpts[node]), atol=1e-12)
+    bn = to_pyagrum(net)
+    ie = gum.LazyPropagation(bn)
+    ie.setEvidence({"scheming": "no"})
+    ie.makeInference()
+    got = ie.posterior("catastrophe").toarray()
+    assert_allclose(got, posterior(net, "catastrophe", {"scheming": "no"}).probs, atol=1e-12)
+
+
+def test_everything_the_notebooks_use_is_public() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for nb in root.glob("*.py"):
+        for node in ast.walk(ast.parse(nb.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cruxnet"):
+                for alias in node.names:
+                    assert not alias.name.startswith("_"), (nb.name, alias.name)

@@ -1,0 +1,59 @@
+"""The package as people install, cite and read it (issue 16, item 6): the version in one
+place, the licence in the repository and in both distributions, and an sdist that carries its
+tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+import cruxnet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_version_everywhere() -> None:
+    v = metadata.version("cruxnet")
+    assert cruxnet.__version__ == v
+    out = subprocess.run([sys.executable, "-m", "cruxnet", "--version"], capture_output=True,
+                         text=True, timeout=60, check=True).stdout.strip()
+    assert out == f"cruxnet {v}"
+    assert f"version: {v}" in (ROOT / "CITATION.cff").read_text()
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    assert (ROOT / "CHANGELOG.md").read_text().startswith("# Changelog")
+
+
+@pytest.mark.slow
+def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> None:
+    import os
+    import warnings
+
+    from setuptools import build_meta  # the build backend pyproject.toml names
+
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        with warnings.catch_warnings():  # setuptools' notices about its own configuration
+            warnings.simplefilter("ignore")
+            sdist = tmp_path / build_meta.build_sdist(str(tmp_path))
+            wheel = tmp_path / build_meta.build_wheel(str(tmp_path))
+    finally:
+        os.chdir(cwd)
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for needed in ("LICENSE", "pyproject.toml", "Makefile", "tests/conftest.py",
+                   "tests/test_stated_marginals.py", "tests/data/seed_9grams.bin",
+                   "notebooks/01_querying_the_crux_network.ipynb",
+                   "cruxnet/models/specs/crux_network.yaml"):
+        assert needed in names, needed
+    with zipfile.ZipFile(wheel) as zf:
+        wnames = zf.namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wnames), wnames[-8:]
+    assert "cruxnet/priors/worldviews/crux_network/gs_deference.yaml" in wnames
+    assert not any(n.startswith("tests/") for n in wnames)
