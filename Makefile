@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv report test lint clean chromium notebooks lab
+.PHONY: venv report test lint clean chromium notebooks lab docs
 
 $(BIN)/cruxnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ report: venv
 ## outputs (the test fails when one has drifted from its source).
 notebooks: venv
 	$(BIN)/python scripts/build_notebooks.py
+
+## The API reference from the docstrings (Sphinx, warnings as errors): docs/_build/api/index.html
+docs: venv
+	$(BIN)/python -m sphinx -b html -W --keep-going docs/api docs/_build/api
 
 ## Open the notebooks in JupyterLab (installs the `notebooks` extra).
 lab: venv

@@ -7,7 +7,7 @@ For a node X and the question P(T = t | e), with p_x = P(X = x | e) and q_x = P(
 * ``variance_reduction`` sum_x p_x (q_x - P(T = t | e))^2: the expected reduction in the
   variance of the indicator of T = t, i.e. the variance of the answer we will hold after
   observing X ("how much will our P(target) move, on average, squared");
-* ``expected_shift`` sum_x p_x |q_x - P(T = t | e)|: how far it moves on average.
+* ``expected_shift`` ``sum_x p_x |q_x - P(T = t | e)|``: how far it moves on average.
 
 Each is computed at the point CPTs and in every parameter draw (intervals).
 

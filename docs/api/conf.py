@@ -1,0 +1,17 @@
+"""Sphinx configuration of cruxnet's API reference (built by ``make docs``; the test suite
+builds it with warnings as errors, tests/test_docs.py)."""
+
+from __future__ import annotations
+
+project = "cruxnet"
+author = "The cruxnet developers"
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"  # the signatures say it; the docstrings say what they mean
+autodoc_default_options = {"members": True, "show-inheritance": False}
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_static_path: list[str] = []
+suppress_warnings = ["ref.python"]  # numpy-style "Returns" names types Sphinx cannot resolve
