@@ -57,3 +57,31 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wnames), wnames[-8:]
     assert "cruxnet/priors/worldviews/crux_network/gs_deference.yaml" in wnames
     assert not any(n.startswith("tests/") for n in wnames)
+
+
+def test_runtime_dependencies_are_what_the_package_imports() -> None:
+    """pyproject's dependencies (plus the optional pyagrum extra) are exactly the third-party
+    modules cruxnet imports, found by reading every import in its source."""
+    import ast
+    import tomllib
+
+    stdlib = set(sys.stdlib_module_names)
+    used = set()
+    for f in (ROOT / "cruxnet").rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
+                     and node.module else [])
+            used |= {n.split(".")[0] for n in names}
+    used -= stdlib | {"cruxnet"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    import re
+
+    def dist(req: str) -> str:
+        return re.split(r"[<>=!\[ ]", req, maxsplit=1)[0].lower()
+
+    declared = {dist(r) for r in project["dependencies"]}
+    optional = {dist(r) for r in project["optional-dependencies"]["pyagrum"]}
+    module_to_dist = {"yaml": "pyyaml", "SALib": "salib"}
+    needed = {module_to_dist.get(m, m).lower() for m in used}
+    assert needed - optional == declared, (sorted(needed - optional), sorted(declared))

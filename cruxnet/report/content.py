@@ -30,7 +30,7 @@ __all__ = ["PACKAGES", "Report", "SectionSettings", "WorldviewSection", "compute
 
 #: Packages whose versions a report records.
 PACKAGES = ("cruxnet", "numpy", "scipy", "xarray", "opt_einsum", "SALib", "matplotlib",
-            "networkx", "arviz", "pgmpy", "PyYAML")
+            "pymc", "arviz", "pgmpy", "PyYAML")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""The report's figures: the headline distributions and the network (the sensitivity plots come
-from :mod:`cruxnet.sensitivity.plots`). Each returns a matplotlib Figure; :func:`png` encodes
-one for inlining."""
+"""The report's figures: the headline distributions and the belief trajectory (the sensitivity
+plots come from :mod:`cruxnet.sensitivity.plots`, the network from :mod:`cruxnet.netview`).
+Each returns a matplotlib Figure; :func:`png` encodes one for inlining."""
 
 from __future__ import annotations
 
@@ -14,15 +14,12 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
 
-    from cruxnet.models.spec import ModelSpec
     from cruxnet.priors.forms import NDArray
     from cruxnet.report.content import Report
 
-__all__ = ["distribution_figure", "network_figure", "plot_trajectory", "png",
+__all__ = ["axis_range", "distribution_figure", "plot_trajectory", "png",
            "trajectory_figure"]
 
-ROLE_COLOURS = {"crux": "#f2b134", "lever": "#4f9d69", "mechanism": "#a9c4e8",
-                "outcome": "#d8553b"}
 WORLDVIEW_COLOURS = ("#3b7dd8", "#d8553b", "#4f9d69", "#8e5bb5", "#e0a020", "#555555")
 
 
@@ -73,69 +70,6 @@ def distribution_figure(report: Report) -> Figure:
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(f"How sure is each worldview about P({report.target}={report.state})?",
                  fontsize=11)
-    return fig
-
-
-def _layers(spec: ModelSpec) -> dict[str, int]:
-    """Depth of each node (longest path from a root), for a left-to-right layout."""
-    depth: dict[str, int] = {}
-    for n in spec.nodes:  # topological order
-        depth[n.id] = 1 + max((depth[p] for p in n.parents), default=-1)
-    return depth
-
-
-def _layer_positions(spec: ModelSpec, depth: dict[str, int]) -> dict[str, NDArray]:
-    """Columns by depth, nodes spread evenly in model order within each: the same picture
-    in every run (networkx's layouts iterate over sets, whose order varies per process)."""
-    columns: dict[int, list[str]] = {}
-    for n in spec.nodes:
-        columns.setdefault(depth[n.id], []).append(n.id)
-    last = max(columns)
-    pos: dict[str, NDArray] = {}
-    for d, ids in columns.items():
-        ys = np.linspace(1, -1, len(ids)) if len(ids) > 1 else np.zeros(1)
-        for node, y in zip(ids, ys, strict=True):
-            pos[node] = np.array([2.0 * d / max(last, 1) - 1.0, float(y)])
-    return pos
-
-
-def network_figure(spec: ModelSpec, target: str) -> Figure:
-    """The network left to right by depth, nodes coloured by role, headline cruxes outlined in
-    black, the target outlined in red."""
-    import networkx as nx
-    from matplotlib.patches import Patch
-
-    from cruxnet.figure import new_figure
-
-    g = nx.DiGraph()
-    depth = _layers(spec)
-    for n in spec.nodes:
-        g.add_node(n.id, layer=depth[n.id])
-        g.add_edges_from((p, n.id) for p in n.parents)
-    pos = _layer_positions(spec, depth)
-    widest = max(list(depth.values()).count(d) for d in set(depth.values()))
-    fig = new_figure(figsize=(11, min(7.5, 1.6 + 0.55 * widest)), layout="constrained")
-    ax = fig.add_subplot()
-    ax.axis("off")
-    nx.draw_networkx_edges(g, pos, edgelist=[(p, n.id) for n in spec.nodes for p in n.parents],
-                           ax=ax, edge_color="#9a9a9a", width=0.7, arrowsize=8,
-                           node_size=900, connectionstyle="arc3,rad=0.05")
-    nodes = list(spec.nodes)
-    colours = [ROLE_COLOURS.get(n.role, "#cccccc") for n in nodes]
-    edges = ["#b00000" if n.id == target else ("black" if n.headline else "white")
-             for n in nodes]
-    nx.draw_networkx_nodes(g, pos, nodelist=[n.id for n in nodes], node_color=colours,
-                           edgecolors=edges, linewidths=[2.5 if e != "white" else 0.5
-                                                         for e in edges],
-                           node_size=900, ax=ax)
-    labels = {n.id: n.id.replace("_", "\n", 1) for n in nodes}
-    nx.draw_networkx_labels(g, pos, labels=labels, font_size=6.5, ax=ax)
-    handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLOURS.items()]
-    handles += [Patch(facecolor="white", edgecolor="black", lw=2, label="headline crux"),
-                Patch(facecolor="white", edgecolor="#b00000", lw=2, label=f"target: {target}")]
-    ax.legend(handles=handles, loc="lower center", ncol=6, fontsize=8, frameon=False,
-              bbox_to_anchor=(0.5, -0.04))
-    ax.set_title(f"{spec.name}: roots on the left, {target} on the right", fontsize=11)
     return fig
 
 

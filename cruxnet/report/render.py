@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.report.figures import distribution_figure, network_figure, png, trajectory_figure
+from cruxnet.report.figures import distribution_figure, png, trajectory_figure
 
 if TYPE_CHECKING:
     from cruxnet.report.content import Report, WorldviewSection
@@ -294,17 +294,12 @@ def blocks(report: Report, top: int = 10, pool: Any = None) -> list[Block]:
                       f"worldviews {wvs}. {report.model_description}")]
     out += list(_headline(report))
     out.append(Block("h2", "The network"))
-    if report.network_svg:
-        given = ("no evidence" if report.evidence.is_empty()
-                 else report.evidence.describe())
-        out.append(Block("svg", f"Each node's belief under {report.network_worldview} given "
-                                f"{given}: one bar per state; causes left, the target right; "
-                                "the strip's colour is the node's role, headline cruxes "
-                                "outlined (the legend is below the network).",
-                         image=report.network_svg.encode("utf-8"), name="network"))
-    else:
-        out.append(Block("figure", "Nodes by role; headline cruxes outlined.",
-                         job=("network", (_spec(report), report.target)), name="network"))
+    given = "no evidence" if report.evidence.is_empty() else report.evidence.describe()
+    out.append(Block("svg", f"Each node's belief under {report.network_worldview} given "
+                            f"{given}: one bar per state; causes left, the target right; the "
+                            "strip's colour is the node's role, headline cruxes outlined (the "
+                            "legend is below the network).",
+                     image=report.network_svg.encode("utf-8"), name="network"))
     for sec in report.sections:
         out += list(_worldview(report, sec, top))
     out += list(_trajectory(report))
@@ -339,7 +334,7 @@ def _render_job(kind: str, args: tuple[Any, ...]) -> bytes:
     from cruxnet.sensitivity.plots import plot_levers, plot_tornado
 
     make: dict[str, Callable[..., Any]] = {
-        "distributions": distribution_figure, "network": network_figure,
+        "distributions": distribution_figure,
         "tornado": plot_tornado, "levers": plot_levers, "trajectory": trajectory_figure}
     return png(make[kind](*args))
 
@@ -383,12 +378,6 @@ def _rendered(parts: list[Block], pool: Any = None) -> list[Block]:
         images = [_render_job(*b.job) for b in jobs]  # type: ignore[misc]
     done = dict(zip((id(b) for b in jobs), images, strict=True))
     return [replace(b, image=done[id(b)], job=None) if id(b) in done else b for b in parts]
-
-
-def _spec(report: Report) -> Any:
-    from cruxnet.catalog import load_model
-
-    return report.spec if report.spec is not None else load_model(report.model).spec
 
 
 def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
