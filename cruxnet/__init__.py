@@ -23,7 +23,7 @@ and the same question across draws of the worldview's uncertain parameters::
 Heavy dependencies (xarray, pgmpy, PyMC, ArviZ) are imported only where they are used.
 """
 
-from cruxnet.catalog import load_network
+from cruxnet.catalog import load_model, load_network
 from cruxnet.errors import (
     CruxnetError,
     DrawsError,
@@ -52,6 +52,7 @@ __all__ = [
     "__version__",
     "draw_parameters",
     "joint_posterior",
+    "load_model",
     "load_network",
     "posterior",
     "posterior_draws",

@@ -28,14 +28,17 @@ from cruxnet.sensitivity import (
     lever_effects,
     lint_worldview,
     node_swings,
+    plot_levers,
+    plot_shapley,
+    plot_sobol,
+    plot_tornado,
     sensitivity_functions,
     smallest_belief_change,
     sobol_indices,
+    to_text,
     value_of_information,
     worldview_shapley,
 )
-from cruxnet.sensitivity.plots import plot_levers, plot_shapley, plot_sobol, plot_tornado
-from cruxnet.sensitivity.render import to_text
 
 gs = load_network("crux_network", "gs_deference")
 q = Question(gs, "catastrophe", draws=500, seed=1)

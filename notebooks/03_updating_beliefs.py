@@ -26,13 +26,16 @@ import arviz as az
 import numpy as np
 import pandas as pd
 
-from cruxnet import load_network, posterior
-from cruxnet.catalog import WORLDVIEWS_DIR, load_model
-from cruxnet.priors.elicit import ElicitationWarning, beta_from_interval, beta_from_quantiles
-from cruxnet.report.figures import plot_trajectory
-from cruxnet.updating.fitting import fit_latent_counts
-from cruxnet.updating.ledger import read_ledger, replay_ledger
-from cruxnet.updating.records import compile_elicitation, load_elicitation
+from cruxnet import load_model, load_network, posterior
+from cruxnet.priors import ElicitationWarning, beta_from_interval, beta_from_quantiles
+from cruxnet.report import plot_trajectory
+from cruxnet.updating import (
+    compile_elicitation,
+    fit_latent_counts,
+    load_elicitation,
+    read_ledger,
+    replay_ledger,
+)
 
 work = Path(tempfile.mkdtemp(prefix="cruxnet-updating-"))
 
@@ -61,7 +64,7 @@ print(f"a hard-to-fit answer: error {poor.error:.3f}; warning: {caught[0].messag
 
 # %%
 spec = load_model("crux_network").spec
-records = load_elicitation(WORLDVIEWS_DIR / "crux_network" / "panel_2026.elicit.yaml", spec)
+records = load_elicitation("panel_2026", spec)  # bundled with the model
 for rec in records.records[:3]:
     print(f"{rec.who} on {rec.when} ({rec.source}): {rec.said} -> "
           f"P(yes) = {rec.distribution.mean[1]:.3f}")

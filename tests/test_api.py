@@ -119,12 +119,22 @@ def test_pgmpy_and_pyagrum_round_trips(net) -> None:
 
 
 def test_everything_the_notebooks_use_is_public() -> None:
+    """The notebooks import only from ``cruxnet`` or one of its subpackages' ``__init__``
+    (or a top-level module such as ``cruxnet.figure``), and only public names."""
     import ast
+    import importlib
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1] / "notebooks"
+    seen = 0
     for nb in root.glob("*.py"):
         for node in ast.walk(ast.parse(nb.read_text())):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cruxnet"):
+                module = importlib.import_module(node.module or "")
+                assert node.module.count(".") <= 1, (nb.name, node.module)
                 for alias in node.names:
                     assert not alias.name.startswith("_"), (nb.name, alias.name)
+                    exported = getattr(module, "__all__", None)
+                    assert exported is None or alias.name in exported, (node.module, alias.name)
+                    seen += 1
+    assert seen > 20

@@ -12,9 +12,10 @@ from typing import Any
 
 from cruxnet.report.build import build_report
 from cruxnet.report.content import Report
+from cruxnet.report.figures import plot_trajectory
 from cruxnet.report.render import blocks, figure_workers, to_html, to_markdown
 
-__all__ = ["Report", "build_report", "figure_workers", "write_report"]
+__all__ = ["Report", "build_report", "figure_workers", "plot_trajectory", "write_report"]
 
 
 def write_report(report: Report, out_dir: str | Path, *, pool: Any = None

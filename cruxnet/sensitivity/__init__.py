@@ -20,9 +20,12 @@ from cruxnet.sensitivity.cruxes import decisive_observations, smallest_belief_ch
 from cruxnet.sensitivity.levers import lever_effects
 from cruxnet.sensitivity.lint import lint_worldview
 from cruxnet.sensitivity.oneway import node_swings, sensitivity_functions
+from cruxnet.sensitivity.plots import plot, plot_levers, plot_shapley, plot_sobol, plot_tornado
+from cruxnet.sensitivity.render import to_records, to_text
 from cruxnet.sensitivity.sobol import sobol_indices
 from cruxnet.sensitivity.voi import value_of_information
 
 __all__ = ["Question", "SensitivityError", "decisive_observations", "lever_effects",
-           "lint_worldview", "node_swings", "sensitivity_functions", "smallest_belief_change",
-           "sobol_indices", "value_of_information", "worldview_shapley"]
+           "lint_worldview", "node_swings", "plot", "plot_levers", "plot_shapley", "plot_sobol",
+           "plot_tornado", "sensitivity_functions", "smallest_belief_change", "sobol_indices",
+           "to_records", "to_text", "value_of_information", "worldview_shapley"]

@@ -15,3 +15,18 @@ NumPy/SciPy, below this package because worldview files use the same fits. From 
 
 Nothing here is imported by ``import cruxnet``; PyMC is imported only when a fit runs.
 """
+
+from cruxnet.updating.diagnostics import FitError, check_fit
+from cruxnet.updating.fitting import CountFit, fit_latent_counts
+from cruxnet.updating.hierarchical import hierarchical_pool
+from cruxnet.updating.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.records import (
+    CompiledElicitation,
+    compile_elicitation,
+    load_elicitation,
+    pooled_parameter_draws,
+)
+
+__all__ = ["CompiledElicitation", "CountFit", "FitError", "LedgerError", "apply_entries",
+           "check_fit", "compile_elicitation", "fit_latent_counts", "hierarchical_pool",
+           "load_elicitation", "pooled_parameter_draws", "read_ledger", "replay_ledger"]

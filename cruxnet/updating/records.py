@@ -88,6 +88,7 @@ from cruxnet.priors.elicit import (
 from cruxnet.priors.forms import NDArray, TableForm
 from cruxnet.priors.paths import parameter_paths, path_get, path_set
 from cruxnet.priors.worldview import (
+    BUNDLED_WORLDVIEWS,
     Worldview,
     load_worldview,
     read_worldview_file,
@@ -462,7 +463,8 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
 
 
 def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
-    """Read and validate an elicitation file (see the module docstring).
+    """Read and validate an elicitation file (see the module docstring): a path, or the name
+    of one bundled with the model (``"panel_2026"`` for ``panel_2026.elicit.yaml``).
 
     Raises
     ------
@@ -472,6 +474,14 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
         target on the same date. Every message names the file and the record.
     """
     p = Path(path)
+    if not str(path).endswith((".yaml", ".yml")) and not p.exists():
+        bundled = BUNDLED_WORLDVIEWS / model.name / f"{path}.elicit.yaml"
+        if not bundled.exists():
+            names = sorted(q.name.removesuffix(".elicit.yaml") for q in
+                           (BUNDLED_WORLDVIEWS / model.name).glob("*.elicit.yaml"))
+            raise SpecError(f"unknown elicitation {str(path)!r} for model {model.name}; "
+                            f"bundled: {', '.join(names) or 'none'} (or give a path)")
+        p = bundled
     file = str(p)
     data = load_yaml_mapping(p)
     unknown = sorted(set(map(str, data)) - _TOP)
