@@ -52,6 +52,18 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
                    "notebooks/01_querying_the_crux_network.ipynb",
                    "cruxnet/models/specs/crux_network.yaml"):
         assert needed in names, needed
+    # The sdist's tests run from it: its own code, its own test data, no repository beside it.
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp_path / "src", filter="data")
+    (top,) = (tmp_path / "src").iterdir()
+    env = {**os.environ, "PYTHONPATH": str(top)}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/test_layers.py", "tests/test_describe.py",
+                           "tests/test_crux_network_v02.py", "-k", "not slow"],
+                          cwd=top, env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert " passed" in proc.stdout
     with zipfile.ZipFile(wheel) as zf:
         wnames = zf.namelist()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wnames), wnames[-8:]
