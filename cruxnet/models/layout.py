@@ -270,11 +270,13 @@ def _coordinates(order: list[list[str]], edges: list[tuple[str, str]],
     h = {v: sizes[v][1] for v in nbrs}
     gaps = {v: (gap if not v.startswith("\0") else gap / 2) for v in nbrs}
     y: dict[str, float] = {}
+    bottom = margin  # the tallest column's stack: no column is pulled beyond it
     for lay in order:
         cur = margin
         for v in lay:
             y[v] = cur
             cur += h[v] + gaps[v]
+        bottom = max(bottom, cur)
     for _ in range(8):
         for lay in order:
             want = {}
@@ -287,8 +289,9 @@ def _coordinates(order: list[list[str]], edges: list[tuple[str, str]],
             for v in lay:
                 placed[v] = max(want[v], floor)
                 floor = placed[v] + h[v] + gaps[v]
-            # ... then pulled up where that leaves room (no overlap, order kept).
-            ceiling = float("inf")
+            # ... then pulled up where that leaves room (no overlap, order kept, within the
+            # height of the tallest column).
+            ceiling = bottom
             for v in reversed(lay):
                 placed[v] = min(placed[v], ceiling - h[v] - gaps[v])
                 ceiling = placed[v]
