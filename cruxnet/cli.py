@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cruxnet.errors import CruxnetError, SpecError
+from cruxnet.errors import CruxnetError, SpecError, one_line
 
 __all__ = ["main"]
 
@@ -27,11 +27,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"cruxnet: error: {message} (see '{self.prog} --help')\n")
-
-
-def _one_line(exc: BaseException) -> str:
-    """The message on one line, whatever a file's text put into it."""
-    return " ".join(str(exc).split())
 
 
 def _evidence_args(p: argparse.ArgumentParser) -> None:
@@ -905,7 +900,7 @@ def _validate_file(path: str, model: str | None, normalize: bool) -> str:
         from cruxnet.priors.draws import unstated_uncertainty
 
         for exc in unstated_uncertainty(entry.spec, wv):
-            print(f"cruxnet: warning: {_one_line(exc)}; point queries work, --draws and "
+            print(f"cruxnet: warning: {one_line(exc)}; point queries work, --draws and "
                   "report refuse it", file=sys.stderr)
         return f"{path}: ok (worldview {wv.name} of model {entry.spec.name})"
     if "model" in data:
@@ -922,7 +917,7 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
             print(_validate_file(f, ns.model, ns.normalize))
         except CruxnetError as exc:
             failed += 1
-            print(f"cruxnet: error: {_one_line(exc)}", file=sys.stderr)
+            print(f"cruxnet: error: {one_line(exc)}", file=sys.stderr)
     return EXIT_USAGE if failed else 0
 
 
@@ -989,7 +984,7 @@ def _run(ns: argparse.Namespace) -> int:
     except CruxnetError as exc:
         if os.environ.get("CRUXNET_DEBUG"):
             raise
-        print(f"cruxnet: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"cruxnet: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("cruxnet: interrupted", file=sys.stderr)

@@ -17,6 +17,7 @@ __all__ = [
     "ImpossibleEvidenceError",
     "SpecError",
     "did_you_mean",
+    "one_line",
 ]
 
 
@@ -82,3 +83,8 @@ def did_you_mean(name: str, choices: Sequence[str]) -> str:
         return f" (did you mean {lowered[name.lower()]!r}?)"
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
     return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
+def one_line(exc: BaseException) -> str:
+    """The message on one line, whatever a file's text put into it."""
+    return " ".join(str(exc).split())

@@ -19,9 +19,9 @@ __all__ = ["Figure", "new_figure", "png_bytes"]
 
 
 def png_bytes(fig: _MplFigure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes (deterministic: no software stamp in the metadata)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from cruxnet.catalog import ModelEntry, network_for, worldview_names
-from cruxnet.errors import CruxnetError, EvidenceError, SpecError
+from cruxnet.errors import CruxnetError, EvidenceError, SpecError, one_line
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.priors.elicit import ElicitationError, beta_from_interval
@@ -236,6 +236,8 @@ class Interview:
         self.say("Answer each question with a probability (8%, 0.08), a range (5-15%, "
                  "'between 20% and 60%, 80% sure'), 'same' to keep the base's value, 'skip', "
                  "or ? for what it means. Ctrl-D stops without writing anything.")
+        if self.base_name is not None:  # a wrong --base is said before any question
+            self.base = self._network(self.base_name)
         earlier = self._earlier()
         who_default = earlier.get("who", "")
         while True:
@@ -250,10 +252,7 @@ class Interview:
         if base is None:
             base = self._choose("Start from which worldview? (" + ", ".join(names) + ")",
                                 spec.default_worldview or names[0], names)
-        try:
-            self.base = network_for(self.entry, base)
-        except SpecError as exc:
-            raise SpecError(f"--base: {exc}") from None
+        self.base = self._network(base)
         source = earlier.get("source") or "cruxnet interview"
         got = self._ask(f"Where do your numbers come from? [{source}]: ").strip()
         source = got or source
@@ -283,6 +282,12 @@ class Interview:
             self.say("No answers that differ from the base: nothing written.")
             raise InterviewStopped("interview ended with no answers; nothing was written")
         return self._write(name, who, source, base, answers)
+
+    def _network(self, base: str) -> BayesNet:
+        try:
+            return network_for(self.entry, base)
+        except SpecError as exc:
+            raise SpecError(f"--base: {exc}") from None
 
     def _current(self, answers: Mapping[str, Answer]) -> BayesNet:
         return with_stated_marginals(self.base, {n: _marginal(a, self.base, n)
@@ -338,7 +343,7 @@ class Interview:
                 before = posterior(self._current(answers), self.target)[self.state]
                 after = posterior(self._current(trial), self.target)[self.state]
             except (EvidenceError, ElicitationError, SpecError) as exc:
-                self.say(f"  {_one_line(exc)}")
+                self.say(f"  {one_line(exc)}")
                 continue
             answers[node] = ans
             self.say(f"  read as {ans.words()}: P({self.target}={self.state}) "
@@ -462,19 +467,15 @@ def _vector(ans: Answer, base: BayesNet, node: str) -> tuple[float, ...]:
 
 
 def _marginal(ans: Answer, base: BayesNet, node: str) -> dict[str, Any]:
-    """The stated marginal an answer means (the same Dirichlet its record compiles to)."""
-    states = base.spec.node(node).states
+    """The stated marginal an answer means (the same Dirichlet its record compiles to): a
+    range is the Beta with that interval, its mean the state's value and a + b the ess."""
     if ans.kind == "interval" and ans.low is not None and ans.high is not None:
         fit = beta_from_interval(ans.low, ans.high, ans.sure or DEFAULT_SURE)
-        state = ans.state or states[-1]
-        i = states.index(state)
-        here = posterior(base, node).probs
-        rest = float(here.sum() - here[i])
-        vec = [fit.mean if j == i else (1 - fit.mean) * (float(here[j]) / rest if rest > 0
-                                                          else 1 / (len(states) - 1))
-               for j in range(len(states))]
-        return {"p": _rounded(states, vec), "ess": round(fit.ess, 10)}
-    return {"p": _rounded(states, _vector(ans, base, node)), "ess": _ess(base)}
+        point = Answer("point", value=fit.mean, state=ans.state)
+        return {"p": _rounded(base.spec.node(node).states, _vector(point, base, node)),
+                "ess": round(fit.ess, 10)}
+    return {"p": _rounded(base.spec.node(node).states, _vector(ans, base, node)),
+            "ess": _ess(base)}
 
 
 def _rounded(states: tuple[str, ...], vec: Any) -> dict[str, float]:
@@ -485,10 +486,6 @@ def _rounded(states: tuple[str, ...], vec: Any) -> dict[str, float]:
 def _slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
     return s or "my"
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
 
 
 def _atomic_write(path: Path, text: str) -> None:

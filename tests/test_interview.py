@@ -194,3 +194,13 @@ def test_no_answers_write_nothing(tmp_path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_wrong_base_is_refused_before_any_question(tmp_path) -> None:
+    child = _spawn(tmp_path, "--base", "gs_deferenc", "--out", "x")
+    child.expect(pexpect.EOF)
+    child.close()
+    out = child.before
+    assert child.exitstatus == 2 and "Who is answering" not in out
+    assert "cruxnet: error: --base: unknown worldview 'gs_deferenc'" in out
+    assert "Traceback" not in out and list(tmp_path.iterdir()) == []

@@ -35,6 +35,7 @@ import numpy as np
 from cruxnet.errors import EvidenceError, SpecError
 from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
+from cruxnet.inference.jeffrey import contract_draws
 from cruxnet.priors.draws import BLOCK, draw_marginal, redraw_marginal
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
@@ -464,13 +465,10 @@ class StatedMarginalDraws:
         for node in self._order:
             parents = list(self.spec.node(node).parents)
             if parents:
+                upstream = self.spec.ancestors(parents)
                 factors = [self._factor(a, start, stop, done)
-                           for a in self.spec.node_ids if a in self.spec.ancestors(parents)]
-                if any(LAST_AXIS in axes for _, axes in factors):
-                    joint = np.moveaxis(contract_factors(factors, [*parents, LAST_AXIS]), -1, 0)
-                else:
-                    joint = np.broadcast_to(contract_factors(factors, parents),
-                                            (m, *(self.spec.node(p).card for p in parents)))
+                           for a in self.spec.node_ids if a in upstream]
+                joint = np.moveaxis(contract_draws(factors, parents, m), -1, 0)
             else:
                 joint = np.ones((m,))
             own = (self.source.point(node)[None] if self.source.is_fixed(node)

@@ -4,7 +4,6 @@ Each returns a matplotlib Figure; :func:`png` encodes one for inlining."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -24,10 +23,10 @@ WORLDVIEW_COLOURS = ("#3b7dd8", "#d8553b", "#4f9d69", "#8e5bb5", "#e0a020", "#55
 
 
 def png(fig: Figure, dpi: int = 90) -> bytes:
-    """The figure as PNG bytes (deterministic: no timestamps in the metadata)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    """The figure as PNG bytes for a report (:func:`cruxnet.figure.png_bytes` at 90 dpi)."""
+    from cruxnet.figure import png_bytes
+
+    return png_bytes(fig, dpi)
 
 
 def axis_range(samples: Sequence[NDArray]) -> tuple[float, float]:

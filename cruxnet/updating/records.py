@@ -295,34 +295,13 @@ def _paths_hint(base: Worldview, node: str) -> str:
 
 
 def _base_marginal(base: Worldview, model: ModelSpec, node: str) -> tuple[float, ...]:
-    """The node's marginal under the base at its point values (for the proportions of the
-    states a one-state marginal record leaves to the rest): the stated one if the base states
-    it, else the network's, by enumeration over the node's ancestors in topological order."""
-    if node in base.marginals:
-        return base.marginals[node].probs
-    keep = model.ancestors([node])
-    joint = np.ones(())
-    axes: list[str] = []
-    for n in model.nodes:  # topological: each node's parents are already in the joint
-        if n.id not in keep:
-            continue
-        cpt = base.cpts[n.id].point_cpt(model)
-        src = "".join(chr(97 + axes.index(p)) for p in n.parents)
-        new = chr(97 + len(axes))
-        out = "".join(chr(97 + i) for i in range(len(axes))) + new
-        joint = np.einsum(f"{''.join(chr(97 + i) for i in range(len(axes)))},{src}{new}->{out}",
-                          joint, cpt)
-        axes.append(n.id)
-        # Sum out nodes no later node needs, so the joint stays small.
-        needed = {p for m in model.nodes if m.id in keep and m.id not in axes
-                  for p in m.parents} | {node}
-        drop = [i for i, a in enumerate(axes) if a not in needed]
-        if drop:
-            joint = joint.sum(axis=tuple(drop))
-            axes = [a for a in axes if a in needed]
-    marg = joint if axes == [node] else joint.sum(
-        axis=tuple(i for i, a in enumerate(axes) if a != node))
-    return tuple(float(x) for x in np.asarray(marg) / np.asarray(marg).sum())
+    """The node's marginal under the base at its point values (the proportions of the states a
+    one-state marginal record leaves to the rest), stated marginals included."""
+    from cruxnet.catalog import network_from_worldview
+    from cruxnet.inference.exact import posterior
+
+    probs = posterior(network_from_worldview(model, base), node).probs
+    return tuple(float(x) for x in probs)
 
 
 def _path_target(base: Worldview, model: ModelSpec, node: str, path: str, kind: str,
