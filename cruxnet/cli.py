@@ -643,29 +643,15 @@ def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
 def _marginals(ns: argparse.Namespace, spec: Any) -> dict[str, dict[str, float]]:
     """``--marginal NODE=S1:p1,...`` as {node: {state: p}} (states left out: see
     :mod:`cruxnet.priors.stated`)."""
-    from cruxnet.errors import EvidenceError, did_you_mean
-    from cruxnet.inference.evidence import parse_assignment
+    from cruxnet.errors import EvidenceError
+    from cruxnet.inference.evidence import parse_state_values
 
     out: dict[str, dict[str, float]] = {}
     for text in getattr(ns, "marginal", []):
-        node, rest = parse_assignment(text, "marginal")
-        if node not in spec:
-            raise EvidenceError(f"marginal: unknown node {node!r} in model {spec.name}"
-                                + did_you_mean(node, spec.node_ids))
+        node, values = parse_state_values(text, spec, "marginal")
         if node in out:
             raise EvidenceError(f"marginal: {node} is given twice")
-        vals: dict[str, float] = {}
-        for item in rest.split(","):
-            state, sep, value = item.partition(":")
-            try:
-                vals[state.strip()] = float(value)
-            except ValueError:
-                raise EvidenceError(f"marginal: expected STATE:PROBABILITY in {text!r}, got "
-                                    f"{item!r}") from None
-            if not sep:
-                raise EvidenceError(f"marginal: expected STATE:PROBABILITY in {text!r}, got "
-                                    f"{item!r}")
-        out[node] = vals
+        out[node] = values
     return out
 
 

@@ -26,8 +26,16 @@ from cruxnet.errors import EvidenceError, did_you_mean
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
 
-__all__ = ["Evidence", "EvidenceLike", "check_distribution", "leaves_out", "parse_assignment",
-           "parse_distribution", "state_vector"]
+__all__ = [
+    "Evidence",
+    "EvidenceLike",
+    "check_distribution",
+    "leaves_out",
+    "parse_assignment",
+    "parse_distribution",
+    "parse_state_values",
+    "state_vector",
+]
 
 
 def _freeze(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -284,6 +292,35 @@ def parse_assignment(text: str, kind: str = "evidence") -> tuple[str, str]:
     return node.strip(), state.strip()
 
 
+def parse_state_values(text: str, spec: ModelSpec, kind: str) -> tuple[str, dict[str, float]]:
+    """Parse ``NODE=S1:v1,S2:v2`` into the node and ``{state: value}`` for the states given
+    (each a state of the node, given once, with a number).
+
+    >>> from cruxnet.catalog import load_network
+    >>> parse_state_values("catastrophe=yes:0.7", load_network("carlsmith_2021").spec, "fixed")
+    ('catastrophe', {'yes': 0.7})
+    """
+    node, state_part = parse_assignment(text, kind)
+    _check_node(spec, node, kind)
+    states = spec.node(node).states
+    values: dict[str, float] = {}
+    for item in state_part.split(","):
+        s, sep, w = item.partition(":")
+        s = s.strip()
+        if not sep:
+            raise EvidenceError(f"{kind}: expected STATE:VALUE in {text!r}, got {item!r}")
+        if s not in states:
+            raise EvidenceError(f"{kind}: unknown state {s!r} of {node} "
+                                f"(states: {', '.join(states)})")
+        if s in values:
+            raise EvidenceError(f"{kind}: state {s!r} of {node} given twice in {text!r}")
+        try:
+            values[s] = float(w)
+        except ValueError:
+            raise EvidenceError(f"{kind}: {w.strip()!r} is not a number (in {text!r})") from None
+    return node, values
+
+
 def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tuple[float, ...]]:
     """Parse ``NODE=S1:w1,S2:w2`` into a vector over the node's states.
 
@@ -295,31 +332,12 @@ def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tupl
     >>> parse_distribution("catastrophe=yes:0.7,no:0.3", spec, "fixed")
     ('catastrophe', (0.3, 0.7))
     """
-    node, state_part = parse_assignment(text, kind)
-    _check_node(spec, node, kind)
+    node, values = parse_state_values(text, spec, kind)
     states = spec.node(node).states
-    vec = [0.0] * len(states)
-    seen: set[str] = set()
-    for item in state_part.split(","):
-        s, sep, w = item.partition(":")
-        s = s.strip()
-        if not sep:
-            raise EvidenceError(f"{kind}: expected STATE:VALUE in {text!r}, got {item!r}")
-        if s not in states:
-            raise EvidenceError(f"{kind}: unknown state {s!r} of {node} "
-                                f"(states: {', '.join(states)})")
-        if s in seen:
-            raise EvidenceError(f"{kind}: state {s!r} of {node} given twice in {text!r}")
-        seen.add(s)
-        try:
-            value = float(w)
-        except ValueError:
-            raise EvidenceError(f"{kind}: {w.strip()!r} is not a number (in {text!r})") from None
-        vec[states.index(s)] = value
-    missing = [s for s in states if s not in seen]
+    missing = [s for s in states if s not in values]
     if missing and kind == "likelihood":
         raise EvidenceError(f"likelihood {text!r} for {node} {leaves_out(missing)}")
-    return node, tuple(vec)
+    return node, tuple(values.get(s, 0.0) for s in states)
 
 
 #: What every query accepts as evidence (see :meth:`Evidence.of`).

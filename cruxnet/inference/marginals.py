@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError, SpecError
+from cruxnet.errors import EvidenceError, SpecError, did_you_mean
 from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.inference.jeffrey import contract_draws
@@ -348,8 +348,6 @@ def with_stated_marginals(net: BayesNet, marginals: Mapping[str, MarginalValue],
     for node, value in marginals.items():
         node = str(node)
         if node not in net.spec:
-            from cruxnet.errors import did_you_mean
-
             raise EvidenceError(f"stated marginal: unknown node {node!r} in model "
                                 f"{net.spec.name}" + did_you_mean(node, net.spec.node_ids))
         if isinstance(value, StatedMarginal):
@@ -434,8 +432,7 @@ class StatedMarginalDraws:
         """The wrapped source's check, and that every stated marginal can be drawn."""
         check = getattr(self.source, "check", None)
         if check is not None:
-            check([n for n in nodes if n not in self.marginals or
-                   not self.source.is_fixed(n)])
+            check(nodes)
         for m in self.marginals.values():
             draw_marginal(m, self.seed, 0, 1, 1, ess=self.ess, file=self.file)
 

@@ -32,7 +32,7 @@ from cruxnet.errors import SpecError
 from cruxnet.models.spec import ModelSpec, state_name
 from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
-from cruxnet.priors.paths import describe_value, parameter_paths, path_get, path_set, with_value
+from cruxnet.priors.paths import describe_value, parameter_paths, path_set, with_value
 from cruxnet.priors.stated import StatedMarginal, parse_stated_marginals
 from cruxnet.yamlio import load_yaml_mapping
 
@@ -250,13 +250,10 @@ def _apply_set(raw: object, merged: dict[str, Any], file: str) -> list[Override]
             raise SpecError(f"set: {text!r} names a whole node; replace it under 'cpts', or "
                             f"name one parameter ({_path_list(node, paths)})", file=file,
                             node=node)
-        try:
-            old = path_get(entry, path)
-        except KeyError:
-            old = None
-        if old is None or path not in {p for p, _ in paths}:
+        if path not in dict(paths):
             raise SpecError(f"set: {text!r} is not a parameter of {node} "
                             f"({_path_list(node, paths)})", file=file, node=node)
+        old = dict(paths)[path]
         entry = copy.deepcopy(entry)
         new = with_value(old, value)
         path_set(entry, path, new)
