@@ -28,6 +28,7 @@ notebooks: venv
 
 ## The API reference from the docstrings (Sphinx, warnings as errors): docs/_build/api/index.html
 docs: venv
+	$(BIN)/python scripts/build_description.py
 	$(BIN)/python -m sphinx -b html -W --keep-going docs/api docs/_build/api
 
 ## Open the notebooks in JupyterLab (installs the `notebooks` extra).

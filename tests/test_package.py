@@ -4,6 +4,8 @@ tests."""
 
 from __future__ import annotations
 
+import email
+import re
 import subprocess
 import sys
 import tarfile
@@ -16,6 +18,9 @@ import pytest
 import cruxnet
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from build_description import description  # noqa: E402
 
 
 def test_version_everywhere() -> None:
@@ -69,6 +74,28 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wnames), wnames[-8:]
     assert "cruxnet/priors/worldviews/crux_network/gs_deference.yaml" in wnames
     assert not any(n.startswith("tests/") for n in wnames)
+    # What PyPI shows: the README with no picture or file link that needs files beside it.
+    with zipfile.ZipFile(wheel) as zf:
+        (meta,) = [n for n in wnames if n.endswith(".dist-info/METADATA")]
+        message = email.message_from_string(zf.read(meta).decode("utf-8"))
+    assert message["Description-Content-Type"] == "text/markdown"
+    body = message.get_payload()
+    assert body.strip() == description((ROOT / "README.md").read_text()).strip()
+    assert "cruxnet report" in body and "docs/network.png" in body
+    assert not re.search(r"!\[[^\]]*\]\((?![a-z]+:)", body), "a relative picture on PyPI"
+    assert not re.search(r"\]\((?![a-z]+:|#)", body), "a relative link on PyPI"
+
+
+def test_description_is_the_readme_spelled_out() -> None:
+    """docs/description.md is README.md with relative pictures and file links turned to text
+    (`python scripts/build_description.py` rewrites it); absolute ones are kept."""
+    assert (ROOT / "docs" / "description.md").read_text() == description(
+        (ROOT / "README.md").read_text()), "run python scripts/build_description.py"
+    text = description("![a cat](docs/cat.png) ![b](https://x.org/b.png) [nb](notebooks/1.ipynb)"
+                       " [web](https://x.org) [here](#here)")
+    assert "![a cat]" not in text and "`docs/cat.png`" in text
+    assert "![b](https://x.org/b.png)" in text and "nb (`notebooks/1.ipynb`)" in text
+    assert "[web](https://x.org)" in text and "[here](#here)" in text
 
 
 def test_runtime_dependencies_are_what_the_package_imports() -> None:
