@@ -29,9 +29,11 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.summary import equal_tailed
 from cruxnet.models.layout import Layout, layered_layout
+from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.network import BayesNet
 
-__all__ = ["ROLE_COLOURS", "NetworkView", "network_view", "show"]
+__all__ = ["BOX_W", "EVIDENCE_COLOURS", "ROLE_COLOURS", "NetworkView", "box_height",
+           "network_layout", "network_svg", "network_view", "show"]
 
 ROLE_COLOURS = {"crux": "#3b7dd8", "mechanism": "#8a8f98", "lever": "#4f9d69",
                 "outcome": "#d8553b"}
@@ -116,8 +118,14 @@ def _marks(net: BayesNet, ev: Evidence) -> dict[str, str]:
     return marks
 
 
-def _box_height(card: int) -> float:
+def box_height(card: int) -> float:
     return HEADER + ROW * card + PAD
+
+
+def network_layout(spec: ModelSpec) -> Layout:
+    """The layered layout of ``spec`` with this picture's box sizes (the explorer uses it)."""
+    return layered_layout(spec, lambda n: (BOX_W, box_height(spec.node(n).card)),
+                          column_gap=46.0, row_gap=14.0)
 
 
 def network_view(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = None, *,
@@ -157,9 +165,8 @@ def network_view(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = 
             post = posterior_draws(net, n, ev, draws=draws, seed=seed, ess=ess)
             intervals[n] = equal_tailed(post.probs, ci_prob)
     marks = _marks(net, ev)
-    layout = layered_layout(spec, lambda n: (BOX_W, _box_height(spec.node(n).card)),
-                            column_gap=46.0, row_gap=14.0)
-    svg = _svg(net, layout, beliefs, prior, intervals, marks, ev, target, ci_prob)
+    layout = network_layout(spec)
+    svg = network_svg(net, layout, beliefs, prior, intervals, marks, ev, target, ci_prob)
     return NetworkView(svg=svg, layout=layout, beliefs=beliefs, prior=prior,
                        intervals=intervals, marks=marks)
 
@@ -174,9 +181,12 @@ def show(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = None, *,
 LEGEND_H = 64.0
 
 
-def _svg(net: BayesNet, layout: Layout, beliefs: Mapping[str, Any], prior: Mapping[str, Any],
-         intervals: Mapping[str, Any], marks: Mapping[str, str], ev: Evidence, target: str,
-         ci_prob: float) -> str:
+def network_svg(net: BayesNet, layout: Layout, beliefs: Mapping[str, Any],
+                prior: Mapping[str, Any], intervals: Mapping[str, Any], marks: Mapping[str, str],
+                ev: Evidence, target: str, ci_prob: float, *, interactive: bool = False) -> str:
+    """The SVG document of :func:`network_view`. With ``interactive``, every state row also
+    carries the elements a page updates in place (a click area, the prior line, the interval
+    whisker and a comparison tick, hidden until used): the explorer's picture is this one."""
     spec = net.spec
     width, height = layout.width, layout.height + LEGEND_H
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
@@ -197,7 +207,8 @@ def _svg(net: BayesNet, layout: Layout, beliefs: Mapping[str, Any], prior: Mappi
         out.append(f'<path d="{d}" fill="none" stroke="#9aa0a6" stroke-width="1.1" {style} '
                    f'marker-end="url(#arrow)" data-edge="{_esc(p)}->{_esc(c)}"/>')
     for node in spec.nodes:
-        out.append(_node_svg(node.id, net, layout, beliefs, prior, intervals, marks, target))
+        out.append(_node_svg(node.id, net, layout, beliefs, prior, intervals, marks, target,
+                             interactive))
     out.append(_legend(layout.height, ci_prob, bool(intervals)))
     out.append("</svg>")
     return "\n".join(out)
@@ -205,7 +216,7 @@ def _svg(net: BayesNet, layout: Layout, beliefs: Mapping[str, Any], prior: Mappi
 
 def _node_svg(nid: str, net: BayesNet, layout: Layout, beliefs: Mapping[str, Any],
               prior: Mapping[str, Any], intervals: Mapping[str, Any], marks: Mapping[str, str],
-              target: str) -> str:
+              target: str, interactive: bool = False) -> str:
     spec = net.spec
     n = spec.node(nid)
     b = layout.boxes[nid]
@@ -248,22 +259,30 @@ def _node_svg(nid: str, net: BayesNet, layout: Layout, beliefs: Mapping[str, Any
         fill = EVIDENCE_COLOURS["observed"] if observed else ROLE_COLOURS.get(n.role, "#3b7dd8")
         parts.append(f'<g class="state" data-node="{_esc(nid)}" data-state="{_esc(state)}" '
                      f'data-p="{p!r}">')
+        if interactive:
+            parts.append(f'<rect class="hit" x="5" y="{y:.1f}" width="{b.width - 5:.1f}" '
+                         f'height="{ROW:g}" fill="transparent"/>')
         parts.append(f'<text x="10" y="{y + 10:.1f}" font-size="{STATE_PX:g}" fill="#1f2328">'
                      f"{_esc(_fit(state, STATE_PX, NAME_W - 4))}</text>")
         parts.append(f'<rect x="{x_bar:.1f}" y="{y + 2:.1f}" width="{BAR_W:.1f}" height="9" '
                      'fill="#eef0f2"/>')
-        if moved:
+        if moved or interactive:
+            hidden = "" if moved else ' visibility="hidden"'
             parts.append(f'<rect class="prior" x="{x_bar:.1f}" y="{y + 11:.1f}" '
                          f'width="{BAR_W * float(pri[i]):.2f}" height="2.5" fill="#9aa0a6" '
-                         f'opacity="0.8"><title>without the evidence: {float(pri[i]):.3f}'
-                         "</title></rect>")
+                         f'opacity="0.8"{hidden}><title>without the evidence: '
+                         f"{float(pri[i]):.3f}</title></rect>")
         parts.append(f'<rect class="belief" x="{x_bar:.1f}" y="{y + 2:.1f}" '
                      f'width="{BAR_W * p:.2f}" height="9" fill="{fill}"/>')
-        if ci is not None:
-            lo, hi = (float(v) for v in ci[i])
+        if ci is not None or interactive:
+            lo, hi = (float(v) for v in ci[i]) if ci is not None else (0.0, 0.0)
+            hidden = "" if ci is not None else ' visibility="hidden"'
             parts.append(f'<line class="interval" x1="{x_bar + BAR_W * lo:.2f}" '
                          f'x2="{x_bar + BAR_W * hi:.2f}" y1="{y + 6.5:.1f}" y2="{y + 6.5:.1f}" '
-                         'stroke="#1f2328" stroke-width="1.2"/>')
+                         f'stroke="#1f2328" stroke-width="1.2"{hidden}/>')
+        if interactive:
+            parts.append(f'<rect class="compare" x="{x_bar:.1f}" y="{y:.1f}" width="2" '
+                         'height="13" fill="#e08a00" visibility="hidden"/>')
         parts.append(f'<text class="value" x="{b.width - 6:.1f}" y="{y + 10:.1f}" '
                      f'font-size="{STATE_PX:g}" text-anchor="end" fill="#1f2328">'
                      f"{_pct(p)}</text>")

@@ -19,7 +19,7 @@ LAYERS = {
     "inference": 4, "io": 4,
     "catalog": 5, "describe": 6, "netview": 6,
     "sensitivity": 6, "updating": 6,
-    "report": 7, "interview": 7,
+    "report": 7, "interview": 7, "explorer": 7,
     "__init__": 8, "examples": 8,
     "cli": 9, "__main__": 10,
 }

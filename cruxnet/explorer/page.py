@@ -1,0 +1,167 @@
+"""The explorer page: one self-contained HTML file (no network access, no external files).
+
+The network picture is :func:`cruxnet.netview.network_svg` (the same look and layout as
+``cruxnet show``) with the elements the page updates in place; the data is
+:func:`cruxnet.explorer.payload.page_data` as JSON in a ``<script type="application/json">``
+(``<``, ``>`` and ``&`` written as JSON escapes, so no text in a model can close the script);
+the code is ``static/engine.js`` and ``static/explorer.js``, the project's own, inlined.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from cruxnet.explorer.payload import page_data
+from cruxnet.inference.evidence import Evidence, EvidenceLike
+from cruxnet.inference.exact import posterior
+from cruxnet.netview import (
+    BAR_W,
+    EVIDENCE_COLOURS,
+    NAME_W,
+    ROLE_COLOURS,
+    network_layout,
+    network_svg,
+)
+from cruxnet.priors.network import BayesNet
+
+__all__ = ["DRAW_WORK_LIMIT", "ENGINE_LIMIT", "Explorer", "explorer_page"]
+
+#: Multiply-adds per action (contraction work x draws) above which the page computes no
+#: interval over draws (it would take more than about a second in a browser).
+DRAW_WORK_LIMIT = 3e8
+#: Junction-tree entries above which the page does not compute at all (it says so).
+ENGINE_LIMIT = 2e7
+
+
+def _static(name: str) -> str:
+    return resources.files("cruxnet.explorer").joinpath("static", name).read_text("utf-8")
+
+
+def _script_json(data: Mapping[str, Any]) -> str:
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """An explorer page and what it was built from; displays itself in Jupyter.
+
+    Attributes
+    ----------
+    html
+        The page (a standalone HTML document).
+    data
+        The data it carries (see :func:`cruxnet.explorer.payload.page_data`).
+    """
+
+    html: str
+    data: Mapping[str, Any]
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path``."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
+
+    @property
+    def size(self) -> int:
+        """Bytes of the page."""
+        return len(self.html.encode("utf-8"))
+
+    def _repr_html_(self) -> str:
+        # In an iframe: the page's own scripts and styles stay apart from the notebook's.
+        doc = html.escape(self.html, quote=True)
+        return (f'<iframe srcdoc="{doc}" style="width:100%;height:760px;border:1px solid '
+                '#ddd" sandbox="allow-scripts allow-downloads"></iframe>')
+
+    def __repr__(self) -> str:
+        m = self.data["model"]
+        return (f"Explorer(model={m['name']!r}, worldviews="
+                f"{[w['name'] for w in self.data['worldviews']]}, draws={self.data['draws']}, "
+                f"{self.size / 1e6:.2f} MB)")
+
+
+def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
+                  draws: int = 1000, seed: int = 0, target: str | None = None,
+                  ess: float | None = None, ci_prob: float = 0.9,
+                  sources: Mapping[str, str] | None = None, title: str | None = None
+                  ) -> Explorer:
+    """The interactive explorer of ``nets`` (worldviews of one model; the first shows first).
+
+    Parameters
+    ----------
+    nets
+        Networks of one model, one per worldview the reader can switch to and compare.
+    evidence
+        The evidence the page opens with (the reader can clear it).
+    draws, seed, ess
+        Parameter draws the page's intervals come from (``ess``: the uncertainty of tables
+        that state none, as for BIF networks); ``draws=0`` for point beliefs only.
+    target
+        The node whose probability the page headlines (default: the model's target).
+    sources
+        Worldview name -> what a downloaded worldview file ``extends:`` (default: the name).
+
+    Examples
+    --------
+    >>> from cruxnet.catalog import load_network
+    >>> page = explorer_page([load_network("carlsmith_2021")], {"incentives": "yes"}, draws=50)
+    >>> page.data["model"]["name"], page.html.startswith("<!DOCTYPE html>")
+    ('carlsmith_2021', True)
+    """
+    if not nets:
+        raise ValueError("explorer_page needs at least one network")
+    spec = nets[0].spec
+    for net in nets[1:]:
+        if net.spec.name != spec.name or net.spec.node_ids != spec.node_ids:
+            raise ValueError(f"worldview {net.worldview} is of model {net.spec.name}, not "
+                             f"{spec.name}")
+    ev = Evidence.of(evidence).resolved(spec)
+    target = target or spec.default_target()
+    layout = network_layout(spec)
+    data = page_data(nets, layout, target=target, evidence=ev, draws=draws, seed=seed, ess=ess,
+                     ci_prob=ci_prob, sources=sources)
+    work = sum(_step_size(spec, data["plan"], k) for k in range(len(data["plan"])))
+    jt_entries = data["work"]["junction_entries"]
+    limits: dict[str, Any] = {"no_draws": False, "no_engine": False, "message": ""}
+    if jt_entries > ENGINE_LIMIT:
+        limits.update(no_engine=True, no_draws=True, message=(
+            f"This network is too large to explore in the page: one update would touch "
+            f"{jt_entries:,} table entries (the page's limit is {ENGINE_LIMIT:,.0f}). The "
+            "picture shows the beliefs without evidence; use cruxnet query for others."))
+    elif draws and work * draws > DRAW_WORK_LIMIT:
+        limits.update(no_draws=True, message=(
+            f"No interval over draws: {draws:,} draws of this network take {work * draws:,.0f} "
+            f"multiply-adds per click (the page's limit is {DRAW_WORK_LIMIT:,.0f}); point "
+            "beliefs stay exact. Fewer --draws bring the interval back."))
+    data["limits"] = limits
+    data["work"]["draw_plan"] = work
+    data["colours"] = {"roles": ROLE_COLOURS, "evidence": EVIDENCE_COLOURS}
+    data["geometry"] = {"bar_w": BAR_W, "x_bar": 8 + NAME_W}
+    beliefs = {n: posterior(nets[0], n).probs for n in spec.node_ids}
+    svg = network_svg(nets[0], layout, beliefs, beliefs, {}, {}, Evidence(), target, ci_prob,
+                      interactive=True)
+    heading = title or f"{spec.title or spec.name}: explore"
+    page = Template(_static("page.html")).substitute(
+        title=html.escape(heading), css=_static("explorer.css"), svg=svg,
+        data=_script_json(data), engine=_static("engine.js"), app=_static("explorer.js"),
+        version=html.escape(str(data["version"])), model=html.escape(spec.name),
+        draws=f"{draws:,}", seed=seed)
+    return Explorer(page, data)
+
+
+def _step_size(spec: Any, plan: Sequence[Mapping[str, Any]], k: int) -> int:
+    """Entries of the union of step ``k``'s operands (its multiply-adds per draw)."""
+    scopes = [[*(spec.node_ids.index(p) for p in n.parents), i] for i, n in enumerate(spec.nodes)]
+    for st in plan[:k]:
+        scopes.append(list(st["out"]))
+    union = {v for i in plan[k]["in"] for v in scopes[i]}
+    return math.prod(spec.nodes[v].card for v in union)

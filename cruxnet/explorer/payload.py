@@ -1,0 +1,170 @@
+"""What the explorer page carries: the model, each worldview's point CPTs and parameter draws, the
+junction tree and the contraction plan its engine runs, the layout, and provenance.
+
+Point CPTs travel as float64 (the page's point posteriors equal the Python engine's to 1e-12).
+Parameter draws travel as float32: per node, each row's first ``card - 1`` entries (the last is
+one minus their sum, as in every distribution), and of those only the columns that vary over
+the draws and are not copies of another column; constant columns travel once, as float64.
+:func:`decode_draws` reads the same bytes back in Python, so the page's intervals can be checked
+against the Python engine run on the very draws the page holds (the float32 rounding moves an
+interval by about 1e-7).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import opt_einsum as oe
+
+from cruxnet.explorer.junction import junction_tree
+from cruxnet.inference.batched import source_for
+from cruxnet.inference.evidence import Evidence
+from cruxnet.models.layout import Layout
+from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.forms import NDArray
+from cruxnet.priors.network import BayesNet
+from cruxnet.version import cruxnet_version
+
+__all__ = ["b64", "contraction_steps", "decode_draws", "encode_draws", "evidence_json",
+           "page_data"]
+
+
+def b64(arr: NDArray, dtype: str = "<f8") -> str:
+    """Little-endian bytes of ``arr`` as base64 (what the page's ``Float64Array`` reads)."""
+    return base64.b64encode(np.ascontiguousarray(arr, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _unb64(text: str, dtype: str) -> NDArray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).astype(float)
+
+
+def encode_draws(drawn: NDArray) -> dict[str, Any]:
+    """One node's CPT draws ``(draws, *parents, card)`` in the page's compact form."""
+    n, card = drawn.shape[0], drawn.shape[-1]
+    free = np.ascontiguousarray(drawn.reshape(n, -1, card)[:, :, :-1].reshape(n, -1))
+    constant = np.all(free == free[:1], axis=0)
+    varying = np.flatnonzero(~constant)
+    rounded = free[:, varying].astype("<f4")
+    # Columns equal in every draw (a form that ignores a parent repeats its columns) go once.
+    _, first, inverse = np.unique(rounded, axis=1, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # unique columns in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    source = np.full(free.shape[1], -1, dtype=np.int64)
+    source[varying] = rank[np.asarray(inverse).reshape(-1)]
+    return {"card": int(card), "source": source.tolist(),
+            "constant": b64(free[0, constant]), "data": b64(rounded[:, first[order]], "<f4")}
+
+
+def decode_draws(enc: Mapping[str, Any], shape: Sequence[int], n: int) -> NDArray:
+    """The CPT draws ``(n, *shape)`` the page rebuilds from :func:`encode_draws`' output."""
+    card = int(enc["card"])
+    source = np.asarray(enc["source"], dtype=np.int64)
+    data = _unb64(enc["data"], "<f4").reshape(n, -1) if enc["data"] else np.zeros((n, 0))
+    free = np.empty((n, source.size))
+    free[:, source < 0] = _unb64(enc["constant"], "<f8")
+    free[:, source >= 0] = data[:, source[source >= 0]]
+    rows = free.reshape(n, -1, card - 1)
+    last = np.maximum(1.0 - rows.sum(axis=2, keepdims=True), 0.0)
+    return np.concatenate([rows, last], axis=2).reshape(n, *shape)
+
+
+def contraction_steps(spec: ModelSpec, target: str, draws: int) -> list[dict[str, Any]]:
+    """The pairwise contraction of every CPT to P(target, evidence), as the page runs it per
+    parameter draw: opt_einsum's greedy path searched with the draw axis on every factor (the
+    batched engine's choice), in single-static-assignment form. Each step lists its operands
+    (CPTs are operands ``0..n-1`` in model order, step ``k`` makes operand ``n + k``) and the
+    node indices of its result."""
+    ids = spec.node_ids
+    index = {n: i for i, n in enumerate(ids)}
+    scopes = [[index[p] for p in node.parents] + [index[node.id]] for node in spec.nodes]
+    symbols = {i: oe.get_symbol(i) for i in range(len(ids))}
+    d = oe.get_symbol(len(ids))
+    eq = ",".join("".join(symbols[v] for v in s) + d for s in scopes)
+    eq += "->" + symbols[index[target]] + d
+    shapes = [(*(spec.node(ids[v]).card for v in s), max(draws, 1)) for s in scopes]
+    path, _ = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
+    ops: list[tuple[int, list[int]]] = list(enumerate(scopes))
+    steps: list[dict[str, Any]] = []
+    for pos in path:
+        taken = [ops[i] for i in pos]
+        for i in sorted(pos, reverse=True):
+            del ops[i]
+        needed = {index[target]}.union(*(set(s) for _, s in ops))
+        union = sorted({v for _, s in taken for v in s})
+        result = [v for v in union if v in needed]
+        new_id = len(scopes) + len(steps)
+        steps.append({"in": [k for k, _ in taken], "out": result})
+        ops.append((new_id, result))
+    return steps
+
+
+def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:
+    """Evidence in the page's (and ``window.cruxnet``'s) spelled-out form."""
+    ev = ev.resolved(spec)
+    lik = {n: dict(zip(spec.node(n).states, (float(x) for x in v), strict=True))
+           for n, v in ev.likelihood.items()}
+    return {"hard": dict(ev.hard), "do": dict(ev.do), "likelihood": lik}
+
+
+def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
+                    label: str) -> dict[str, Any]:
+    spec = net.spec
+    out: dict[str, Any] = {
+        "name": net.worldview, "label": label,
+        "cpts": [b64(np.asarray(net.cpts[n])) for n in spec.node_ids],
+        "marginals": {n: list(m.probs) for n, m in net.marginals.items()},
+        "provenance": {k: str(v) for k, v in net.provenance.items()},
+    }
+    if draws:
+        source = source_for(net, draws, seed, ess)
+        out["draws"] = {n: encode_draws(np.asarray(source.block(n, 0, draws)))
+                        for n in spec.node_ids if not source.is_fixed(n)}
+    return out
+
+
+def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence: Evidence,
+              draws: int, seed: int, ess: float | None = None, ci_prob: float = 0.9,
+              labels: Sequence[str] | None = None, sources: Mapping[str, str] | None = None
+              ) -> dict[str, Any]:
+    """Everything the page needs, as JSON-ready data (see the module docstring).
+
+    ``nets`` share one model (the first is shown first); ``sources`` maps a worldview's name to
+    what a worldview file should ``extends:`` to reproduce it (a bundled name or a path).
+    """
+    spec = nets[0].spec
+    ids = spec.node_ids
+    jt = junction_tree(spec)
+    state = spec.node(target).state_of_interest
+    nodes = [{"id": n.id, "label": n.label or n.id, "states": list(n.states),
+              "parents": [ids.index(p) for p in n.parents], "role": n.role,
+              "headline": bool(n.headline), "definition": n.definition}
+             for n in spec.nodes]
+    labels = list(labels) if labels is not None else [net.worldview for net in nets]
+    data: dict[str, Any] = {
+        "format": 1,
+        "model": {"name": spec.name, "title": spec.title or spec.name, "nodes": nodes,
+                  "target": ids.index(target),
+                  "state": spec.node(target).states.index(state),
+                  "outcomes": [i for i, n in enumerate(spec.nodes) if n.role == "outcome"],
+                  "file": spec.file or ""},
+        "junction": jt.to_json(),
+        "plan": contraction_steps(spec, target, draws),
+        "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),
+        "ess": ess,
+        "worldviews": [_worldview_json(net, draws, seed, ess, lab)
+                       for net, lab in zip(nets, labels, strict=True)],
+        "sources": dict(sources or {}),
+        "evidence": evidence_json(evidence, spec),
+        "boxes": {n: [b.x, b.y, b.width, b.height] for n, b in layout.boxes.items()},
+        "version": cruxnet_version(),
+        "work": {"junction_entries": jt.total_size, "largest_clique": jt.largest},
+    }
+    data["hash"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    return data
+
