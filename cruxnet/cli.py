@@ -60,6 +60,20 @@ def _model_args(p: argparse.ArgumentParser, *, many_worldviews: bool = False) ->
                    help="BIF/XMLBIF only: rescale CPT rows that do not sum to 1 (rounded files)")
 
 
+def _picture_args(p: argparse.ArgumentParser, target_help: str, draws: int | None,
+                  draws_help: str, out: str, json_help: str) -> None:
+    """The arguments ``show`` and ``explore`` share."""
+    p.add_argument("--target", default=None, metavar="T",
+                   help=f"{target_help} (default: catastrophe, or the model's last outcome)")
+    p.add_argument("--draws", "-n", type=_draws_arg, default=draws, metavar="N", help=draws_help)
+    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
+    p.add_argument("--ess", type=_ess_arg, default=None, metavar="ESS",
+                   help="effective sample size for CPT rows that state no uncertainty "
+                        "(networks read from BIF/XMLBIF files)")
+    p.add_argument("--out", "-o", required=True, metavar=out, help="where to write it")
+    p.add_argument("--json", action="store_true", help=json_help)
+
+
 def _draws_arg(text: str) -> int:
     try:
         x = float(text)
@@ -156,17 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
                     "--draws 1000 --out net.svg")
     _model_args(p)
     _evidence_args(p)
-    p.add_argument("--target", default=None, metavar="T",
-                   help="the node outlined as the target (default: catastrophe, or the "
-                        "model's last outcome)")
-    p.add_argument("--draws", "-n", type=_draws_arg, default=None, metavar="N",
-                   help="add a 90%% interval over N parameter draws to every bar")
-    p.add_argument("--seed", type=_seed_arg, default=0, metavar="S", help="random seed")
-    p.add_argument("--ess", type=_ess_arg, default=None, metavar="ESS",
-                   help="effective sample size for CPT rows that state no uncertainty "
-                        "(networks read from BIF/XMLBIF files)")
-    p.add_argument("--out", "-o", required=True, metavar="FILE.svg", help="where to write it")
-    p.add_argument("--json", action="store_true", help="print the beliefs drawn as JSON")
+    _picture_args(p, "the node outlined as the target", None,
+                  "add a 90%% interval over N parameter draws to every bar", "FILE.svg",
+                  "print the beliefs drawn as JSON")
+
+    p = sub.add_parser(
+        "explore", help="write the interactive explorer: one HTML page, exact inference offline",
+        description="Write one self-contained HTML page that anyone can open from disk with no "
+                    "network: the network with every node's belief bars; click a state to "
+                    "observe it (shift-click: do()), give likelihood weights, state your own "
+                    "marginal; switch and compare worldviews; P(target) with its interval "
+                    "over the parameter draws and the crux table update after every click; "
+                    "undo; the view is kept in the link; a worldview file that reproduces the "
+                    "page can be downloaded. Example: cruxnet explore -w gs_deference -w "
+                    "karnofsky_playbook -e scheming=no --out explore.html")
+    _model_args(p, many_worldviews=True)
+    _evidence_args(p)
+    _picture_args(p, "the node the page headlines", 1000,
+                  "parameter draws the page's intervals come from (default 1000)", "FILE.html",
+                  "print what was written as JSON")
+    p.add_argument("--no-draws", action="store_true", help="point beliefs only (a smaller page)")
 
     p = sub.add_parser(
         "describe", help="what each node means and what you can set: parameters, paths, marginal",
@@ -694,6 +717,50 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explore(ns: argparse.Namespace) -> int:
+    from cruxnet.catalog import load_model, network_for, worldview_names
+    from cruxnet.explorer import explorer_page
+
+    entry = load_model(ns.model, normalize=ns.normalize)
+    names = ns.worldview or _default_first(entry.spec.default_worldview, worldview_names(entry))
+    nets = [_my_view(ns, network_for(entry, w)) for w in names]
+    spec = nets[0].spec
+    ev = _evidence(ns, spec)
+    if ns.target is not None and ns.target not in spec:
+        from cruxnet.errors import EvidenceError, did_you_mean
+
+        raise EvidenceError(f"unknown target node {ns.target!r} in model {spec.name}"
+                            + did_you_mean(ns.target, spec.node_ids))
+    sources = {net.worldview: (str(Path(w).resolve()) if str(w).endswith((".yaml", ".yml"))
+                               else str(w)) for net, w in zip(nets, names, strict=True)}
+    if entry.network is not None:
+        sources = {}  # a network file has no worldview file to extend
+    draws = 0 if ns.no_draws else ns.draws
+    page = explorer_page(nets, ev, draws=draws, seed=ns.seed, target=ns.target, ess=ns.ess,
+                         sources=sources)
+    out = Path(ns.out)
+    try:
+        page.save(out)
+    except OSError as exc:
+        raise SpecError(f"cannot write ({exc.strerror})", file=str(out)) from None
+    info = {"file": str(out), "bytes": page.size, "model": spec.name,
+            "worldviews": [n.worldview for n in nets], "draws": draws, "seed": ns.seed,
+            "limits": page.data["limits"], "work": page.data["work"]}
+    if ns.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"wrote {out} ({page.size / 1e6:.2f} MB; {len(nets)} worldview"
+          f"{'s' if len(nets) != 1 else ''}, {draws:,} draws): open it in a browser")
+    if page.data["limits"]["message"]:
+        print(f"note: {page.data['limits']['message']}")
+    return 0
+
+
+def _default_first(default: str | None, names: list[str]) -> list[str]:
+    """``names`` with the model's default worldview first."""
+    return sorted(names, key=lambda n: (n != default, n))
+
+
 def _cmd_describe(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.describe import describe_nodes, describe_text
@@ -928,7 +995,7 @@ _COMMANDS = {"models": _cmd_models, "query": _cmd_query, "summary": _cmd_summary
              "validate": _cmd_validate, "export": _cmd_export,
              "sensitivity": _cmd_sensitivity, "lint": _cmd_lint, "report": _cmd_report,
              "update": _cmd_update, "elicit": _cmd_elicit, "describe": _cmd_describe,
-             "show": _cmd_show}
+             "show": _cmd_show, "explore": _cmd_explore}
 
 
 @contextlib.contextmanager

@@ -143,3 +143,16 @@ def agrum_query(bn: Any, target: str, hard: dict[str, str] | None = None,
     post = ie.posterior(target)
     var = bn.variable(target)
     return {var.label(i): float(post.toarray()[i]) for i in range(var.domainSize())}
+
+
+def chromium_path() -> str:
+    """Debian's chromium, which the browser tests drive (a clear failure if it is missing)."""
+    import shutil
+
+    import pytest
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is not installed: `sudo apt-get install chromium` (or `make "
+                    "chromium`), then rerun the tests")
+    return path

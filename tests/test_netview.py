@@ -9,13 +9,12 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
-from oracles import bnlearn_path
+from oracles import bnlearn_path, chromium_path
 
 from cruxnet import Evidence, load_network, posterior, with_stated_marginals
 from cruxnet.models.layout import count_crossings, layered_layout
@@ -97,14 +96,6 @@ def test_crossings_are_minimal_on_small_networks(case: str) -> None:
     assert lay.crossings == best
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is not installed: `sudo apt-get install chromium` (or `make "
-                    "chromium`), then rerun the tests")
-    return path
-
-
 MEASURE = """() => {
   const out = [];
   for (const g of document.querySelectorAll('g.node')) {
@@ -133,7 +124,7 @@ def test_svg_in_chromium(tmp_path) -> None:
     errors: list[str] = []
     requests: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))

@@ -19,6 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from cruxnet.errors import EvidenceError
 from cruxnet.explorer.payload import page_data
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import posterior
@@ -125,7 +126,16 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
             raise ValueError(f"worldview {net.worldview} is of model {net.spec.name}, not "
                              f"{spec.name}")
     ev = Evidence.of(evidence).resolved(spec)
+    ev.validate(spec)
+    if ev.fixed:
+        raise EvidenceError(f"the explorer takes hard, likelihood and do() evidence; a fixed "
+                            f"marginal ({', '.join(ev.fixed)}) is Jeffrey's rule, which the "
+                            "page does not run: use cruxnet query --fixed")
     target = target or spec.default_target()
+    if target not in spec:
+        raise EvidenceError(f"unknown target node {target!r} in model {spec.name}")
+    for net in nets:  # impossible evidence fails here, not in the reader's browser
+        posterior(net, target, ev)
     layout = network_layout(spec)
     data = page_data(nets, layout, target=target, evidence=ev, draws=draws, seed=seed, ess=ess,
                      ci_prob=ci_prob, sources=sources)

@@ -16,7 +16,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import opt_einsum as oe
@@ -26,12 +26,16 @@ from cruxnet.inference.batched import source_for
 from cruxnet.inference.evidence import Evidence
 from cruxnet.models.layout import Layout
 from cruxnet.models.spec import ModelSpec
+from cruxnet.priors.draws import cpt_name
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 from cruxnet.version import cruxnet_version
 
-__all__ = ["b64", "contraction_steps", "decode_draws", "encode_draws", "evidence_json",
-           "page_data"]
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["b64", "contraction_steps", "decode_draws", "draws_dataset", "encode_draws",
+           "evidence_json", "page_data"]
 
 
 def b64(arr: NDArray, dtype: str = "<f8") -> str:
@@ -44,9 +48,15 @@ def _unb64(text: str, dtype: str) -> NDArray:
 
 
 def encode_draws(drawn: NDArray) -> dict[str, Any]:
-    """One node's CPT draws ``(draws, *parents, card)`` in the page's compact form."""
+    """One node's CPT draws ``(draws, *parents, card)`` in the page's compact form: per row,
+    every state but the one with the largest mean over the draws (``drop``), which is one minus
+    the others' sum (so its float32 rounding error stays relative to a large number)."""
     n, card = drawn.shape[0], drawn.shape[-1]
-    free = np.ascontiguousarray(drawn.reshape(n, -1, card)[:, :, :-1].reshape(n, -1))
+    rows = drawn.reshape(n, -1, card)
+    drop = np.argmax(rows.mean(axis=0), axis=1)
+    keep = np.ones(rows.shape[1:], dtype=bool)
+    keep[np.arange(rows.shape[1]), drop] = False
+    free = np.ascontiguousarray(rows[:, keep])  # (n, rows * (card - 1)), row by row
     constant = np.all(free == free[:1], axis=0)
     varying = np.flatnonzero(~constant)
     rounded = free[:, varying].astype("<f4")
@@ -57,21 +67,60 @@ def encode_draws(drawn: NDArray) -> dict[str, Any]:
     rank[order] = np.arange(order.size)
     source = np.full(free.shape[1], -1, dtype=np.int64)
     source[varying] = rank[np.asarray(inverse).reshape(-1)]
-    return {"card": int(card), "source": source.tolist(),
+    return {"card": int(card), "drop": drop.tolist(), "source": source.tolist(),
             "constant": b64(free[0, constant]), "data": b64(rounded[:, first[order]], "<f4")}
 
 
 def decode_draws(enc: Mapping[str, Any], shape: Sequence[int], n: int) -> NDArray:
-    """The CPT draws ``(n, *shape)`` the page rebuilds from :func:`encode_draws`' output."""
+    """The CPT draws ``(n, *shape)`` the page rebuilds from :func:`encode_draws`' output: the
+    dropped state is one minus the others' sum; a row whose rounded entries sum above 1 is
+    divided by that sum (its dropped state is then 0). The page's JavaScript does the same."""
     card = int(enc["card"])
     source = np.asarray(enc["source"], dtype=np.int64)
     data = _unb64(enc["data"], "<f4").reshape(n, -1) if enc["data"] else np.zeros((n, 0))
     free = np.empty((n, source.size))
     free[:, source < 0] = _unb64(enc["constant"], "<f8")
     free[:, source >= 0] = data[:, source[source >= 0]]
-    rows = free.reshape(n, -1, card - 1)
-    last = np.maximum(1.0 - rows.sum(axis=2, keepdims=True), 0.0)
-    return np.concatenate([rows, last], axis=2).reshape(n, *shape)
+    kept = free.reshape(n, -1, card - 1)
+    total = np.zeros(kept.shape[:2])
+    for s in range(card - 1):  # summed in order, as the page does
+        total = total + kept[:, :, s]
+    over = total > 1
+    kept = np.where(over[:, :, None], kept / np.where(over, total, 1.0)[:, :, None], kept)
+    rest = np.where(over, 0.0, 1.0 - total)
+    drop = np.asarray(enc["drop"], dtype=np.int64)
+    out = np.empty((n, kept.shape[1], card))
+    mask = np.ones((kept.shape[1], card), dtype=bool)
+    mask[np.arange(kept.shape[1]), drop] = False
+    out[:, mask] = kept.reshape(n, -1)
+    out[:, np.arange(kept.shape[1]), drop] = rest
+    return out.reshape(n, *shape)
+
+
+def draws_dataset(data: Mapping[str, Any], spec: ModelSpec, worldview: int = 0) -> xr.Dataset:
+    """The parameter draws a page holds for one of its worldviews, as the Dataset
+    :func:`cruxnet.draw_parameters` returns (what the page's intervals come from; give it to
+    :class:`~cruxnet.priors.draws.DatasetDraws` to run the Python engine on them)."""
+    import xarray as xr
+
+    n = int(data["draws"])
+    wv = data["worldviews"][worldview]
+    out = {}
+    for k, node in enumerate(spec.node_ids):
+        dims = (*spec.node(node).parents, node)
+        shape = tuple(spec.node(d).card for d in dims)
+        coords = {d: list(spec.node(d).states) for d in dims}
+        if node in wv.get("draws", {}):
+            arr = decode_draws(wv["draws"][node], shape, n)
+            out[cpt_name(spec, node)] = xr.DataArray(arr, dims=("draw", *dims),
+                                                     coords={**coords, "draw": np.arange(n)},
+                                                     attrs={"node": node})
+        else:
+            arr = _unb64(wv["cpts"][k], "<f8").reshape(shape)
+            out[cpt_name(spec, node)] = xr.DataArray(arr, dims=dims, coords=coords,
+                                                     attrs={"node": node})
+    return xr.Dataset(out, attrs={"worldview": wv["name"], "draws": n, "seed": data["seed"],
+                                  "method": "explorer page draws (float32)"})
 
 
 def contraction_steps(spec: ModelSpec, target: str, draws: int) -> list[dict[str, Any]]:
@@ -112,12 +161,20 @@ def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:
     return {"hard": dict(ev.hard), "do": dict(ev.do), "likelihood": lik}
 
 
+def _rows_summing_to_one(cpt: NDArray) -> NDArray:
+    """``cpt`` with every row divided by its sum. Rows a network file rounded may be off by up
+    to 1e-9, which the Python engine never sees (it prunes barren nodes, whose rows' sums do
+    not matter); a junction tree multiplies in every table, so the page's must be exact."""
+    out: NDArray = cpt / cpt.sum(axis=-1, keepdims=True)
+    return out
+
+
 def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
                     label: str) -> dict[str, Any]:
     spec = net.spec
     out: dict[str, Any] = {
         "name": net.worldview, "label": label,
-        "cpts": [b64(np.asarray(net.cpts[n])) for n in spec.node_ids],
+        "cpts": [b64(_rows_summing_to_one(np.asarray(net.cpts[n]))) for n in spec.node_ids],
         "marginals": {n: list(m.probs) for n, m in net.marginals.items()},
         "provenance": {k: str(v) for k, v in net.provenance.items()},
     }

@@ -495,6 +495,11 @@ class StatedMarginalDraws:
         their block's own stream, until one can be reached: the person's uncertainty
         truncated to what the model allows. Counted in the provenance."""
         m = self.marginals[node]
+        if m.exact:  # nothing to draw again: the marginal holds as stated or not at all
+            raise EvidenceError(
+                f"stated marginal for {node} (exact): {len(idx)} parameter draws cannot reach "
+                f"{', '.join(f'{p:.4g}' for p in m.probs)}: their structural zeros bound it; "
+                "give it an uncertainty (an ess or an interval) instead of 'exact'")
         todo = np.asarray(idx)
         k = own.shape[-1]
         for attempt in range(1, REDRAW_ROUNDS + 1):

@@ -244,7 +244,11 @@ def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n:
     >>> d = draw_marginal(m, 0, 0, 4000, 4000)
     >>> d.shape, round(float(d[:, 1].mean()), 2)
     ((4000, 2), 0.08)
+    >>> draw_marginal(StatedMarginal("scheming", (0.92, 0.08), exact=True), 0, 0, 2, 2).tolist()
+    [[0.92, 0.08], [0.92, 0.08]]
     """
+    if marginal.exact:  # no uncertainty: the marginal itself in every draw
+        return np.tile(np.asarray(marginal.probs, dtype=float), (stop - start, 1))
     arr = _marginal_alpha(marginal, ess, file)
     parts = []
     for b0, b1 in _blocks(n):

@@ -13,6 +13,8 @@ was written. Accepted, in a worldview file's ``marginals:`` or in Python:
   equal-tailed interval; its mean is the point value);
 * ``{p: [0.92, 0.08], ess: 20}`` or ``{p: {yes: 0.08}, ess: 20}``: the whole vector with one
   effective sample size; a plain list; or, for a two-state node, one number (its last state).
+* ``{p: {...}, ess: exact}``: no uncertainty at all, the same marginal in every parameter draw
+  whatever the file's ``default_ess`` (what the explorer's "my view" writes).
 
 The uncertainty is one Dirichlet over the node's states: ``Dirichlet(ess * p)``, or for one state
 given its own Beta(a, b), the Dirichlet whose marginal for that state is that Beta (the other
@@ -48,8 +50,8 @@ class StatedMarginal:
     probs
         The point marginal, in the node's state order (sums to 1).
     alpha
-        The Dirichlet weights its draws come from (mean ``probs``), or None: the same in every
-        draw (no uncertainty stated).
+        The Dirichlet weights its draws come from (mean ``probs``), or None when no
+        uncertainty was stated (the file's ``default_ess`` then applies when drawing).
     said
         What was written, for reports (e.g. ``"yes: 8% (ess 20)"``).
     """
@@ -58,6 +60,8 @@ class StatedMarginal:
     probs: tuple[float, ...]
     alpha: tuple[float, ...] | None = None
     said: str = ""
+    #: ``ess: exact``: no uncertainty at all; every parameter draw meets ``probs`` itself.
+    exact: bool = False
 
     @property
     def ess(self) -> float | None:
@@ -145,6 +149,9 @@ def parse_stated_marginal(raw: object, model: ModelSpec, node: str, *, file: str
     >>> [round(a, 12) for a in parse_stated_marginal({"yes": 0.08}, spec, "scheming",
     ...                                              default_ess=5).alpha]
     [4.6, 0.4]
+    >>> parse_stated_marginal({"p": {"yes": 0.08}, "ess": "exact"}, spec, "scheming",
+    ...                       default_ess=5).alpha is None
+    True
     """
     where: dict[str, Any] = {"file": file, "node": node}
     if node not in model:
@@ -152,13 +159,16 @@ def parse_stated_marginal(raw: object, model: ModelSpec, node: str, *, file: str
     states = model.node(node).states
     k = len(states)
     ess: float | None = None
+    exact = False
     if isinstance(raw, Mapping) and "p" in set(map(str, raw)) and "p" not in states:
         vals = {str(kk): v for kk, v in raw.items()}
         extra = sorted(set(vals) - {"p", "ess"})
         if extra:
             raise SpecError(f"marginal: unknown key {extra[0]!r} beside 'p' (allowed: p, ess)",
                             **where)
-        if "ess" in vals:
+        if vals.get("ess") == "exact":
+            exact = True
+        elif "ess" in vals:
             ess = _ess(vals["ess"], "marginal ess", where)
         raw = vals["p"]
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -197,7 +207,7 @@ def parse_stated_marginal(raw: object, model: ModelSpec, node: str, *, file: str
     betas = {s: v[1] for s, v in given.items() if v[1] is not None}
     said = ", ".join(f"{s}: {given[s][2]}" for s in states if s in given and s in map(
         state_name, raw))
-    if betas and ess is not None:
+    if betas and (ess is not None or exact):
         raise SpecError(f"marginal: {node} gives 'ess' for the whole vector and its own "
                         f"uncertainty for {next(iter(betas))}; give one of them", **where)
     if len(betas) > 1:
@@ -218,11 +228,13 @@ def parse_stated_marginal(raw: object, model: ModelSpec, node: str, *, file: str
                       for j, p in enumerate(probs))
         probs = normalized_probabilities([x / (a + b) for x in alpha])
     else:
-        e = ess if ess is not None else default_ess
+        e = ess if ess is not None else (None if exact else default_ess)
         alpha = None if e is None else tuple(e * p for p in probs)
         if ess is not None:
             said += f" (ess {ess:g})"
-    return StatedMarginal(node=node, probs=probs, alpha=alpha, said=said)
+        elif exact:
+            said += " (exact)"
+    return StatedMarginal(node=node, probs=probs, alpha=alpha, said=said, exact=exact)
 
 
 def parse_stated_marginals(raw: object, model: ModelSpec, *, file: str | None = None,

@@ -46,6 +46,19 @@ const CruxEngine = (() => {
     return out;
   }
 
+  /** out[map[e]] += p[e] for every e, with Neumaier's compensated summation: cliques of tens
+   *  of thousands of entries would otherwise lose digits (about n * 1e-16) to rounding. */
+  function scatterSum(p, map, size) {
+    const sum = new Float64Array(size), comp = new Float64Array(size);
+    for (let e = 0; e < p.length; e++) {
+      const j = map[e], x = p[e], s = sum[j], t = s + x;
+      comp[j] += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+      sum[j] = t;
+    }
+    for (let j = 0; j < size; j++) sum[j] += comp[j];
+    return sum;
+  }
+
   class Engine {
     /** model: {nodes: [{states, parents}]}, junction: {cliques, parent, assign, home},
      *  plan: [{in: [...], out: [...]}], target: node index. */
@@ -145,16 +158,13 @@ const CruxEngine = (() => {
       });
       const K = this.cliques.length, seps = new Array(K);
       for (let k = K - 1; k > 0; k--) {            // collect: children before parents
-        const cl = this.cliques[k], sep = new Float64Array(cl.sepSize), p = pot[k];
-        for (let e = 0; e < cl.size; e++) sep[cl.toSep[e]] += p[e];
+        const cl = this.cliques[k], sep = scatterSum(pot[k], cl.toSep, cl.sepSize);
         seps[k] = sep;
         const pp = pot[cl.parent], m = cl.parentToSep;
         for (let e = 0; e < pp.length; e++) pp[e] *= sep[m[e]];
       }
       for (let k = 1; k < K; k++) {                // distribute: parents before children
-        const cl = this.cliques[k], fresh = new Float64Array(cl.sepSize), pp = pot[cl.parent];
-        const m = cl.parentToSep;
-        for (let e = 0; e < pp.length; e++) fresh[m[e]] += pp[e];
+        const cl = this.cliques[k], fresh = scatterSum(pot[cl.parent], cl.parentToSep, cl.sepSize);
         const old = seps[k], ratio = new Float64Array(cl.sepSize);
         for (let j = 0; j < ratio.length; j++) ratio[j] = old[j] === 0 ? 0 : fresh[j] / old[j];
         const p = pot[k];
@@ -166,11 +176,9 @@ const CruxEngine = (() => {
     /** Point beliefs of every node: {beliefs: [Float64Array], pe: P(evidence)}. */
     beliefs(cpts, ev) {
       const pot = this._propagate(cpts.map((t, i) => this.fold(i, t, 1, ev)));
-      let pe = 0;
-      for (const x of pot[0]) pe += x;
+      const pe = scatterSum(pot[0], new Int32Array(pot[0].length), 1)[0];
       const beliefs = this.home.map((h, i) => {
-        const out = new Float64Array(this.cards[i]), p = pot[h.clique];
-        for (let e = 0; e < p.length; e++) out[h.map[e]] += p[e];
+        const out = scatterSum(pot[h.clique], h.map, this.cards[i]);
         let s = 0;
         for (const x of out) s += x;
         for (let k = 0; k < out.length; k++) out[k] = s > 0 ? out[k] / s : NaN;
@@ -232,8 +240,7 @@ const CruxEngine = (() => {
       const k = this.assign[i], cl = this.cliques[k];
       const pot = this._propagate(cpts)[k];
       const m = indexMap(cl.vars, parents, this.cards);
-      const out = new Float64Array(prod(parents.map((v) => this.cards[v])));
-      for (let e = 0; e < cl.size; e++) out[m[e]] += pot[e];
+      const out = scatterSum(pot, m, prod(parents.map((v) => this.cards[v])));
       let s = 0;
       for (const x of out) s += x;
       for (let j = 0; j < out.length; j++) out[j] /= s;

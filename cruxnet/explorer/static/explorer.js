@@ -60,18 +60,24 @@
       const constIdx = new Int32Array(src.length);
       let c = 0;
       for (let j = 0; j < src.length; j++) constIdx[j] = src[j] < 0 ? c++ : -1;
-      const rows = src.length / (card - 1);
+      const rows = src.length / (card - 1), drop = enc.drop;
+      const free = new Float64Array(card - 1);
       for (let r = 0; r < rows; r++) {
-        for (let s = 0; s < card - 1; s++) {
-          const j = r * (card - 1) + s, base = (r * card + s) * D;
-          if (src[j] < 0) out.fill(constant[constIdx[j]], base, base + D);
-          else for (let d = 0; d < D; d++) out[base + d] = data[d * width + src[j]];
-        }
-        const last = (r * card + card - 1) * D;
+        const dropped = (r * card + drop[r]) * D;
         for (let d = 0; d < D; d++) {
-          let sum = 0;
-          for (let s = 0; s < card - 1; s++) sum += out[(r * card + s) * D + d];
-          out[last + d] = Math.max(1 - sum, 0);
+          let total = 0;
+          for (let s = 0; s < card - 1; s++) {
+            const j = r * (card - 1) + s;
+            free[s] = src[j] < 0 ? constant[constIdx[j]] : data[d * width + src[j]];
+            total += free[s];
+          }
+          const over = total > 1;
+          for (let s = 0, k = 0; s < card; s++) {
+            if (s === drop[r]) continue;
+            out[(r * card + s) * D + d] = over ? free[k] / total : free[k];
+            k++;
+          }
+          out[dropped + d] = over ? 0 : 1 - total;
         }
       }
       return out;
@@ -398,8 +404,8 @@
       next = change(copyState(state));
       show(next);
     } catch (err) {
-      $("#message").textContent = String(err.message || err);
       show(before);
+      $("#message").textContent = String(err.message || err);
       return false;
     }
     history.push(before);

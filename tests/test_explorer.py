@@ -1,0 +1,389 @@
+"""The interactive explorer (issue 17) in a real browser: Debian's chromium driven by
+Playwright, every request but the page's own file blocked, no console error allowed.
+
+The page's engine is its own JavaScript, so it is checked only against independent
+computations: the Python engine (point posteriors of every node to 1e-12; P(target) in every
+parameter draw, run by the batched engine on the draws the page holds, to 1e-12; the interval
+from numpy's quantiles), pyAgrum's LazyPropagation, and node_swings for the crux table. Clicks
+are real clicks on the `data-node`/`data-state` elements; the downloaded worldview file goes
+through `cruxnet validate` and `cruxnet query`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+import numpy as np
+import pytest
+from oracles import agrum_from_pgmpy_name, agrum_query, bnlearn_path, chromium_path
+
+from cruxnet import Evidence, load_network, posterior, posterior_draws
+from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.explorer import explorer_page
+from cruxnet.explorer.payload import draws_dataset
+from cruxnet.inference.marginals import with_stated_marginals
+from cruxnet.inference.summary import equal_tailed
+from cruxnet.priors.draws import DatasetDraws
+from cruxnet.priors.stated import StatedMarginal
+from cruxnet.sensitivity import Question, node_swings
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+class Page:
+    """A page opened offline, with its console errors and the requests it tried."""
+
+    def __init__(self, browser, path: Path, url_suffix: str = ""):
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context = browser.new_context(accept_downloads=True)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                     else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.resolve().as_uri() + url_suffix)
+        self.page.wait_for_selector("body[data-ready=true]", timeout=120_000)
+
+    def _route(self, route) -> None:
+        self.requests.append(route.request.url)
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        assert all(u.startswith(("file:", "blob:", "data:")) for u in self.requests), \
+            self.requests
+        self.context.close()
+
+
+def _ev_json(ev: Evidence, net) -> dict:
+    ev = ev.resolved(net.spec)
+    return {"hard": dict(ev.hard), "do": dict(ev.do),
+            "likelihood": {n: dict(zip(net.spec.node(n).states, map(float, v), strict=True))
+                           for n, v in ev.likelihood.items()}}
+
+
+def _random_evidence(net, rng: np.random.Generator) -> Evidence:
+    """Hard evidence on 0-3 nodes, a likelihood on 0-1, do() on 0-1 (distinct nodes)."""
+    ids = list(net.spec.node_ids)
+    chosen = rng.permutation(ids)[:5]
+    hard, lik, do = {}, {}, {}
+    for k, node in enumerate(chosen):
+        states = net.spec.node(node).states
+        if k < int(rng.integers(0, 4)):
+            hard[node] = states[int(rng.integers(len(states)))]
+        elif k == 3 and rng.random() < 0.7:
+            lik[node] = tuple(float(x) for x in rng.uniform(0.05, 1.0, len(states)))
+        elif k == 4 and rng.random() < 0.6:
+            do[node] = states[int(rng.integers(len(states)))]
+    return Evidence(hard=hard, likelihood=lik, do=do)
+
+
+def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
+                               draws_cases: int) -> int:
+    """Random evidence: every node's point beliefs to 1e-12; P(target) per draw to 1e-12 on
+    the page's own draws, and the interval. Returns the number of possible cases checked."""
+    spec = net.spec
+    target = spec.node_ids[data["model"]["target"]]
+    soi = data["model"]["state"]
+    ds = draws_dataset(data, spec, 0) if data["draws"] else None
+    checked = 0
+    for case in range(cases):
+        ev = _random_evidence(net, rng)
+        try:
+            want = {n: posterior(net, n, ev).probs for n in spec.node_ids}
+        except ImpossibleEvidenceError:
+            with pytest.raises(Exception, match="impossible"):
+                page.js("ev => window.cruxnet.posterior(window.cruxnet.target, ev)",
+                        _ev_json(ev, net))
+            continue
+        got = page.js("ev => window.cruxnet.marginals(ev)", _ev_json(ev, net))
+        for n in spec.node_ids:
+            assert list(got[n].values()) == pytest.approx(want[n].tolist(), abs=1e-12), (n, ev)
+        checked += 1
+        if ds is not None and case < draws_cases:
+            per = np.array(page.js("ev => window.cruxnet.targetDraws(ev)", _ev_json(ev, net)),
+                           dtype=float)
+            py = posterior_draws(net, target, ev, parameters=DatasetDraws(spec, ds))
+            ref = np.full(data["draws"], np.nan)
+            ref[py.draw] = py.probs[:, soi]
+            assert np.array_equal(np.isnan(per), np.isnan(ref)), ev
+            ok = ~np.isnan(ref)
+            assert per[ok] == pytest.approx(ref[ok], abs=1e-12), ev
+            iv = page.js("ev => window.cruxnet.interval(ev)", _ev_json(ev, net))
+            lo, hi = equal_tailed(ref[ok], data["ci_prob"])
+            assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-12)
+    return checked
+
+
+@pytest.mark.parametrize("worldview", ["gs_deference", "karnofsky_playbook"])
+def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> None:
+    net = load_network("crux_network", worldview)
+    page_obj = explorer_page([net], draws=300, seed=4)
+    path = page_obj.save(tmp_path / "e.html")
+    page = Page(browser, path)
+    checked = _check_page_against_python(page, net, page_obj.data, np.random.default_rng(7),
+                                         cases=14, draws_cases=4)
+    assert checked >= 8
+    # The page's draws are Python's draws rounded to float32: the interval moves by ~1e-7.
+    seeded = posterior_draws(net, "catastrophe", draws=300, seed=4)
+    lo, hi = equal_tailed(seeded.probs[:, 1], 0.9)
+    iv = page.js("() => window.cruxnet.interval({})")
+    assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-5)
+    page.close()
+
+
+def _exactly_normalized(net):
+    """A network file's tables with every row divided by its sum (rounded files are off by up
+    to 1e-9; the page divides too, see cruxnet.explorer.payload)."""
+    for node in net.spec.node_ids:
+        cpt = np.asarray(net.cpts[node])
+        net = net.with_cpt(node, cpt / cpt.sum(axis=-1, keepdims=True))
+    return net
+
+
+@pytest.mark.parametrize(("name", "draws"), [("asia", 200), ("alarm", 200), ("child", 100),
+                                             ("insurance", 50), ("hailfinder", 100)])
+def test_bnlearn_networks_equal_the_python_engine(browser, tmp_path, name, draws) -> None:
+    net = _exactly_normalized(load_network(bnlearn_path(name), normalize=True))
+    page_obj = explorer_page([net], draws=draws, seed=1, ess=50)
+    page = Page(browser, page_obj.save(tmp_path / f"{name}.html"))
+    checked = _check_page_against_python(page, net, page_obj.data, np.random.default_rng(3),
+                                         cases=10, draws_cases=2)
+    assert checked >= 4
+    page.close()
+
+
+def test_pyagrum_agrees(browser, tmp_path) -> None:
+    net = _exactly_normalized(load_network(bnlearn_path("alarm"), normalize=True))
+    page = Page(browser, explorer_page([net], draws=0).save(tmp_path / "a.html"))
+    bn = agrum_from_pgmpy_name("alarm")
+    rng = np.random.default_rng(11)
+    for _ in range(6):
+        ev = _random_evidence(net, rng)
+        ev = Evidence(hard=ev.hard, likelihood=ev.likelihood)  # pyAgrum: no do() here
+        try:
+            posterior(net, "BP", ev)
+        except ImpossibleEvidenceError:
+            continue
+        got = page.js("ev => window.cruxnet.marginals(ev)", _ev_json(ev, net))
+        for node in ("BP", "HR", "CO", "LVFAILURE"):
+            want = agrum_query(bn, node, dict(ev.hard),
+                               {k: list(v) for k, v in ev.likelihood.items()})
+            assert [got[node][s] for s in want] == pytest.approx(list(want.values()),
+                                                                 abs=1e-9)
+    page.close()
+
+
+def _click(page: Page, node: str, state: str, **kw) -> None:
+    page.page.click(f'g.state[data-node="{node}"][data-state="{state}"]', **kw)
+
+
+def _target_p(page: Page) -> float:
+    return float(page.page.get_attribute("#target-p", "data-p"))
+
+
+def test_clicks_evidence_undo_and_link(browser, tmp_path) -> None:
+    nets = [load_network("crux_network", w) for w in ("gs_deference", "karnofsky_playbook")]
+    net = nets[0]
+    page_obj = explorer_page(nets, draws=200, seed=2)
+    path = page_obj.save(tmp_path / "e.html")
+    page = Page(browser, path)
+    assert _target_p(page) == pytest.approx(posterior(net, "catastrophe")["yes"], abs=1e-12)
+    assert page.page.text_content("#target-p") == f"{posterior(net, 'catastrophe')['yes']:.3f}"
+
+    _click(page, "scheming", "no")                      # observe
+    ev = Evidence(hard={"scheming": "no"})
+    assert _target_p(page) == pytest.approx(posterior(net, "catastrophe", ev)["yes"], abs=1e-12)
+    assert page.js("() => window.cruxnet.state().hard") == {"scheming": "no"}
+    badge = page.page.get_attribute('g.node[data-node="scheming"] g.badge', "data-mark")
+    assert badge == "observed"
+    row = page.page.get_attribute('g.state[data-node="bgd_exists"][data-state="yes"]', "data-p")
+    assert float(row) == pytest.approx(posterior(net, "bgd_exists", ev)["yes"], abs=1e-12)
+
+    _click(page, "capability_restraint", "pause", modifiers=["Shift"])   # do()
+    ev = Evidence(hard={"scheming": "no"}, do={"capability_restraint": "pause"})
+    assert _target_p(page) == pytest.approx(posterior(net, "catastrophe", ev)["yes"], abs=1e-12)
+    dashed = page.page.get_attribute('path[data-edge$="->capability_restraint"]',
+                                     "stroke-dasharray")
+    assert dashed == "4,3"
+    lo, hi = (float(page.page.get_attribute("#target-ci", k)) for k in ("data-lo", "data-hi"))
+    ds = draws_dataset(page_obj.data, net.spec, 0)
+    want = posterior_draws(net, "catastrophe", ev, parameters=DatasetDraws(net.spec, ds))
+    assert (lo, hi) == pytest.approx(tuple(equal_tailed(want.probs[:, 1], 0.9)), abs=1e-12)
+
+    # The crux table is node_swings under the current evidence.
+    rows = page.page.eval_on_selector_all("#swings tbody tr", "rs => rs.map(r => r.dataset.node)")
+    swings = node_swings(Question(net, "catastrophe", "yes", ev))
+    assert rows == [str(n) for n in swings["node"].values[:len(rows)]]
+    got = page.js("() => window.cruxnet.swings(window.cruxnet.state())")
+    for r in got[:5]:
+        s = swings.sel(node=r["node"])
+        assert (r["low"], r["high"]) == pytest.approx((float(s["low"]), float(s["high"])),
+                                                      abs=1e-12)
+
+    # Undo (button and Ctrl+Z), then the link keeps the view.
+    page.page.click("#undo")
+    assert page.js("() => window.cruxnet.state().do") == {}
+    _click(page, "scheming", "no")                      # a second click clears it
+    assert page.js("() => window.cruxnet.state().hard") == {}
+    page.page.keyboard.press("Control+z")
+    assert page.js("() => window.cruxnet.state().hard") == {"scheming": "no"}
+    _click(page, "lead_time", "under_2wk", modifiers=["Alt"])  # alt-click on another: nothing
+    assert page.js("() => window.cruxnet.state().hard") == {"scheming": "no"}
+    url = page.page.url
+    assert urllib.parse.unquote(url.split("#", 1)[1]).startswith("{")
+    again = Page(browser, path, "#" + url.split("#", 1)[1])
+    assert again.js("() => window.cruxnet.state()") == page.js("() => window.cruxnet.state()")
+    assert _target_p(again) == _target_p(page)
+    again.close()
+
+    # Switch and compare worldviews: the ticks and differences are the engine's.
+    page.page.select_option("#worldview", "1")
+    assert _target_p(page) == pytest.approx(
+        posterior(nets[1], "catastrophe", {"scheming": "no"})["yes"], abs=1e-12)
+    page.page.select_option("#compare", "0")
+    diff = float(page.page.get_attribute('g.state[data-node="bgd_exists"][data-state="yes"]',
+                                         "data-diff"))
+    want_diff = (posterior(nets[1], "bgd_exists", {"scheming": "no"})["yes"]
+                 - posterior(nets[0], "bgd_exists", {"scheming": "no"})["yes"])
+    assert diff == pytest.approx(want_diff, abs=1e-12)
+    assert page.page.is_visible("#compare-section")
+    page.close()
+
+
+def test_likelihood_and_my_view_and_the_downloaded_file(browser, tmp_path) -> None:
+    net = load_network("crux_network", "gs_deference")
+    page_obj = explorer_page([net], draws=100, seed=3)
+    page = Page(browser, page_obj.save(tmp_path / "e.html"))
+    # Likelihood: mode button, click a node, type weights, apply.
+    page.page.click('[data-mode="likelihood"]')
+    _click(page, "deception_demonstrated", "yes")
+    fields = page.page.locator("#editor-fields input")
+    states = net.spec.node("deception_demonstrated").states
+    weights = [1.0, 2.5, 4.0][:len(states)]
+    for k, w in enumerate(weights):
+        fields.nth(k).fill(str(w))
+    page.page.click("#editor-apply")
+    ev = Evidence(likelihood={"deception_demonstrated": tuple(weights)})
+    assert _target_p(page) == pytest.approx(posterior(net, "catastrophe", ev)["yes"], abs=1e-12)
+    # My view: P(scheming = yes) = 8%.
+    page.page.click('[data-mode="mine"]')
+    _click(page, "scheming", "yes")
+    page.page.locator("#editor-fields input").nth(0).fill("92")
+    page.page.locator("#editor-fields input").nth(1).fill("8")
+    page.page.click("#editor-apply")
+    mine = with_stated_marginals(net, {"scheming": StatedMarginal("scheming", (0.92, 0.08),
+                                                                exact=True)})
+    assert _target_p(page) == pytest.approx(posterior(mine, "catastrophe", ev)["yes"], abs=1e-12)
+    assert page.js("() => window.cruxnet.marginals({}).scheming.yes") == pytest.approx(0.08,
+                                                                                     abs=1e-12)
+    # Every draw is tilted to the stated marginal: the batched engine on the page's draws.
+    ds = draws_dataset(page_obj.data, net.spec, 0)
+    from cruxnet.inference.marginals import StatedMarginalDraws
+
+    source = StatedMarginalDraws(DatasetDraws(net.spec, ds), mine, seed=3)
+    want = posterior_draws(mine, "catastrophe", ev, parameters=source)
+    lo, hi = (float(page.page.get_attribute("#target-ci", k)) for k in ("data-lo", "data-hi"))
+    assert (lo, hi) == pytest.approx(tuple(equal_tailed(want.probs[:, 1], 0.9)), abs=1e-10)
+
+    # The downloaded worldview file: validate accepts it, query answers what the page shows.
+    with page.page.expect_download() as dl:
+        page.page.click("#download")
+    file = tmp_path / "my_view.yaml"
+    dl.value.save_as(file)
+    command = page.js("() => window.cruxnet.command()")
+    assert "--likelihood" in command and "my_view.yaml" in command
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", "validate", str(file)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lik = ",".join(f"{s}:{w}" for s, w in zip(states, weights, strict=True))
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", "query", "catastrophe", "-w",
+                           str(file), "--likelihood", f"deception_demonstrated={lik}",
+                           "--draws", "100", "--seed", "3", "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["posterior"]["yes"] == pytest.approx(_target_p(page), abs=1e-12)
+    assert out["interval"]["yes"] == pytest.approx([lo, hi], abs=1e-5)  # float32 draws
+    page.close()
+
+
+def test_escaping_and_impossible_clicks(browser, tmp_path) -> None:
+    (tmp_path / "m.yaml").write_text(
+        "model: tricky\ntitle: \"</script><script>window.pwned=1</script>\"\n"
+        "default_worldview: w\nnodes:\n"
+        "  - {id: a, label: \"<img src=x onerror=window.pwned=2>\", states: [no, yes],\n"
+        "     definition: \"</script><b>bold</b>\"}\n"
+        "  - {id: b, states: [no, yes], parents: [a], role: outcome}\n")
+    (tmp_path / "w.yaml").write_text(
+        "worldview: w\nmodel: tricky\ndefault_ess: 5\ncpts:\n  a: {form: table, p: 0.3}\n"
+        "  b: {form: table, rows: {no: [1.0, 0.0], yes: [0.4, 0.6]}}\n")
+    net = load_network(tmp_path / "m.yaml")
+    page = Page(browser, explorer_page([net], draws=50).save(tmp_path / "t.html"))
+    assert page.js("() => window.pwned") is None
+    assert "<img" in page.page.text_content("h1") or "</script>" in page.page.text_content("h1")
+    label = page.page.text_content('g.node[data-node="a"] text.label')
+    assert label.startswith("<img")
+    # b = yes is impossible with a = no: the page says so and keeps its state.
+    _click(page, "b", "yes")
+    _click(page, "a", "no")
+    assert "impossible" in page.page.text_content("#message")
+    assert page.js("() => window.cruxnet.state().hard") == {"b": "yes"}
+    page.close()
+
+
+def test_too_large_says_so(browser, tmp_path, monkeypatch) -> None:
+    import cruxnet.explorer.page as explorer_module
+
+    net = load_network(bnlearn_path("alarm"), normalize=True)
+    monkeypatch.setattr(explorer_module, "DRAW_WORK_LIMIT", 1000.0)
+    page = Page(browser, explorer_page([net], draws=100, ess=50).save(tmp_path / "d.html"))
+    assert "No interval over draws" in page.page.text_content("#target-ci")
+    monkeypatch.setattr(explorer_module, "ENGINE_LIMIT", 100.0)
+    page2 = Page(browser, explorer_page([net], draws=100, ess=50).save(tmp_path / "e.html"))
+    assert "too large" in page2.page.text_content("#message")
+    assert page2.page.is_disabled("#undo")
+    page.close()
+    page2.close()
+
+
+def test_cli_explore(tmp_path) -> None:
+    out = tmp_path / "x.html"
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", "explore", "-w", "gs_deference",
+                           "-w", "karnofsky_playbook", "-e", "scheming=no", "--draws", "100",
+                           "--out", str(out), "--json"], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout)
+    assert info["worldviews"] == ["gs_deference", "karnofsky_playbook"]
+    assert info["bytes"] == out.stat().st_size
+    for args, needle in ((["-e", "scheming=maybe"], "unknown state 'maybe'"),
+                         (["--target", "nope"], "unknown target node 'nope'"),
+                         (["-e", "catastrophe=yes", "--do", "misaligned_takeover=no", "--do",
+                           "exogenous_catastrophe=no"], "probability 0")):
+        proc = subprocess.run([sys.executable, "-m", "cruxnet", "explore", *args, "--out",
+                               str(tmp_path / "y.html")], capture_output=True, text=True,
+                              timeout=300, check=False)
+        assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("cruxnet: error:") and proc.stderr.count("\n") == 1
