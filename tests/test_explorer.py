@@ -150,7 +150,25 @@ def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> 
     lo, hi = equal_tailed(seeded.probs[:, 1], 0.9)
     iv = page.js("() => window.cruxnet.interval({})")
     assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-5)
+    # The WebAssembly kernels and the plain JavaScript loops give the same bits.
+    ev = {"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}}
+    assert page.js("() => window.cruxnet.useWasm(true)") is True
+    fast = page.js("ev => window.cruxnet.targetDraws(ev)", ev)
+    assert page.js("() => window.cruxnet.useWasm(false)") is False
+    assert page.js("ev => window.cruxnet.targetDraws(ev)", ev) == fast
     page.close()
+
+
+def test_kernels_are_built_from_their_source() -> None:
+    """kernels.wasm is what scripts/build_wasm.py assembled from today's kernels.wat."""
+    import hashlib
+
+    static = Path(__file__).resolve().parents[1] / "cruxnet" / "explorer" / "static"
+    manifest = json.loads((static / "kernels.wasm.json").read_text())
+    assert hashlib.sha256((static / "kernels.wat").read_bytes()).hexdigest() == \
+        manifest["source_sha256"], "kernels.wat changed: run python scripts/build_wasm.py"
+    assert hashlib.sha256((static / "kernels.wasm").read_bytes()).hexdigest() == \
+        manifest["wasm_sha256"]
 
 
 def _exactly_normalized(net):

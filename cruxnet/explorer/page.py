@@ -9,6 +9,7 @@ the code is ``static/engine.js`` and ``static/explorer.js``, the project's own, 
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
@@ -153,6 +154,8 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
             f"multiply-adds per click (the page's limit is {DRAW_WORK_LIMIT:,.0f}); point "
             "beliefs stay exact. Fewer --draws bring the interval back."))
     data["limits"] = limits
+    data["kernels"] = base64.b64encode(resources.files("cruxnet.explorer").joinpath(
+        "static", "kernels.wasm").read_bytes()).decode("ascii")
     data["work"]["draw_plan"] = work
     data["colours"] = {"roles": ROLE_COLOURS, "evidence": EVIDENCE_COLOURS}
     data["geometry"] = {"bar_w": BAR_W, "x_bar": 8 + NAME_W}

@@ -59,10 +59,93 @@ const CruxEngine = (() => {
     return sum;
   }
 
+  /** The contraction plan run by the WebAssembly kernels (kernels.wat): draw tables, maps and
+   *  each step's block buffer live in the module's memory. */
+  class WasmPlan {
+    constructor(engine, bytes, D) {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      this.ex = instance.exports;
+      this.engine = engine;
+      this.D = D;
+      this.B = Math.min(BLOCK, D);
+      this.top = 64;
+      const put32 = (arr) => { const p = this.alloc(arr.length * 4); new Int32Array(this.ex.memory.buffer, p, arr.length).set(arr); return p; };
+      this.steps = engine.steps.map((st) => ({
+        maps: st.maps.map(put32), outMap: put32(st.outMap),
+        buf: this.alloc(st.outSize * this.B * 8), outSize: st.outSize,
+      }));
+      const sizes = engine.scopes.map((sc) => prod(sc.map((v) => engine.cards[v])));
+      this.slots = sizes.map((n) => this.alloc(n * D * 8));
+      this.folded = sizes.map((n) => this.alloc(n * D * 8));
+      this.loaded = null;
+    }
+
+    alloc(bytes) {
+      const p = this.top;
+      this.top += Math.ceil(bytes / 16) * 16;
+      const need = this.top - this.ex.memory.buffer.byteLength;
+      if (need > 0) this.ex.memory.grow(Math.ceil(need / 65536));
+      return p;
+    }
+
+    run(tables, ev) {
+      const e = this.engine, D = this.D, B = this.B;
+      const f64 = new Float64Array(this.ex.memory.buffer);
+      if (this.loaded !== tables) {
+        tables.forEach((t, i) => f64.set(t, this.slots[i] / 8));
+        this.loaded = tables;
+      }
+      const base = tables.map((t, i) => {
+        const folded = e.fold(i, t, D, ev);
+        if (folded === t) return this.slots[i];
+        f64.set(folded, this.folded[i] / 8);
+        return this.folded[i];
+      });
+      const card = e.cards[e.target], result = new Float64Array(card * D);
+      for (let d0 = 0; d0 < D; d0 += B) {
+        const n = Math.min(B, D - d0);
+        const ops = base.map((p) => [p, D, d0]);
+        for (let k = 0; k < e.steps.length; k++) {
+          const st = e.steps[k], w = this.steps[k];
+          f64.fill(0, w.buf / 8, w.buf / 8 + w.outSize * B);
+          if (st.in.length === 2) {
+            const [pa, sa, oa] = ops[st.in[0]], [pb, sb, ob] = ops[st.in[1]];
+            this.ex.step2(w.buf, pa, pb, w.outMap, w.maps[0], w.maps[1], st.size, n, B, sa, oa, sb, ob);
+          } else if (st.in.length === 1) {
+            const [pa, sa, oa] = ops[st.in[0]];
+            this.ex.step1(w.buf, pa, w.outMap, w.maps[0], st.size, n, B, sa, oa);
+          } else {
+            const out = w.buf / 8;
+            for (let u = 0; u < st.size; u++) {
+              const o = out + st.outMap[u] * B;
+              for (let d = 0; d < n; d++) {
+                let x = 1;
+                for (let j = 0; j < st.in.length; j++) {
+                  const [p, sp, op] = ops[st.in[j]];
+                  x *= f64[p / 8 + st.maps[j][u] * sp + op + d];
+                }
+                f64[o + d] += x;
+              }
+            }
+          }
+          ops.push([w.buf, B, 0]);
+        }
+        const [pr, sr, or] = e.steps.length ? ops[ops.length - 1] : ops[e.target];
+        for (let s = 0; s < card; s++) {
+          for (let d = 0; d < n; d++) result[s * D + d0 + d] = f64[pr / 8 + s * sr + or + d];
+        }
+      }
+      return result;
+    }
+  }
+
   class Engine {
     /** model: {nodes: [{states, parents}]}, junction: {cliques, parent, assign, home},
      *  plan: [{in: [...], out: [...]}], target: node index. */
-    constructor(model, junction, plan, target) {
+    /** wasmBytes: kernels.wasm (or null: the same loops in plain JavaScript). */
+    constructor(model, junction, plan, target, wasmBytes) {
+      this.wasmBytes = typeof WebAssembly === "object" && wasmBytes ? wasmBytes : null;
+      this.useWasm = true;
       this.nodes = model.nodes;
       this.n = this.nodes.length;
       this.cards = this.nodes.map((x) => x.states.length);
@@ -190,6 +273,10 @@ const CruxEngine = (() => {
     /** P(target = each state, evidence) in each of D draws: Float64Array (card x D).
      *  Draws go through the plan in blocks of BLOCK, so intermediates stay in cache. */
     targetJoint(tables, D, ev, block) {
+      if (this.wasmBytes && this.useWasm && !block) {
+        if (!this.wasm || this.wasm.D !== D) this.wasm = new WasmPlan(this, this.wasmBytes, D);
+        return this.wasm.run(tables, ev);
+      }
       const B = Math.min(block || BLOCK, D);
       const folded = tables.map((t, i) => this.fold(i, t, D, ev));
       const card = this.cards[this.target];

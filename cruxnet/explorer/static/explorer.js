@@ -28,11 +28,6 @@
   const target = model.target;
   const soi = model.state;
   const D = DATA.draws;
-  const engine = DATA.limits.no_engine ? null
-    : new CruxEngine.Engine(model, DATA.junction, DATA.plan, target);
-  const svgRoot = document.querySelector("#network svg");
-  const $ = (sel) => document.querySelector(sel);
-
   // ------------------------------------------------------------------ data decoding
   function bytes(b64) {
     const bin = atob(b64), out = new Uint8Array(bin.length);
@@ -41,6 +36,12 @@
   }
   const f64 = (b64) => new Float64Array(bytes(b64).buffer);
   const f32 = (b64) => new Float32Array(bytes(b64).buffer);
+
+  const engine = DATA.limits.no_engine ? null
+    : new CruxEngine.Engine(model, DATA.junction, DATA.plan, target,
+                            DATA.kernels ? bytes(DATA.kernels) : null);
+  const svgRoot = document.querySelector("#network svg");
+  const $ = (sel) => document.querySelector(sel);
 
   const worldviews = DATA.worldviews.map((w) => ({...w, point: w.cpts.map(f64), tables: null}));
 
@@ -608,6 +609,8 @@
     undo,
     worldviewFile() { return worldviewFile(state); },
     command() { return command(state); },
+    /** Run the draws through WebAssembly (default, where available) or plain JavaScript. */
+    useWasm(on) { if (engine) engine.useWasm = Boolean(on); return Boolean(engine && engine.wasmBytes && engine.useWasm); },
     target: ids[target], targetState: nodes[target].states[soi], draws: D,
     worldviews: worldviews.map((w) => w.name),
     time(ev, repeat) {  // for benchmarks: ms per full update (beliefs + interval) under ev
