@@ -280,6 +280,13 @@ def test_clicks_evidence_undo_and_link(browser, tmp_path) -> None:
     page.page.select_option("#worldview", "1")
     assert _target_p(page) == pytest.approx(
         posterior(nets[1], "catastrophe", {"scheming": "no"})["yes"], abs=1e-12)
+    # Its interval comes from its own draws (shared with the first where they are equal).
+    ds1 = draws_dataset(page_obj.data, net.spec, 1)
+    want = posterior_draws(nets[1], "catastrophe", {"scheming": "no"},
+                           parameters=DatasetDraws(net.spec, ds1))
+    lo, hi = (float(page.page.get_attribute("#target-ci", k)) for k in ("data-lo", "data-hi"))
+    assert (lo, hi) == pytest.approx(tuple(equal_tailed(want.probs[:, 1], 0.9)), abs=1e-12)
+    assert any("same_as" in e for e in page_obj.data["worldviews"][1]["draws"].values())
     page.page.select_option("#compare", "0")
     diff = float(page.page.get_attribute('g.state[data-node="bgd_exists"][data-state="yes"]',
                                          "data-diff"))

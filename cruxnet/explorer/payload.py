@@ -111,7 +111,10 @@ def draws_dataset(data: Mapping[str, Any], spec: ModelSpec, worldview: int = 0) 
         shape = tuple(spec.node(d).card for d in dims)
         coords = {d: list(spec.node(d).states) for d in dims}
         if node in wv.get("draws", {}):
-            arr = decode_draws(wv["draws"][node], shape, n)
+            enc = wv["draws"][node]
+            if "same_as" in enc:
+                enc = data["worldviews"][enc["same_as"]]["draws"][node]
+            arr = decode_draws(enc, shape, n)
             out[cpt_name(spec, node)] = xr.DataArray(arr, dims=("draw", *dims),
                                                      coords={**coords, "draw": np.arange(n)},
                                                      attrs={"node": node})
@@ -185,6 +188,20 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
     return out
 
 
+def _shared_draws(worldviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A node's draws that equal those of an earlier worldview (same table form and numbers:
+    draws come from a stream per seed and node) travel once: ``{"same_as": k}``."""
+    seen: dict[tuple[str, str], int] = {}
+    for k, wv in enumerate(worldviews):
+        for node, enc in list(wv.get("draws", {}).items()):
+            key = (node, json.dumps(enc, sort_keys=True))
+            if key in seen:
+                wv["draws"][node] = {"same_as": seen[key]}
+            else:
+                seen[key] = k
+    return worldviews
+
+
 def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence: Evidence,
               draws: int, seed: int, ess: float | None = None, ci_prob: float = 0.9,
               labels: Sequence[str] | None = None, sources: Mapping[str, str] | None = None
@@ -214,8 +231,8 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
         "plan": contraction_steps(spec, target, draws),
         "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),
         "ess": ess,
-        "worldviews": [_worldview_json(net, draws, seed, ess, lab)
-                       for net, lab in zip(nets, labels, strict=True)],
+        "worldviews": _shared_draws([_worldview_json(net, draws, seed, ess, lab)
+                                     for net, lab in zip(nets, labels, strict=True)]),
         "sources": dict(sources or {}),
         "evidence": evidence_json(evidence, spec),
         "boxes": {n: [b.x, b.y, b.width, b.height] for n, b in layout.boxes.items()},

@@ -49,7 +49,8 @@
   function drawTables(w) {
     if (w.tables) return w.tables;
     w.tables = w.point.map((pt, i) => {
-      const enc = w.draws && w.draws[ids[i]];
+      let enc = w.draws && w.draws[ids[i]];
+      if (enc && enc.same_as !== undefined) enc = DATA.worldviews[enc.same_as].draws[ids[i]];
       const out = new Float64Array(pt.length * D);
       if (!enc) {
         for (let e = 0; e < pt.length; e++) out.fill(pt[e], e * D, (e + 1) * D);
