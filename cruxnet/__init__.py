@@ -31,6 +31,7 @@ from cruxnet.errors import (
     ImpossibleEvidenceError,
     SpecError,
 )
+from cruxnet.explorer import explore
 from cruxnet.inference.batched import PosteriorDraws, draw_parameters, posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import Posterior, joint_posterior, posterior, posteriors
@@ -51,6 +52,7 @@ __all__ = [
     "SpecError",
     "__version__",
     "draw_parameters",
+    "explore",
     "joint_posterior",
     "load_model",
     "load_network",

@@ -44,6 +44,10 @@ def _evidence_args(p: argparse.ArgumentParser) -> None:
                    help="my view: state NODE's marginal; its own table moves by the smallest "
                         "change that makes the network imply it (its causes untouched, unlike "
                         "--fixed); one state left out gets the rest")
+    g.add_argument("--marginal-ess", default=None, metavar="ESS|exact",
+                   help="the uncertainty of the --marginal values: an effective sample size, "
+                        "or 'exact' (the same marginal in every parameter draw, as the "
+                        "explorer's my view); default: the worldview's default_ess")
 
 
 def _model_args(p: argparse.ArgumentParser, *, many_worldviews: bool = False) -> None:
@@ -663,18 +667,27 @@ def _evidence(ns: argparse.Namespace, spec: Any) -> Any:
     return Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
 
 
-def _marginals(ns: argparse.Namespace, spec: Any) -> dict[str, dict[str, float]]:
-    """``--marginal NODE=S1:p1,...`` as {node: {state: p}} (states left out: see
-    :mod:`cruxnet.priors.stated`)."""
+def _marginals(ns: argparse.Namespace, spec: Any) -> dict[str, Any]:
+    """``--marginal NODE=S1:p1,...`` as {node: {state: p}}, or with ``--marginal-ess`` as
+    {node: {"p": {state: p}, "ess": ...}} (states left out: see :mod:`cruxnet.priors.stated`)."""
     from cruxnet.errors import EvidenceError
     from cruxnet.inference.evidence import parse_state_values
 
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, Any] = {}
+    ess = getattr(ns, "marginal_ess", None)
+    if ess is not None and ess != "exact":
+        try:
+            ess = float(ess)
+        except ValueError:
+            ess = None
+        if ess is None or not 0 < ess < float("inf"):
+            raise EvidenceError(f"--marginal-ess must be a number > 0 or 'exact', got "
+                                f"{ns.marginal_ess!r}")
     for text in getattr(ns, "marginal", []):
         node, values = parse_state_values(text, spec, "marginal")
         if node in out:
             raise EvidenceError(f"marginal: {node} is given twice")
-        out[node] = values
+        out[node] = values if ess is None else {"p": values, "ess": ess}
     return out
 
 
@@ -731,13 +744,8 @@ def _cmd_explore(ns: argparse.Namespace) -> int:
 
         raise EvidenceError(f"unknown target node {ns.target!r} in model {spec.name}"
                             + did_you_mean(ns.target, spec.node_ids))
-    sources = {net.worldview: (str(Path(w).resolve()) if str(w).endswith((".yaml", ".yml"))
-                               else str(w)) for net, w in zip(nets, names, strict=True)}
-    if entry.network is not None:
-        sources = {}  # a network file has no worldview file to extend
     draws = 0 if ns.no_draws else ns.draws
-    page = explorer_page(nets, ev, draws=draws, seed=ns.seed, target=ns.target, ess=ns.ess,
-                         sources=sources)
+    page = explorer_page(nets, ev, draws=draws, seed=ns.seed, target=ns.target, ess=ns.ess)
     out = Path(ns.out)
     try:
         page.save(out)

@@ -12,6 +12,7 @@ through `cruxnet validate` and `cruxnet query`.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import urllib.parse
@@ -47,7 +48,7 @@ def browser():
 class Page:
     """A page opened offline, with its console errors and the requests it tried."""
 
-    def __init__(self, browser, path: Path, url_suffix: str = ""):
+    def __init__(self, browser, path: Path, url_suffix: str = "", *, ready: bool = True):
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.context = browser.new_context(accept_downloads=True)
@@ -57,7 +58,8 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
         self.page.goto(path.resolve().as_uri() + url_suffix)
-        self.page.wait_for_selector("body[data-ready=true]", timeout=120_000)
+        if ready:  # the explorer itself (not a page that embeds it)
+            self.page.wait_for_selector("body[data-ready=true]", timeout=120_000)
 
     def _route(self, route) -> None:
         self.requests.append(route.request.url)
@@ -338,7 +340,8 @@ def test_likelihood_and_my_view_and_the_downloaded_file(browser, tmp_path) -> No
     file = tmp_path / "my_view.yaml"
     dl.value.save_as(file)
     command = page.js("() => window.cruxnet.command()")
-    assert "--likelihood" in command and "my_view.yaml" in command
+    assert "--likelihood" in command and "--marginal-ess exact" in command
+    assert "-w my_view.yaml --likelihood" in file.read_text()  # the file says how to use it
     proc = subprocess.run([sys.executable, "-m", "cruxnet", "validate", str(file)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -351,6 +354,56 @@ def test_likelihood_and_my_view_and_the_downloaded_file(browser, tmp_path) -> No
     out = json.loads(proc.stdout)
     assert out["posterior"]["yes"] == pytest.approx(_target_p(page), abs=1e-12)
     assert out["interval"]["yes"] == pytest.approx([lo, hi], abs=1e-5)  # float32 draws
+    # The command the page shows reproduces it without the file (--marginal-ess exact).
+    command = shlex.split(page.page.text_content("#command"))
+    assert command[:2] == ["cruxnet", "query"] and "--marginal-ess" in command
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", *command[1:], "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["posterior"]["yes"] == pytest.approx(_target_p(page), abs=1e-12)
+    assert out["interval"]["yes"] == pytest.approx([lo, hi], abs=1e-5)
+    page.close()
+
+
+def test_the_report_embeds_the_explorer(browser, tmp_path) -> None:
+    from cruxnet.report import build_report, write_report
+
+    report = build_report("carlsmith_2021", seed=3, draws=400, analysis_draws=200,
+                          sobol_samples=64, shapley_permutations=4)
+    html_path, md_path = write_report(report, tmp_path / "r")
+    assert "[Open the interactive explorer](explore.html)" in md_path.read_text()
+    assert (tmp_path / "r" / "explore.html").read_text() == report.explorer_html
+    page = Page(browser, html_path, ready=False)
+    frame = page.page.frame_locator("figure.explorer iframe")
+    frame.locator("body[data-ready=true]").wait_for()
+    frame.locator('g.state[data-node="incentives"][data-state="yes"]').click()
+    net = load_network("carlsmith_2021", report.sections[0].worldview)
+    want = posterior(net, "catastrophe", {"incentives": "yes"})["yes"]
+    assert float(frame.locator("#target-p").get_attribute("data-p")) == pytest.approx(
+        want, abs=1e-12)
+    page.close()
+
+
+def test_explore_shows_itself_in_a_jupyter_kernel(browser, tmp_path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from cruxnet import explore, load_network\n"
+        "explore(load_network('carlsmith_2021'), {'incentives': 'yes'}, draws=50)")]
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    (output,) = nb.cells[0].outputs
+    html = output["data"]["text/html"]
+    assert html.startswith("<iframe") and "cruxnet-data" in html
+    (tmp_path / "cell.html").write_text(f"<!DOCTYPE html><html><body>{html}</body></html>")
+    page = Page(browser, tmp_path / "cell.html", ready=False)
+    frame = page.page.frame_locator("iframe")
+    frame.locator("body[data-ready=true]").wait_for()
+    want = posterior(load_network("carlsmith_2021"), "catastrophe", {"incentives": "yes"})
+    assert float(frame.locator("#target-p").get_attribute("data-p")) == pytest.approx(
+        want["yes"], abs=1e-12)
     page.close()
 
 

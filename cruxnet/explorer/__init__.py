@@ -5,6 +5,6 @@ a notebook); :mod:`~cruxnet.explorer.payload` is what it carries, :mod:`~cruxnet
 .junction` the junction tree its engine propagates.
 """
 
-from cruxnet.explorer.page import Explorer, explorer_page
+from cruxnet.explorer.page import Explorer, explore, explorer_page
 
-__all__ = ["Explorer", "explorer_page"]
+__all__ = ["Explorer", "explore", "explorer_page"]

@@ -33,8 +33,9 @@ from cruxnet.netview import (
     network_svg,
 )
 from cruxnet.priors.network import BayesNet
+from cruxnet.priors.worldview import BUNDLED_WORLDVIEWS
 
-__all__ = ["DRAW_WORK_LIMIT", "ENGINE_LIMIT", "Explorer", "explorer_page"]
+__all__ = ["DRAW_WORK_LIMIT", "ENGINE_LIMIT", "Explorer", "explore", "explorer_page"]
 
 #: Multiply-adds per action (contraction work x draws) above which the page computes no
 #: interval over draws (it would take more than about a second in a browser).
@@ -110,7 +111,9 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     target
         The node whose probability the page headlines (default: the model's target).
     sources
-        Worldview name -> what a downloaded worldview file ``extends:`` (default: the name).
+        Worldview name -> what a downloaded worldview file ``extends:`` (default: a bundled
+        worldview's name, a worldview file's absolute path; none for a network read from a
+        BIF/XMLBIF file or built in Python, whose page offers the command line instead).
 
     Examples
     --------
@@ -138,6 +141,8 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     for net in nets:  # impossible evidence fails here, not in the reader's browser
         posterior(net, target, ev)
     layout = network_layout(spec)
+    if sources is None:
+        sources = {n.worldview: _source(n) for n in nets if _source(n)}
     data = page_data(nets, layout, target=target, evidence=ev, draws=draws, seed=seed, ess=ess,
                      ci_prob=ci_prob, sources=sources)
     work = sum(_step_size(spec, data["plan"], k) for k in range(len(data["plan"])))
@@ -169,6 +174,28 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
         version=html.escape(str(data["version"])), model=html.escape(spec.name),
         draws=f"{draws:,}", seed=seed)
     return Explorer(page, data)
+
+
+def explore(nets: BayesNet | Sequence[BayesNet], evidence: EvidenceLike = None, *,
+            draws: int = 1000, seed: int = 0, target: str | None = None,
+            ess: float | None = None) -> Explorer:
+    """The explorer for a notebook cell: ``explore(net)`` or ``explore([net_a, net_b],
+    {"scheming": "no"}, draws=1000)`` shows the page inline (in an iframe) and ``.save(path)``
+    writes it. A function, not a method of the network, as :func:`cruxnet.show` (the network
+    sits below the layers that draw it). See :func:`explorer_page`."""
+    many = [nets] if isinstance(nets, BayesNet) else list(nets)
+    return explorer_page(many, evidence, draws=draws, seed=seed, target=target, ess=ess)
+
+
+def _source(net: BayesNet) -> str:
+    """What a worldview file extends to reproduce ``net``'s worldview: its bundled name, its
+    file's absolute path, or "" (a network file, or tables built in Python)."""
+    file = net.prior.file if net.prior is not None else None
+    if not file or not str(file).endswith((".yaml", ".yml")):
+        return ""
+    path = Path(file).resolve()
+    bundled = (BUNDLED_WORLDVIEWS / net.spec.name).resolve()
+    return path.stem if path.parent == bundled else str(path)
 
 
 def _step_size(spec: Any, plan: Sequence[Mapping[str, Any]], k: int) -> int:

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -179,6 +180,13 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
         "name": net.worldview, "label": label,
         "cpts": [b64(_rows_summing_to_one(np.asarray(net.cpts[n]))) for n in spec.node_ids],
         "marginals": {n: list(m.probs) for n, m in net.marginals.items()},
+        # Stated marginals the worldview file does not hold (given with --marginal): a
+        # downloaded file must state them itself, with their uncertainty.
+        "extra_marginals": {
+            n: {"p": dict(zip(spec.node(n).states, m.probs, strict=True)),
+                "ess": "exact" if m.exact or m.alpha is None else float(sum(m.alpha))}
+            for n, m in net.marginals.items()
+            if net.prior is None or net.prior.marginals.get(n) != m},
         "provenance": {k: str(v) for k, v in net.provenance.items()},
     }
     if draws:
@@ -186,6 +194,19 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
         out["draws"] = {n: encode_draws(np.asarray(source.block(n, 0, draws)))
                         for n in spec.node_ids if not source.is_fixed(n)}
     return out
+
+
+def _model_argument(spec: ModelSpec) -> str:
+    """What ``cruxnet query -m`` takes to load this model: "" for the default, a bundled
+    model's name, or a model file's absolute path."""
+    from cruxnet.catalog import DEFAULT_MODEL, MODELS_DIR
+
+    if not spec.file:
+        return spec.name
+    path = Path(spec.file).resolve()
+    if path.parent == MODELS_DIR.resolve():
+        return "" if spec.name == DEFAULT_MODEL else spec.name
+    return str(path)
 
 
 def _shared_draws(worldviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -226,7 +247,7 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
                   "target": ids.index(target),
                   "state": spec.node(target).states.index(state),
                   "outcomes": [i for i, n in enumerate(spec.nodes) if n.role == "outcome"],
-                  "file": spec.file or ""},
+                  "file": _model_argument(spec)},
         "junction": jt.to_json(),
         "plan": contraction_steps(spec, target, draws),
         "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),

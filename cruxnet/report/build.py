@@ -177,8 +177,23 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
     from cruxnet.netview import network_view
 
     view = network_view(nets[0], ev, target=target)
+    step("the interactive explorer")
+    explorer_html, explorer_note = _explorer(nets, ev, target, min(draws, 1000), seed, ess)
     return Report(model=spec.name, model_title=spec.title, model_description=spec.description,
                   target=target, state=str(first.state), evidence=ev, threshold=tau,
                   sections=tuple(sections), attributions=tuple(attributions),
                   nodes=node_texts(nets[0]), spec=spec, provenance=provenance,
-                  network_svg=view.svg, network_worldview=str(nets[0].worldview))
+                  network_svg=view.svg, network_worldview=str(nets[0].worldview),
+                  explorer_html=explorer_html, explorer_note=explorer_note)
+
+
+def _explorer(nets: Sequence[BayesNet], ev: Evidence, target: str, draws: int, seed: int,
+              ess: float | None) -> tuple[str, str]:
+    """The explorer page the report embeds, or why there is none."""
+    from cruxnet.explorer import explorer_page
+
+    if ev.fixed:
+        return "", ("The interactive explorer is left out: the report's evidence includes a "
+                    "fixed marginal (Jeffrey's rule), which the page does not run.")
+    page = explorer_page(nets, ev, draws=draws, seed=seed, target=target, ess=ess)
+    return page.html, ""

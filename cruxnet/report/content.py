@@ -88,6 +88,10 @@ class Report:
     #: :mod:`cruxnet.netview`), and that worldview's name.
     network_svg: str = ""
     network_worldview: str = ""
+    #: The interactive explorer of the report's worldviews (:mod:`cruxnet.explorer`), or ""
+    #: with ``explorer_note`` saying why there is none.
+    explorer_html: str = ""
+    explorer_note: str = ""
 
 
 def package_versions() -> dict[str, str]:

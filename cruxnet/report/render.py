@@ -29,7 +29,8 @@ __all__ = ["Block", "blocks", "figure_workers", "to_html", "to_markdown"]
 @dataclass(frozen=True)
 class Block:
     """One piece of a report: ``kind`` is h1, h2, h3, p, note, table, figure (PNG), svg,
-    toc (the contents: ``items`` are the h2 titles) or list."""
+    toc (the contents: ``items`` are the h2 titles), list, or explorer (``image``: the
+    explorer page, in an iframe in HTML and beside report.md as NAME.html)."""
 
     kind: str
     text: str = ""
@@ -300,6 +301,14 @@ def blocks(report: Report, top: int = 10, pool: Any = None) -> list[Block]:
                             "strip's colour is the node's role, headline cruxes outlined (the "
                             "legend is below the network).",
                      image=report.network_svg.encode("utf-8"), name="network"))
+    if report.explorer_html:
+        out.append(Block("explorer", "Explore it: click a state to observe it (shift-click: "
+                                     "set it by do()), switch and compare worldviews, state your "
+                                     "own marginals; every belief and P(target) with its interval "
+                                     "update at once, computed exactly in the page.",
+                         image=report.explorer_html.encode("utf-8"), name="explore"))
+    elif report.explorer_note:
+        out.append(Block("note", report.explorer_note))
     for sec in report.sections:
         out += list(_worldview(report, sec, top))
     out += list(_trajectory(report))
@@ -404,6 +413,9 @@ def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, d
             lines.append("|" + "---|" * len(b.header))
             lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in b.rows]
             lines.append("")
+        elif b.kind == "explorer":  # its own page beside the report (Markdown runs no script)
+            files[f"{b.name}.html"] = b.image
+            lines += [f"[Open the interactive explorer]({b.name}.html) ({b.text})", ""]
         elif b.kind in ("figure", "svg"):
             path = f"{figure_dir}/{b.name}.{'png' if b.kind == 'figure' else 'svg'}"
             files[path] = b.image
@@ -454,6 +466,11 @@ def to_html(parts: list[Block], title: str) -> str:
         elif b.kind == "svg":  # our own SVG (its texts escaped when it was drawn)
             body.append('<figure><div style="overflow-x:auto">' + b.image.decode("utf-8")
                         + f"</div><figcaption>{e(b.text)}</figcaption></figure>")
+        elif b.kind == "explorer":  # the page in an iframe: its scripts and styles stay apart
+            body.append(f'<figure class="explorer"><iframe title="{e(b.name)}" '
+                        f'srcdoc="{e(b.image.decode("utf-8"))}" sandbox="allow-scripts '
+                        'allow-downloads" style="width:100%;height:820px;border:1px solid '
+                        f'#ddd"></iframe><figcaption>{e(b.text)}</figcaption></figure>')
         elif b.kind == "list":
             body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

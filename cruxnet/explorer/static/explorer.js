@@ -319,6 +319,10 @@
       list.append(li);
     }
     $("#command").textContent = command(s);
+    const canDownload = Boolean(DATA.sources[worldviews[s.wv].name]);
+    $("#download").disabled = !canDownload;
+    $("#download").title = canDownload ? "A worldview file that reproduces this page"
+      : "This worldview has no file to extend (a network file or tables built in Python): the command below reproduces the page";
 
     // Crux table.
     const body = $("#swings tbody");
@@ -486,7 +490,7 @@
   function worldviewFile(s) {
     s = s || state;
     const w = worldviews[s.wv];
-    const base = DATA.sources[w.name] || w.name;
+    const base = DATA.sources[w.name];
     const lines = [
       `# Written by the cruxnet explorer (cruxnet ${DATA.version}), page ${DATA.hash}.`,
       "# It reproduces the page's beliefs with the evidence below:",
@@ -495,27 +499,39 @@
       `model: ${yamlString(model.name)}`,
       `extends: ${yamlString(base)}`,
     ];
-    const mine = Object.entries(s.mine);
-    if (mine.length) {
+    const stated = {};
+    for (const [n, m] of Object.entries(w.extra_marginals || {})) stated[n] = m;
+    for (const [n, m] of Object.entries(s.mine)) {
+      stated[n] = {p: Object.fromEntries(m.map((x, k) => [nodes[index[n]].states[k], x])), ess: "exact"};
+    }
+    if (Object.keys(stated).length) {
       lines.push("marginals:");
-      for (const [n, m] of mine) {
-        const st = nodes[index[n]].states;
-        lines.push(`  ${yamlString(n)}: {p: {${m.map((x, k) => `${yamlString(st[k])}: ${x}`).join(", ")}}, ess: exact}`);
+      for (const [n, m] of Object.entries(stated)) {
+        const p = Object.entries(m.p).map(([k, x]) => `${yamlString(k)}: ${x}`).join(", ");
+        lines.push(`  ${yamlString(n)}: {p: {${p}}, ess: ${m.ess === "exact" ? "exact" : m.ess}}`);
       }
     }
     return lines.join("\n") + "\n";
   }
 
+  /** The cruxnet query command that reproduces P(target) on the page: the worldview (or the
+   *  downloaded file, with file), the evidence, my view as --marginal ... --marginal-ess exact
+   *  (unless the file states it), the draws and seed. */
   function command(s, file) {
     s = s || state;
     const w = worldviews[s.wv];
     const parts = ["cruxnet", "query", ids[target]];
     if (model.file) parts.push("-m", model.file);
-    const hasMine = Object.keys(s.mine).length > 0;
-    parts.push("-w", hasMine ? (file || "my_view.yaml") : (DATA.sources[w.name] || w.name));
+    const source = DATA.sources[w.name];
+    if (file) parts.push("-w", file);
+    else if (source) parts.push("-w", source);
     for (const [n, v] of Object.entries(s.hard)) parts.push("-e", `${n}=${v}`);
     for (const [n, v] of Object.entries(s.do)) parts.push("--do", `${n}=${v}`);
     for (const [n, wts] of Object.entries(s.likelihood)) parts.push("--likelihood", `${n}=${Object.entries(wts).map(([k, x]) => `${k}:${x}`).join(",")}`);
+    if (!file && Object.keys(s.mine).length) {
+      for (const [n, m] of Object.entries(s.mine)) parts.push("--marginal", `${n}=${m.map((x, k) => `${nodes[index[n]].states[k]}:${x}`).join(",")}`);
+      parts.push("--marginal-ess", "exact");
+    }
     if (D) parts.push("--draws", String(D), "--seed", String(DATA.seed));
     if (DATA.ess !== null && DATA.ess !== undefined) parts.push("--ess", String(DATA.ess));
     return parts.map((p) => (/^[\w.\-=:,/]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`)).join(" ");
