@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from oracles import agrum_from_pgmpy_name, agrum_query, bnlearn_path, chromium_path
 
-from cruxnet import Evidence, load_network, posterior, posterior_draws
+from cruxnet import Evidence, draw_parameters, load_network, posterior, posterior_draws
 from cruxnet.errors import ImpossibleEvidenceError
 from cruxnet.explorer import explorer_page
 from cruxnet.explorer.payload import draws_dataset
@@ -108,7 +108,7 @@ def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
     spec = net.spec
     target = spec.node_ids[data["model"]["target"]]
     soi = data["model"]["state"]
-    ds = draws_dataset(data, spec, 0) if data["draws"] else None
+    ds = draws_dataset(data, net, 0) if data["draws"] else None
     checked = 0
     for case in range(cases):
         ev = _random_evidence(net, rng)
@@ -152,6 +152,23 @@ def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> 
     lo, hi = equal_tailed(seeded.probs[:, 1], 0.9)
     iv = page.js("() => window.cruxnet.interval({})")
     assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-5)
+    # Every table the page holds, rebuilt from its forms' parameters in JavaScript, equals
+    # the Python forms' rebuild from the same parameters, and Python's own draws to rounding.
+    ds = draws_dataset(page_obj.data, net, 0)
+    from cruxnet.priors.draws import cpt_name
+
+    forms = {n for n, e in page_obj.data["worldviews"][0]["draws"].items() if "program" in e}
+    assert {"scheming", "lead_time", "exogenous_catastrophe", "safety_investment",
+            "in_sweet_spot", "deference_timing", "bgd_exists"} <= forms
+    seeded = draw_parameters(net, draws=300, seed=4)
+    for node in net.spec.node_ids:
+        got = np.array(page.js("([n]) => window.cruxnet.tableDraws(n, 0, 300)", [node]))
+        want = ds[cpt_name(net.spec, node)].values.reshape(got.shape[0] if "draw" in ds[
+            cpt_name(net.spec, node)].dims else 1, -1)
+        assert got == pytest.approx(np.broadcast_to(want, got.shape), abs=1e-12), node
+        theirs = seeded[cpt_name(net.spec, node)].values
+        assert got == pytest.approx(np.broadcast_to(theirs.reshape(-1, got.shape[1]),
+                                                    got.shape), abs=2e-6), node
     # The WebAssembly kernels and the plain JavaScript loops give the same bits.
     ev = {"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}}
     assert page.js("() => window.cruxnet.useWasm(true)") is True
@@ -248,7 +265,7 @@ def test_clicks_evidence_undo_and_link(browser, tmp_path) -> None:
                                      "stroke-dasharray")
     assert dashed == "4,3"
     lo, hi = (float(page.page.get_attribute("#target-ci", k)) for k in ("data-lo", "data-hi"))
-    ds = draws_dataset(page_obj.data, net.spec, 0)
+    ds = draws_dataset(page_obj.data, net, 0)
     want = posterior_draws(net, "catastrophe", ev, parameters=DatasetDraws(net.spec, ds))
     assert (lo, hi) == pytest.approx(tuple(equal_tailed(want.probs[:, 1], 0.9)), abs=1e-12)
 
@@ -283,7 +300,7 @@ def test_clicks_evidence_undo_and_link(browser, tmp_path) -> None:
     assert _target_p(page) == pytest.approx(
         posterior(nets[1], "catastrophe", {"scheming": "no"})["yes"], abs=1e-12)
     # Its interval comes from its own draws (shared with the first where they are equal).
-    ds1 = draws_dataset(page_obj.data, net.spec, 1)
+    ds1 = draws_dataset(page_obj.data, nets[1], 1)
     want = posterior_draws(nets[1], "catastrophe", {"scheming": "no"},
                            parameters=DatasetDraws(net.spec, ds1))
     lo, hi = (float(page.page.get_attribute("#target-ci", k)) for k in ("data-lo", "data-hi"))
@@ -326,7 +343,7 @@ def test_likelihood_and_my_view_and_the_downloaded_file(browser, tmp_path) -> No
     assert page.js("() => window.cruxnet.marginals({}).scheming.yes") == pytest.approx(0.08,
                                                                                      abs=1e-12)
     # Every draw is tilted to the stated marginal: the batched engine on the page's draws.
-    ds = draws_dataset(page_obj.data, net.spec, 0)
+    ds = draws_dataset(page_obj.data, net, 0)
     from cruxnet.inference.marginals import StatedMarginalDraws
 
     source = StatedMarginalDraws(DatasetDraws(net.spec, ds), mine, seed=3)

@@ -170,7 +170,8 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     heading = title or f"{spec.title or spec.name}: explore"
     page = Template(_static("page.html")).substitute(
         title=html.escape(heading), css=_static("explorer.css"), svg=svg,
-        data=_script_json(data), engine=_static("engine.js"), app=_static("explorer.js"),
+        data=_script_json(data), engine=_static("engine.js"), forms=_static("forms.js"),
+        app=_static("explorer.js"),
         version=html.escape(str(data["version"])), model=html.escape(spec.name),
         draws=f"{draws:,}", seed=seed)
     return Explorer(page, data)

@@ -27,7 +27,14 @@ from cruxnet.inference.batched import source_for
 from cruxnet.inference.evidence import Evidence
 from cruxnet.models.layout import Layout
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.draws import cpt_name
+from cruxnet.priors.draws import (
+    BLOCK,
+    ORDER_TOL,
+    ReplayValues,
+    cpt_name,
+    impose_orderings,
+    record_parameters,
+)
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 from cruxnet.version import cruxnet_version
@@ -98,14 +105,19 @@ def decode_draws(enc: Mapping[str, Any], shape: Sequence[int], n: int) -> NDArra
     return out.reshape(n, *shape)
 
 
-def draws_dataset(data: Mapping[str, Any], spec: ModelSpec, worldview: int = 0) -> xr.Dataset:
-    """The parameter draws a page holds for one of its worldviews, as the Dataset
-    :func:`cruxnet.draw_parameters` returns (what the page's intervals come from; give it to
-    :class:`~cruxnet.priors.draws.DatasetDraws` to run the Python engine on them)."""
+def draws_dataset(data: Mapping[str, Any], net: BayesNet, worldview: int = 0) -> xr.Dataset:
+    """The parameter draws a page holds for one of its worldviews (``net``: that worldview's
+    network), as the Dataset :func:`cruxnet.draw_parameters` returns: what the page's
+    intervals come from. Give it to :class:`~cruxnet.priors.draws.DatasetDraws` to run the
+    Python engine on them. Tables the page rebuilds from their forms' parameters are rebuilt
+    here by the Python forms from the same parameters.
+    """
     import xarray as xr
 
     n = int(data["draws"])
     wv = data["worldviews"][worldview]
+    spec = net.spec
+    worldview_cpts = net.prior.cpts if net.prior is not None else {}
     out = {}
     for k, node in enumerate(spec.node_ids):
         dims = (*spec.node(node).parents, node)
@@ -115,7 +127,8 @@ def draws_dataset(data: Mapping[str, Any], spec: ModelSpec, worldview: int = 0) 
             enc = wv["draws"][node]
             if "same_as" in enc:
                 enc = data["worldviews"][enc["same_as"]]["draws"][node]
-            arr = decode_draws(enc, shape, n)
+            arr = (_rebuild(spec, node, enc, n, worldview_cpts[node]) if "program" in enc
+                   else decode_draws(enc, shape, n))
             out[cpt_name(spec, node)] = xr.DataArray(arr, dims=("draw", *dims),
                                                      coords={**coords, "draw": np.arange(n)},
                                                      attrs={"node": node})
@@ -125,6 +138,17 @@ def draws_dataset(data: Mapping[str, Any], spec: ModelSpec, worldview: int = 0) 
                                                      attrs={"node": node})
     return xr.Dataset(out, attrs={"worldview": wv["name"], "draws": n, "seed": data["seed"],
                                   "method": "explorer page draws (float32)"})
+
+
+def _rebuild(spec: ModelSpec, node: str, enc: Mapping[str, Any], n: int, form: Any) -> NDArray:
+    """A node's CPT draws from the page's parameters, by the Python form (and orderings)."""
+    arrays = [_decode_parameter(p, n, p["shape"]) for p in enc["params"]]
+    cpt = np.asarray(form.cpt(spec, ReplayValues(arrays, n)))
+    if not enc["ordered"]:
+        return cpt
+    # Orderings hold stream block by stream block, as the Python draws are made.
+    return np.concatenate([np.asarray(impose_orderings(spec, node, cpt[b0:b0 + BLOCK]))
+                           for b0 in range(0, n, BLOCK)], axis=0)
 
 
 def contraction_steps(spec: ModelSpec, target: str, draws: int) -> list[dict[str, Any]]:
@@ -173,6 +197,115 @@ def _rows_summing_to_one(cpt: NDArray) -> NDArray:
     return out
 
 
+#: The CPT forms whose draws the page rebuilds from their parameters (static/forms.js); other
+#: nodes (and nodes tilted to a stated marginal) travel as table columns.
+PAGE_FORMS = frozenset({"table", "noisy_or", "logit_additive", "product", "linear", "shifted"})
+
+
+class _Ids:
+    """Parameter array ids in the order a form reads them (checked against the recording)."""
+
+    def __init__(self, names: Sequence[str]):
+        self.names, self.k = list(names), 0
+
+    def take(self, name: str) -> int:
+        if self.k >= len(self.names) or self.names[self.k] != name:
+            got = self.names[self.k] if self.k < len(self.names) else "nothing"
+            raise ValueError(f"form program out of step: expected {name!r}, recorded {got!r}")
+        self.k += 1
+        return self.k - 1
+
+    def by_parent(self, node: Any, bp: Any, name: str) -> dict[str, Any]:
+        if bp.parent is None:
+            return {"axis": -1, "ids": [self.take(name)]}
+        return {"axis": node.parents.index(bp.parent),
+                "ids": [self.take(f"{name}[{bp.parent}={s}]") for s in bp.states]}
+
+
+def _conditions(spec: ModelSpec, node: Any, conds: Any) -> list[list[Any]]:
+    return [[node.parents.index(p), sorted(spec.node(p).states.index(x) for x in states)]
+            for p, states in conds]
+
+
+def form_program(spec: ModelSpec, form: Any, names: Sequence[str]) -> dict[str, Any]:
+    """What static/forms.js needs to rebuild ``form``'s CPT draws from its parameter arrays
+    (ids in the order :func:`cruxnet.priors.draws.record_parameters` recorded ``names``)."""
+    node = spec.node(form.node)
+    ids = _Ids(names)
+    out: dict[str, Any] = {"kind": form.kind, "require": _conditions(spec, node, form.require),
+                           "otherwise": int(form.otherwise)}
+
+    def table(t: Any) -> dict[str, Any]:
+        return {"by": [node.parents.index(b) for b in t.by], "rows": ids.take("p")}
+
+    if form.kind == "table":
+        out.update(table(form))
+    elif form.kind == "noisy_or":
+        out["leak"] = ids.take("leak")
+        out["causes"] = [{"when": _conditions(spec, node, conds),
+                          "p": ids.by_parent(node, p, f"cause{i}")}
+                         for i, (conds, p) in enumerate(form.causes)]
+    elif form.kind == "logit_additive":
+        out["base"] = ids.by_parent(node, form.base, "base")
+        out["odds"] = [ids.by_parent(node, r, f"odds_ratio[{r.parent}]")
+                       for r in form.odds_ratios]
+        out["sharpness"] = float(form.sharpness)
+    elif form.kind == "product":
+        out["base"] = ids.by_parent(node, form.base, "base")
+        out["factors"] = [ids.by_parent(node, f, "factor") for f in form.factors]
+    elif form.kind == "linear":
+        out["base"] = ids.by_parent(node, form.base, "base")
+        out["effects"] = [ids.by_parent(node, e, "effect") for e in form.effects]
+        out["clip"] = list(form.clip) if form.clip is not None else None
+    elif form.kind == "shifted":
+        out["base"] = table(form.base)
+        out["shifts"] = [{"when": _conditions(spec, node, sh.when), "up": bool(sh.up),
+                          "p": ids.take(f"shift{j}"), "times": int(sh.times),
+                          "from": (sorted(sh.from_states) if sh.from_states is not None
+                                   else None)}
+                         for j, sh in enumerate(form.shifts)]
+    else:
+        raise ValueError(f"form {form.kind!r} is not rebuilt in the page")
+    if ids.k != len(ids.names):
+        raise ValueError(f"form program out of step: {len(ids.names) - ids.k} arrays unused")
+    return out
+
+
+def _encode_parameter(kind: str, arr: NDArray) -> dict[str, Any]:
+    if kind == "rows":
+        return {"rows": encode_draws(arr)}
+    if np.all(arr == arr[0]):
+        return {"constant": float(arr[0])}
+    return {"f32": b64(arr, "<f4")}
+
+
+def _decode_parameter(enc: Mapping[str, Any], n: int, shape: Sequence[int]) -> NDArray:
+    if "rows" in enc:
+        return decode_draws(enc["rows"], shape, n)
+    if "constant" in enc:
+        return np.full(n, float(enc["constant"]))
+    return _unb64(enc["f32"], "<f4")
+
+
+def _node_draws(net: BayesNet, node: str, source: Any, n: int, seed: int,
+                ess: float | None) -> dict[str, Any]:
+    """One node's draws for the page: its form's parameters where the page can rebuild the
+    table from them (a few numbers per draw instead of every entry), else table columns."""
+    prior = net.prior
+    form = prior.cpts[node] if prior is not None else None
+    if (form is not None and form.kind in PAGE_FORMS and node not in net.marginals
+            and prior is not None):
+        rec = record_parameters(net.spec, prior, node, n, seed=seed, ess=ess)
+        nspec = net.spec.node(node)
+        orders = ([[nspec.parents.index(p), True] for p in nspec.expect.increases_with]
+                  + [[nspec.parents.index(p), False] for p in nspec.expect.decreases_with])
+        return {"program": form_program(net.spec, form, rec.names),
+                "ordered": bool(prior.ordered_draws), "orders": orders,
+                "params": [dict(_encode_parameter(k, a), shape=list(a.shape[1:]))
+                           for k, a in zip(rec.kinds, rec.arrays, strict=True)]}
+    return encode_draws(np.asarray(source.block(node, 0, n)))
+
+
 def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
                     label: str) -> dict[str, Any]:
     spec = net.spec
@@ -191,7 +324,7 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
     }
     if draws:
         source = source_for(net, draws, seed, ess)
-        out["draws"] = {n: encode_draws(np.asarray(source.block(n, 0, draws)))
+        out["draws"] = {n: _node_draws(net, n, source, draws, seed, ess)
                         for n in spec.node_ids if not source.is_fixed(n)}
     return out
 
@@ -251,6 +384,7 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
         "junction": jt.to_json(),
         "plan": contraction_steps(spec, target, draws),
         "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),
+        "block": BLOCK, "order_tol": ORDER_TOL,
         "ess": ess,
         "worldviews": _shared_draws([_worldview_json(net, draws, seed, ess, lab)
                                      for net, lab in zip(nets, labels, strict=True)]),

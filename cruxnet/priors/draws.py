@@ -44,8 +44,11 @@ __all__ = [
     "BLOCK",
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
+    "ORDER_TOL",
     "DatasetDraws",
     "DrawValues",
+    "RecordedValues",
+    "ReplayValues",
     "WorldviewDraws",
     "check_draws",
     "check_seed",
@@ -53,6 +56,7 @@ __all__ = [
     "draw_marginal",
     "draw_worldview",
     "impose_orderings",
+    "record_parameters",
     "redraw_marginal",
     "row_alphas",
     "scalar_distribution",
@@ -218,6 +222,87 @@ class DrawValues:
 
     def as_probability(self, p: NDArray) -> NDArray:
         return np.clip(p, 0.0, 1.0)
+
+
+@dataclass
+class RecordedValues:
+    """Every parameter array a form read, by name, in the order it read them (see
+    :func:`record_parameters`): ``kind`` is ``scalar`` (shape ``(n,)``) or ``rows``
+    (``(n, R, card)``)."""
+
+    names: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    arrays: list[NDArray] = field(default_factory=list)
+
+
+class _Recording(DrawValues):
+    def __init__(self, base: DrawValues, into: RecordedValues, part: int):
+        super().__init__(base.rng, base.n, base.where, base.ess)
+        self.into, self.part, self.k = into, part, 0
+
+    def _keep(self, name: str, kind: str, arr: NDArray) -> NDArray:
+        if self.part == 0:
+            self.into.names.append(name)
+            self.into.kinds.append(kind)
+            self.into.arrays.append(np.array(arr))
+        else:  # a later block: the same calls in the same order, appended along the draws
+            self.into.arrays[self.k] = np.concatenate([self.into.arrays[self.k], arr], axis=0)
+        self.k += 1
+        return arr
+
+    def scalar(self, name: str, param: Param) -> NDArray:
+        return self._keep(name, "scalar", super().scalar(name, param))
+
+    def rows(self, name: str, labels: Sequence[str], means: NDArray,
+             ess: Sequence[float | None]) -> NDArray:
+        return self._keep(name, "rows", super().rows(name, labels, means, ess))
+
+
+class ReplayValues:
+    """Parameter values given in advance, handed to a form in the order it reads them (the
+    order :func:`record_parameters` recorded): so a form's CPT draws can be rebuilt from
+    stored parameters (the explorer page does it in JavaScript, this in Python)."""
+
+    def __init__(self, arrays: Sequence[NDArray], n: int):
+        self.arrays, self.n, self.k = list(arrays), n, 0
+
+    def _next(self) -> NDArray:
+        out = self.arrays[self.k]
+        self.k += 1
+        return out
+
+    def scalar(self, name: str, param: Param) -> NDArray:
+        return self._next()
+
+    def rows(self, name: str, labels: Sequence[str], means: NDArray,
+             ess: Sequence[float | None]) -> NDArray:
+        return self._next()
+
+    def as_probability(self, p: NDArray) -> NDArray:
+        return np.clip(p, 0.0, 1.0)
+
+
+def record_parameters(model: ModelSpec, worldview: Worldview, node: str, n: int, *,
+                      seed: int = DEFAULT_SEED, ess: float | None = None) -> RecordedValues:
+    """The parameter draws ``node``'s form reads for draws ``0:n`` (the very values
+    :class:`WorldviewDraws` turns into its CPT draws, stream block by stream block).
+
+    >>> from cruxnet.catalog import load_model, load_worldview, resolve_worldview
+    >>> entry = load_model("crux_network")
+    >>> wv = load_worldview(resolve_worldview(entry, "gs_deference"), entry.spec)
+    >>> rec = record_parameters(entry.spec, wv, "scheming", 10)
+    >>> rec.names[:2], rec.arrays[0].shape
+    (['base[alignment_difficulty=easy]', 'base[alignment_difficulty=moderate]'], (10,))
+    """
+    check_seed(seed)
+    check_draws(n)
+    form = worldview.cpts[node]
+    out = RecordedValues()
+    for part, (b0, b1) in enumerate(_blocks(n)):
+        values = DrawValues(_generator(seed, node, b0 // BLOCK), b1 - b0,
+                            (worldview.file, node), ess)
+        form.cpt(model, _Recording(values, out, part))
+    return out
 
 
 def _marginal_alpha(marginal: StatedMarginal, ess: float | None, file: str | None) -> NDArray:

@@ -11,6 +11,7 @@
  *   interval(evidence)           {p, lo, hi, kept}: P(target = state of interest) and its
  *                                equal-tailed interval over the parameter draws
  *   targetDraws(evidence)        P(target = state of interest) in each draw (NaN: impossible)
+ *   tableDraws(node, d0, d1)     the node's table in draws d0..d1-1 (entries in C order)
  *   swings(evidence)             the one-way table: [{node, low, high, lowState, highState}]
  *   state() / setState(s)        the page's state (worldview, compare, evidence, my view)
  *   worldviewFile()              the worldview file that reproduces the page, as text
@@ -45,46 +46,83 @@
 
   const worldviews = DATA.worldviews.map((w) => ({...w, point: w.cpts.map(f64), tables: null}));
 
+  /** Table columns as encoded by cruxnet.explorer.payload.encode_draws: Float64Array
+   *  (entries x D), entry-major. Per row, the dropped state is one minus the others' sum; a
+   *  row whose rounded entries sum above 1 is divided by that sum. */
+  function decodeColumns(enc, entries) {
+    const out = new Float64Array(entries * D);
+    const card = enc.card, src = enc.source, constant = f64(enc.constant);
+    const data = enc.data ? f32(enc.data) : new Float32Array(0);
+    const width = data.length / D;
+    const constIdx = new Int32Array(src.length);
+    let c = 0;
+    for (let j = 0; j < src.length; j++) constIdx[j] = src[j] < 0 ? c++ : -1;
+    const rows = src.length / (card - 1), drop = enc.drop;
+    const free = new Float64Array(card - 1);
+    for (let r = 0; r < rows; r++) {
+      const dropped = (r * card + drop[r]) * D;
+      for (let d = 0; d < D; d++) {
+        let total = 0;
+        for (let s = 0; s < card - 1; s++) {
+          const j = r * (card - 1) + s;
+          free[s] = src[j] < 0 ? constant[constIdx[j]] : data[d * width + src[j]];
+          total += free[s];
+        }
+        const over = total > 1;
+        for (let s = 0, k = 0; s < card; s++) {
+          if (s === drop[r]) continue;
+          out[(r * card + s) * D + d] = over ? free[k] / total : free[k];
+          k++;
+        }
+        out[dropped + d] = over ? 0 : 1 - total;
+      }
+    }
+    return out;
+  }
+
+  /** A table rebuilt from its form's parameter draws (forms.js), orderings imposed per
+   *  stream block as cruxnet.priors.draws does. */
+  function fromForm(enc, i) {
+    const params = enc.params.map((p) => {
+      if (p.rows) return decodeColumns(p.rows, p.shape[0] * p.shape[1]);
+      if (p.constant !== undefined) return new Float64Array(D).fill(p.constant);
+      return Float64Array.from(f32(p.f32));
+    });
+    const pc = nodes[i].parents.map((j) => nodes[j].states.length), k = nodes[i].states.length;
+    const out = CruxForms.evaluate(enc.program, params, pc, k, D);
+    if (enc.ordered) {
+      for (let b0 = 0; b0 < D; b0 += DATA.block) {
+        CruxForms.imposeOrderings(out, enc.orders, pc, k, D, b0, Math.min(b0 + DATA.block, D), DATA.order_tol);
+      }
+    }
+    return out;
+  }
+
   /** The draws of every node's table, entry-major and draw-minor (Float64Array per node). */
   function drawTables(w) {
     if (w.tables) return w.tables;
     w.tables = w.point.map((pt, i) => {
       let enc = w.draws && w.draws[ids[i]];
       if (enc && enc.same_as !== undefined) enc = DATA.worldviews[enc.same_as].draws[ids[i]];
-      const out = new Float64Array(pt.length * D);
       if (!enc) {
+        const out = new Float64Array(pt.length * D);
         for (let e = 0; e < pt.length; e++) out.fill(pt[e], e * D, (e + 1) * D);
         return out;
       }
-      const card = enc.card, src = enc.source, constant = f64(enc.constant);
-      const data = enc.data ? f32(enc.data) : new Float32Array(0);
-      const width = data.length / D;
-      const constIdx = new Int32Array(src.length);
-      let c = 0;
-      for (let j = 0; j < src.length; j++) constIdx[j] = src[j] < 0 ? c++ : -1;
-      const rows = src.length / (card - 1), drop = enc.drop;
-      const free = new Float64Array(card - 1);
-      for (let r = 0; r < rows; r++) {
-        const dropped = (r * card + drop[r]) * D;
-        for (let d = 0; d < D; d++) {
-          let total = 0;
-          for (let s = 0; s < card - 1; s++) {
-            const j = r * (card - 1) + s;
-            free[s] = src[j] < 0 ? constant[constIdx[j]] : data[d * width + src[j]];
-            total += free[s];
-          }
-          const over = total > 1;
-          for (let s = 0, k = 0; s < card; s++) {
-            if (s === drop[r]) continue;
-            out[(r * card + s) * D + d] = over ? free[k] / total : free[k];
-            k++;
-          }
-          out[dropped + d] = over ? 0 : 1 - total;
-        }
-      }
-      return out;
+      return enc.program ? fromForm(enc, i) : decodeColumns(enc, pt.length);
     });
     return w.tables;
+  }
+
+  /** Node `node`'s table in draws [d0, d1) of the current worldview: [[entries...], ...]. */
+  function tableDraws(node, d0, d1) {
+    const t = drawTables(worldviews[state.wv])[index[node]], n = t.length / D, out = [];
+    for (let d = d0; d < d1; d++) {
+      const row = [];
+      for (let e = 0; e < n; e++) row.push(t[e * D + d]);
+      out.push(row);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ state
@@ -621,6 +659,7 @@
       return {p: beliefsOf(state, ev).beliefs[target][soi], lo, hi, kept: per.filter((x) => !Number.isNaN(x)).length};
     },
     swings(ev) { return swingsOf(state, ev); },
+    tableDraws,
     state() { return copyState(state); },
     setState(s) { return act(() => ({...empty(), ...copyState(s)})); },
     undo,
