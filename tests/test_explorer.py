@@ -169,12 +169,16 @@ def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> 
         theirs = seeded[cpt_name(net.spec, node)].values
         assert got == pytest.approx(np.broadcast_to(theirs.reshape(-1, got.shape[1]),
                                                     got.shape), abs=2e-6), node
-    # The WebAssembly kernels and the plain JavaScript loops give the same bits.
-    ev = {"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}}
-    assert page.js("() => window.cruxnet.useWasm(true)") is True
-    fast = page.js("ev => window.cruxnet.targetDraws(ev)", ev)
-    assert page.js("() => window.cruxnet.useWasm(false)") is False
-    assert page.js("ev => window.cruxnet.targetDraws(ev)", ev) == fast
+    # The WebAssembly kernels (which keep the steps no evidence reaches from one click to the
+    # next) and the plain JavaScript loops (which keep nothing) give the same bits.
+    cases = [{"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}},
+             {"hard": {"lead_time": "to_2y"}}, {},
+             {"likelihood": {"bgd_exists": {"no": 1, "yes": 3}}, "hard": {"scheming": "yes"}}]
+    for ev in cases:
+        assert page.js("() => window.cruxnet.useWasm(true)") is True
+        fast = page.js("ev => window.cruxnet.targetDraws(ev)", ev)
+        assert page.js("() => window.cruxnet.useWasm(false)") is False
+        assert page.js("ev => window.cruxnet.targetDraws(ev)", ev) == fast, ev
     page.close()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +20,8 @@ from string import Template
 from typing import Any
 
 from cruxnet.errors import EvidenceError
-from cruxnet.explorer.payload import page_data
+from cruxnet.explorer.junction import junction_tree
+from cruxnet.explorer.payload import contraction_steps, page_data, plan_work
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import posterior
 from cruxnet.netview import (
@@ -143,10 +143,9 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     layout = network_layout(spec)
     if sources is None:
         sources = {n.worldview: _source(n) for n in nets if _source(n)}
-    data = page_data(nets, layout, target=target, evidence=ev, draws=draws, seed=seed, ess=ess,
-                     ci_prob=ci_prob, sources=sources)
-    work = sum(_step_size(spec, data["plan"], k) for k in range(len(data["plan"])))
-    jt_entries = data["work"]["junction_entries"]
+    # Limits first: a page that cannot use its draws does not carry them.
+    jt_entries = junction_tree(spec).total_size
+    work = plan_work(spec, contraction_steps(spec, target, draws))
     limits: dict[str, Any] = {"no_draws": False, "no_engine": False, "message": ""}
     if jt_entries > ENGINE_LIMIT:
         limits.update(no_engine=True, no_draws=True, message=(
@@ -158,10 +157,14 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
             f"No interval over draws: {draws:,} draws of this network take {work * draws:,.0f} "
             f"multiply-adds per click (the page's limit is {DRAW_WORK_LIMIT:,.0f}); point "
             "beliefs stay exact. Fewer --draws bring the interval back."))
+    kept = 0 if limits["no_draws"] else draws
+    data = page_data(nets, layout, target=target, evidence=ev, draws=kept, seed=seed, ess=ess,
+                     ci_prob=ci_prob, sources=sources)
     data["limits"] = limits
     data["kernels"] = base64.b64encode(resources.files("cruxnet.explorer").joinpath(
         "static", "kernels.wasm").read_bytes()).decode("ascii")
     data["work"]["draw_plan"] = work
+    data["work"]["draws_asked"] = draws
     data["colours"] = {"roles": ROLE_COLOURS, "evidence": EVIDENCE_COLOURS}
     data["geometry"] = {"bar_w": BAR_W, "x_bar": 8 + NAME_W}
     beliefs = {n: posterior(nets[0], n).probs for n in spec.node_ids}
@@ -198,11 +201,3 @@ def _source(net: BayesNet) -> str:
     bundled = (BUNDLED_WORLDVIEWS / net.spec.name).resolve()
     return path.stem if path.parent == bundled else str(path)
 
-
-def _step_size(spec: Any, plan: Sequence[Mapping[str, Any]], k: int) -> int:
-    """Entries of the union of step ``k``'s operands (its multiply-adds per draw)."""
-    scopes = [[*(spec.node_ids.index(p) for p in n.parents), i] for i, n in enumerate(spec.nodes)]
-    for st in plan[:k]:
-        scopes.append(list(st["out"]))
-    union = {v for i in plan[k]["in"] for v in scopes[i]}
-    return math.prod(spec.nodes[v].card for v in union)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = ["b64", "contraction_steps", "decode_draws", "draws_dataset", "encode_draws",
-           "evidence_json", "page_data"]
+           "evidence_json", "form_program", "page_data", "plan_work"]
 
 
 def b64(arr: NDArray, dtype: str = "<f8") -> str:
@@ -179,6 +180,17 @@ def contraction_steps(spec: ModelSpec, target: str, draws: int) -> list[dict[str
         steps.append({"in": [k for k, _ in taken], "out": result})
         ops.append((new_id, result))
     return steps
+
+
+def plan_work(spec: ModelSpec, steps: Sequence[Mapping[str, Any]]) -> int:
+    """Multiply-adds per draw of a contraction plan (the entries of each step's union)."""
+    scopes = [[*(spec.node_ids.index(p) for p in n.parents), i] for i, n in enumerate(spec.nodes)]
+    work = 0
+    for st in steps:
+        union = {v for i in st["in"] for v in scopes[i]}
+        work += math.prod(spec.nodes[v].card for v in union)
+        scopes.append(list(st["out"]))
+    return work
 
 
 def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:

@@ -202,10 +202,10 @@
 
   /** One-way swings of P(target = soi) under the evidence, as cruxnet.sensitivity.node_swings:
    *  P(T | e, X = x) = P(X = x | e, T) P(T | e) / P(X = x | e). */
-  function swingsOf(s, ev) {
+  function swingsOf(s, ev, known) {
     ev = normalEvidence(ev);
     const tables = pointTables(s.wv, s.mine);
-    const base = engine.beliefs(tables, ev);
+    const base = known || engine.beliefs(tables, ev);
     const tName = ids[target], tState = nodes[target].states[soi];
     const pt = base.beliefs[target][soi];
     if (tName in ev.hard || tName in ev.do || !(pt > 0)) return [];
@@ -412,8 +412,10 @@
     const ev = evidenceOf(s);
     const res = beliefsOf(s, ev);
     if (!(res.pe > 0)) throw new Error("this evidence is impossible under the worldview (its probability is 0)");
-    const prior = beliefsOf(s, {}).beliefs;
-    const view = {state: s, beliefs: res.beliefs, prior, swings: swingsOf(s, ev)};
+    const key = `prior|${s.wv}|${JSON.stringify(s.mine)}`;
+    if (!cache.has(key)) cache.set(key, beliefsOf(s, {}).beliefs);
+    const prior = cache.get(key);
+    const view = {state: s, beliefs: res.beliefs, prior, swings: swingsOf(s, ev, res)};
     if (s.cmp >= 0) view.compare = engine.beliefs(pointTables(s.cmp, s.mine), normalEvidence(ev)).beliefs;
     if (D && !DATA.limits.no_draws) {
       const per = targetDrawsOf(s, ev);
@@ -685,6 +687,7 @@
     time("draws", () => targetDrawsOf(s, evidenceOf(s)));
 
     time("update", () => compute(s));
+    time("show", () => show(s));
     return out;
   };
   window.cruxnet = api;
