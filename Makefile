@@ -19,7 +19,7 @@ venv: $(BIN)/cruxnet
 ## Main job: the crux report on the bundled crux network, all four worldviews, 1e5 draws.
 report: venv
 	$(BIN)/cruxnet report --out report --seed 1
-	@echo "open report/report.html (self-contained) or read report/report.md"
+	@echo "open report/report.html (self-contained; its explorer also as report/explore.html) or read report/report.md"
 
 ## The shipped notebooks: execute each jupytext source in a kernel, write NAME.ipynb with its
 ## outputs (the test fails when one has drifted from its source).

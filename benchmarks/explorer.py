@@ -3,9 +3,10 @@ big its pages are. Each figure is printed beside a reference measured in the sam
 Python engine doing the same work (every node's point belief, and P(target) in each of the
 same parameter draws with its 90% interval).
 
-One action = a real click dispatched on a state's element, through the page's update (every
-node's beliefs, the interval over the draws, the crux table, the picture and the panels) to
-the next painted frame. Median over several clicks on different nodes, after one warm-up.
+One action = a click dispatched on a state's element. "update": until the page's handler has
+computed every node's beliefs, the interval over the draws and the crux table and rewritten the
+picture and the panels; "click": on to the next painted frame. Medians over several clicks on
+different nodes, after one warm-up.
 
 Run: python benchmarks/explorer.py [--draws N] [--networks asia,alarm,...]
 """
@@ -25,18 +26,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import bnlearn_path  # noqa: E402
+from oracles import bnlearn_path
 
-from cruxnet import load_network, posterior, posterior_draws  # noqa: E402
-from cruxnet.explorer import explorer_page  # noqa: E402
-from cruxnet.inference.summary import equal_tailed  # noqa: E402
+from cruxnet import load_network, posterior, posterior_draws
+from cruxnet.explorer import explorer_page
+from cruxnet.inference.summary import equal_tailed
 
 CLICK = """async ([node, state]) => {
   const el = document.querySelector(`g.state[data-node="${node}"][data-state="${state}"]`);
   const t0 = performance.now();
   el.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+  const done = performance.now() - t0;
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  return performance.now() - t0;
+  return [done, performance.now() - t0];
 }"""
 
 
@@ -71,17 +73,18 @@ def measure(browser, nets, name: str, draws: int, ess: float | None, clicks: int
         target = page_obj.data["model"]["target"]
         candidates = [n for i, n in enumerate(spec.node_ids) if i != target]
         chosen = [candidates[int(i)] for i in rng.permutation(len(candidates))[:clicks + 1]]
-        times, ref = [], []
+        times, sync, ref = [], [], []
         for k, node in enumerate(chosen):
             states = spec.node(node).states
             state = states[int(rng.integers(len(states)))]
-            ms = page.evaluate(CLICK, [node, state])
+            done, ms = page.evaluate(CLICK, [node, state])
             message = page.text_content("#message")
             if message:  # impossible evidence: undo it, do not count it
                 continue
             evidence = page.evaluate("() => window.cruxnet.state().hard")
             if k:  # the first click warms the page
                 times.append(ms)
+                sync.append(done)
                 kept = page_obj.data["draws"]  # 0 where the page keeps no draws
                 ref.append(_python_reference(nets[0], spec.node_ids[target], evidence, kept, 0,
                                              ess) * 1000)
@@ -89,6 +92,7 @@ def measure(browser, nets, name: str, draws: int, ess: float | None, clicks: int
         page.close()
     return {"name": name, "bytes": page_obj.size, "load_s": load,
             "ms": statistics.median(times) if times else float("nan"),
+            "sync_ms": statistics.median(sync) if sync else float("nan"),
             "python_ms": statistics.median(ref) if ref else float("nan"),
             "draws": page_obj.data["draws"],
             "junction": page_obj.data["work"]["junction_entries"],
@@ -123,11 +127,12 @@ def main() -> None:
         browser.close()
     print(f"Headless Chromium {version}; one click through to the next painted frame "
           f"(median); {args.draws} parameter draws where the page keeps them.")
-    print(f"{'page':34} {'MB':>6} {'load s':>7} {'click ms':>9} {'python ms':>10} "
-          f"{'ratio':>6} {'draws':>6}  junction/plan entries")
+    print(f"{'page':34} {'MB':>6} {'load s':>7} {'update':>7} {'click ms':>9} "
+          f"{'python ms':>10} {'ratio':>6} {'draws':>6}  junction/plan entries")
     for r in rows:
         ratio = r["python_ms"] / r["ms"] if r["ms"] == r["ms"] and r["ms"] > 0 else float("nan")
-        print(f"{r['name']:34} {r['bytes'] / 1e6:6.2f} {r['load_s']:7.2f} {r['ms']:9.1f} "
+        print(f"{r['name']:34} {r['bytes'] / 1e6:6.2f} {r['load_s']:7.2f} {r['sync_ms']:7.1f} "
+              f"{r['ms']:9.1f} "
               f"{r['python_ms']:10.1f} {ratio:6.2f} {r['draws']:6d}  "
               f"{r['junction']:,}/{r['plan']:,}")
         if r["note"]:

@@ -102,13 +102,13 @@ def _random_evidence(net, rng: np.random.Generator) -> Evidence:
 
 
 def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
-                               draws_cases: int) -> int:
+                               draws_cases: int, worldview: int = 0) -> int:
     """Random evidence: every node's point beliefs to 1e-12; P(target) per draw to 1e-12 on
     the page's own draws, and the interval. Returns the number of possible cases checked."""
     spec = net.spec
     target = spec.node_ids[data["model"]["target"]]
     soi = data["model"]["state"]
-    ds = draws_dataset(data, net, 0) if data["draws"] else None
+    ds = draws_dataset(data, net, worldview) if data["draws"] else None
     checked = 0
     for case in range(cases):
         ev = _random_evidence(net, rng)
@@ -192,6 +192,24 @@ def test_kernels_are_built_from_their_source() -> None:
         manifest["source_sha256"], "kernels.wat changed: run python scripts/build_wasm.py"
     assert hashlib.sha256((static / "kernels.wasm").read_bytes()).hexdigest() == \
         manifest["wasm_sha256"]
+
+
+@pytest.mark.parametrize("model", ["carlsmith_2021", "honeypot_tests"])
+def test_other_bundled_models_equal_the_python_engine(browser, tmp_path, model) -> None:
+    from cruxnet.catalog import load_model, network_for, worldview_names
+
+    entry = load_model(model)
+    nets = [network_for(entry, w) for w in worldview_names(entry)]
+    page_obj = explorer_page(nets, draws=200, seed=5)
+    page = Page(browser, page_obj.save(tmp_path / f"{model}.html"))
+    for k, net in enumerate(nets):
+        if k:
+            page.page.select_option("#worldview", str(k))
+        checked = _check_page_against_python(page, net, page_obj.data,
+                                             np.random.default_rng(k), cases=6, draws_cases=2,
+                                             worldview=k)
+        assert checked >= 2
+    page.close()
 
 
 def _exactly_normalized(net):
@@ -425,6 +443,27 @@ def test_explore_shows_itself_in_a_jupyter_kernel(browser, tmp_path) -> None:
     want = posterior(load_network("carlsmith_2021"), "catastrophe", {"incentives": "yes"})
     assert float(frame.locator("#target-p").get_attribute("data-p")) == pytest.approx(
         want["yes"], abs=1e-12)
+    page.close()
+
+
+def test_a_bad_link_and_bad_percentages_are_said(browser, tmp_path) -> None:
+    net = load_network("crux_network", "gs_deference")
+    path = explorer_page([net], draws=50).save(tmp_path / "e.html")
+    bad = Page(browser, path, "#%7Bnot%20json")
+    assert "could not be read" in bad.page.text_content("#message")
+    assert bad.js("() => window.cruxnet.state().hard") == {}
+    bad.close()
+    wrong = Page(browser, path, "#" + urllib.parse.quote(json.dumps({"hard": {"nope": "x"}})))
+    assert "does not fit this page" in wrong.page.text_content("#message")
+    wrong.close()
+    page = Page(browser, path)
+    page.page.click('[data-mode="mine"]')
+    _click(page, "scheming", "yes")
+    page.page.locator("#editor-fields input").nth(0).fill("90")
+    page.page.locator("#editor-fields input").nth(1).fill("8")
+    page.page.click("#editor-apply")
+    assert "sum to 98, not 100" in page.page.text_content("#message")
+    assert page.js("() => window.cruxnet.state().mine") == {}
     page.close()
 
 

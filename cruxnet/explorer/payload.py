@@ -1,13 +1,21 @@
 """What the explorer page carries: the model, each worldview's point CPTs and parameter draws, the
 junction tree and the contraction plan its engine runs, the layout, and provenance.
 
-Point CPTs travel as float64 (the page's point posteriors equal the Python engine's to 1e-12).
-Parameter draws travel as float32: per node, each row's first ``card - 1`` entries (the last is
-one minus their sum, as in every distribution), and of those only the columns that vary over
-the draws and are not copies of another column; constant columns travel once, as float64.
-:func:`decode_draws` reads the same bytes back in Python, so the page's intervals can be checked
-against the Python engine run on the very draws the page holds (the float32 rounding moves an
-interval by about 1e-7).
+Point CPTs travel as float64, every row divided by its sum (the page's point posteriors equal
+the Python engine's to 1e-12). Parameter draws travel as float32, in one of two forms:
+
+* a node whose CPT form the page rebuilds (:data:`PAGE_FORMS`) travels as its form's program
+  (:func:`form_program`) and the draws of the parameters it reads, a few numbers per draw
+  (:func:`cruxnet.priors.draws.record_parameters`); ``static/forms.js`` rebuilds its table in
+  every draw, orderings included;
+* any other node (a table read from a network file, one tilted to a stated marginal) travels
+  as table columns (:func:`encode_draws`): per row every state but one, only the columns that
+  vary and are not copies of another, constant columns once as float64.
+
+A node's draws equal to an earlier worldview's travel once. :func:`draws_dataset` rebuilds the
+page's draws in Python from the same bytes (the Python forms replaying the same parameters), so
+the page's intervals can be checked against the Python engine run on the very draws the page
+holds (the float32 rounding moves an interval by about 1e-7 against the seeded draws).
 """
 
 from __future__ import annotations

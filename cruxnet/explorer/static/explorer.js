@@ -16,6 +16,9 @@
  *   state() / setState(s)        the page's state (worldview, compare, evidence, my view)
  *   worldviewFile()              the worldview file that reproduces the page, as text
  *   command()                    the cruxnet query command that reproduces P(target)
+ *   undo()                       step back
+ *   useWasm(on)                  draws through WebAssembly (default) or plain JavaScript
+ *   profile(evidence, repeat)    ms of each part of an update (benchmarks/explorer.py)
  * evidence = {hard: {node: state}, do: {node: state}, likelihood: {node: {state: weight}}}
  */
 "use strict";
@@ -245,6 +248,7 @@
   const SVGNS = "http://www.w3.org/2000/svg";
   function setBadge(g, mark, width) {
     const old = g.querySelector(":scope > g.badge");
+    if ((old ? old.dataset.mark : "") === mark) return;  // unchanged
     if (old) old.remove();
     if (!mark) return;
     const text = {observed: "observed", likelihood: "likelihood", do: "do()", stated: "stated"}[mark];
@@ -261,6 +265,18 @@
     g.append(badge);
   }
 
+  /** Set an attribute only when its value changes (null: remove it): a click rewrites only
+   *  what moved, so the browser restyles and repaints less. */
+  const written = new WeakMap();
+  function set(el, name, value) {
+    let seen = written.get(el);
+    if (!seen) { seen = {}; written.set(el, seen); }
+    if (seen[name] === value) return;
+    seen[name] = value;
+    if (value === null) el.removeAttribute(name);
+    else el.setAttribute(name, value);
+  }
+
   function draw(view) {
     const s = view.state;
     for (const g of svgRoot.querySelectorAll("g.node")) {
@@ -270,9 +286,9 @@
       const width = parseFloat(box.getAttribute("width"));
       let border = mark ? COLOURS.evidence[mark] : "#55595f";
       if (i === target) border = COLOURS.roles.outcome;
-      box.setAttribute("stroke", border);
-      if (mark === "likelihood") box.setAttribute("stroke-dasharray", "5,3");
-      else box.removeAttribute("stroke-dasharray");
+      set(box, "stroke", border);
+      if (mark === "likelihood") set(box, "stroke-dasharray", "5,3");
+      else set(box, "stroke-dasharray", null);
       setBadge(g, mark, width);
       const post = view.beliefs[i], pri = view.prior[i];
       let moved = false;
@@ -280,38 +296,40 @@
       const other = view.compare ? view.compare[i] : null;
       g.querySelectorAll("g.state").forEach((row, k) => {
         const p = post[k];
-        row.dataset.p = String(p);
+        if (row.dataset.p !== String(p)) row.dataset.p = String(p);
         const observed = (mark === "observed" || mark === "do") && p > 0.999;
         const bar = row.querySelector("rect.belief");
-        bar.setAttribute("width", (BAR_W * p).toFixed(2));
-        bar.setAttribute("fill", observed ? COLOURS.evidence.observed : (COLOURS.roles[n.role] || "#3b7dd8"));
-        row.querySelector("text.value").textContent = pct(p);
+        set(bar, "width", (BAR_W * p).toFixed(2));
+        set(bar, "fill", observed ? COLOURS.evidence.observed : (COLOURS.roles[n.role] || "#3b7dd8"));
+        const value = row.querySelector("text.value");
+        if (value.textContent !== pct(p)) value.textContent = pct(p);
         const prior = row.querySelector("rect.prior");
-        prior.setAttribute("width", (BAR_W * pri[k]).toFixed(2));
-        prior.setAttribute("visibility", moved ? "visible" : "hidden");
+        set(prior, "width", (BAR_W * pri[k]).toFixed(2));
+        set(prior, "visibility", moved ? "visible" : "hidden");
         const line = row.querySelector("line.interval");
         const ci = view.whiskers && view.whiskers[i];
         if (ci) {
-          line.setAttribute("x1", (X_BAR + BAR_W * ci[k][0]).toFixed(2));
-          line.setAttribute("x2", (X_BAR + BAR_W * ci[k][1]).toFixed(2));
+          set(line, "x1", (X_BAR + BAR_W * ci[k][0]).toFixed(2));
+          set(line, "x2", (X_BAR + BAR_W * ci[k][1]).toFixed(2));
         }
-        line.setAttribute("visibility", ci ? "visible" : "hidden");
+        set(line, "visibility", ci ? "visible" : "hidden");
         const tick = row.querySelector("rect.compare");
         if (other) {
-          tick.setAttribute("x", (X_BAR + BAR_W * other[k] - 1).toFixed(2));
+          set(tick, "x", (X_BAR + BAR_W * other[k] - 1).toFixed(2));
           row.dataset.diff = String(p - other[k]);
         } else delete row.dataset.diff;
-        tick.setAttribute("visibility", other ? "visible" : "hidden");
+        set(tick, "visibility", other ? "visible" : "hidden");
         const title = row.querySelector("title") || row.appendChild(document.createElementNS(SVGNS, "title"));
-        title.textContent = `${n.label}: ${n.states[k]} ${pct(p)}` +
+        const tip = `${n.label}: ${n.states[k]} ${pct(p)}` +
           (other ? ` (${worldviews[s.cmp].label}: ${pct(other[k])})` : "");
+        if (title.textContent !== tip) title.textContent = tip;
       });
     }
     for (const path of svgRoot.querySelectorAll("path[data-edge]")) {
       const child = path.dataset.edge.split("->")[1];
       const cut = child in s.do;
-      if (cut) { path.setAttribute("stroke-dasharray", "4,3"); path.setAttribute("opacity", "0.45"); }
-      else { path.removeAttribute("stroke-dasharray"); path.setAttribute("opacity", "0.8"); }
+      if (cut) { set(path, "stroke-dasharray", "4,3"); set(path, "opacity", "0.45"); }
+      else { set(path, "stroke-dasharray", null); set(path, "opacity", "0.8"); }
     }
   }
 
@@ -515,6 +533,10 @@
     }
     const total = Object.values(values).reduce((a, b) => a + b, 0);
     if (!(total > 0)) { $("#message").textContent = `${node}: at least one value must be > 0`; return; }
+    if (kind === "mine" && Math.abs(total - 100) > 1e-6) {
+      $("#message").textContent = `${node}: the percentages sum to ${+total.toFixed(6)}, not 100`;
+      return;
+    }
     const ok = act((s) => {
       clearNode(s, node);
       if (kind === "likelihood") s.likelihood[node] = values;
@@ -592,9 +614,11 @@
     if (location.hash.length < 2) return null;
     try {
       const s = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-      const base = empty();
-      return {...base, ...s};
-    } catch (e) { return null; }
+      if (typeof s !== "object" || s === null || Array.isArray(s)) throw new Error("not a view");
+      return {...empty(), ...s};
+    } catch (e) {
+      throw new Error("the view in this link could not be read; showing the page's own view");
+    }
   }
 
   function start() {
@@ -631,12 +655,14 @@
     document.addEventListener("keydown", (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "z") { e.preventDefault(); undo(); }
     });
-    let initial = readFragment();
-    if (!initial) {
-      initial = empty();
-      Object.assign(initial, normalEvidence(DATA.evidence));
+    const own = () => Object.assign(empty(), normalEvidence(DATA.evidence));
+    let initial, problem = "";
+    try { initial = readFragment() || own(); } catch (err) { initial = own(); problem = err.message; }
+    try { show(initial); } catch (err) {
+      show(own());
+      problem = `the view in this link does not fit this page (${err.message || err}); showing the page's own view`;
     }
-    try { show(initial); } catch (err) { show(empty()); $("#message").textContent = String(err.message || err); }
+    if (problem) $("#message").textContent = problem;
     wvSel.value = String(state.wv);
     cmpSel.value = String(state.cmp);
     document.body.dataset.ready = "true";
@@ -671,12 +697,6 @@
     useWasm(on) { if (engine) engine.useWasm = Boolean(on); return Boolean(engine && engine.wasmBytes && engine.useWasm); },
     target: ids[target], targetState: nodes[target].states[soi], draws: D,
     worldviews: worldviews.map((w) => w.name),
-    time(ev, repeat) {  // for benchmarks: ms per full update (beliefs + interval) under ev
-      const s = {...copyState(state), ...normalEvidence(ev)};
-      const t0 = performance.now();
-      for (let r = 0; r < (repeat || 1); r++) compute(s);
-      return (performance.now() - t0) / (repeat || 1);
-    },
   };
   /** ms of each part of an update under ev (for benchmarks/explorer.py). */
   api.profile = (ev, repeat) => {
@@ -687,7 +707,6 @@
     time("draws", () => targetDrawsOf(s, evidenceOf(s)));
 
     time("update", () => compute(s));
-    time("show", () => show(s));
     return out;
   };
   window.cruxnet = api;
