@@ -9,8 +9,9 @@ headline cruxes have a thick outline; the legend below says so.
 
 The layout is :func:`cruxnet.models.layout.layered_layout` (causes left, outcome right,
 crossings minimised); :class:`NetworkView` keeps it with the numbers it drew, and displays
-itself in Jupyter. ``net.show()`` is not a method of the network (the network sits below
-inference); :func:`show` is the function, also exported from ``cruxnet``.
+itself in Jupyter. :func:`show` (exported from ``cruxnet``) is also ``net.show()``: this module
+registers it in :data:`cruxnet.priors.network.VIEWS`, so the network calls it without
+importing the layers that draw it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from cruxnet.inference.exact import posterior
 from cruxnet.inference.summary import equal_tailed
 from cruxnet.models.layout import Layout, layered_layout
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.network import BayesNet
+from cruxnet.priors.network import VIEWS, BayesNet
 
 __all__ = ["BOX_W", "EVIDENCE_COLOURS", "ROLE_COLOURS", "NetworkView", "box_height",
            "network_layout", "network_svg", "network_view", "show"]
@@ -177,6 +178,8 @@ def show(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = None, *,
     draws=1000)`` (see :func:`network_view`)."""
     return network_view(net, evidence, draws=draws, seed=seed, target=target)
 
+
+VIEWS["show"] = show
 
 LEGEND_H = 64.0
 

@@ -138,3 +138,14 @@ def test_everything_the_notebooks_use_is_public() -> None:
                     assert exported is None or alias.name in exported, (node.module, alias.name)
                     seen += 1
     assert seen > 20
+
+
+def test_show_and_explore_are_methods_of_the_network() -> None:
+    """net.show() and net.explore() are cruxnet.show and cruxnet.explore (registered by the
+    layers that draw them)."""
+    from cruxnet import explore, load_network, show
+
+    net = load_network("carlsmith_2021")
+    assert net.show({"incentives": "yes"}).svg == show(net, {"incentives": "yes"}).svg
+    a, b = net.explore(draws=20), explore(net, draws=20)
+    assert a.data == b.data and a.html == b.html

@@ -430,8 +430,8 @@ def test_explore_shows_itself_in_a_jupyter_kernel(browser, tmp_path) -> None:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
-        "from cruxnet import explore, load_network\n"
-        "explore(load_network('carlsmith_2021'), {'incentives': 'yes'}, draws=50)")]
+        "from cruxnet import load_network\n"
+        "load_network('carlsmith_2021').explore({'incentives': 'yes'}, draws=50)")]
     NotebookClient(nb, timeout=300, kernel_name="python3").execute()
     (output,) = nb.cells[0].outputs
     html = output["data"]["text/html"]

@@ -32,7 +32,7 @@ from cruxnet.netview import (
     network_layout,
     network_svg,
 )
-from cruxnet.priors.network import BayesNet
+from cruxnet.priors.network import VIEWS, BayesNet
 from cruxnet.priors.worldview import BUNDLED_WORLDVIEWS
 
 __all__ = ["DRAW_WORK_LIMIT", "ENGINE_LIMIT", "Explorer", "explore", "explorer_page"]
@@ -185,10 +185,13 @@ def explore(nets: BayesNet | Sequence[BayesNet], evidence: EvidenceLike = None, 
             ess: float | None = None) -> Explorer:
     """The explorer for a notebook cell: ``explore(net)`` or ``explore([net_a, net_b],
     {"scheming": "no"}, draws=1000)`` shows the page inline (in an iframe) and ``.save(path)``
-    writes it. A function, not a method of the network, as :func:`cruxnet.show` (the network
-    sits below the layers that draw it). See :func:`explorer_page`."""
+    writes it. ``net.explore(evidence, draws=...)`` is the same (registered in
+    :data:`cruxnet.priors.network.VIEWS`). See :func:`explorer_page`."""
     many = [nets] if isinstance(nets, BayesNet) else list(nets)
     return explorer_page(many, evidence, draws=draws, seed=seed, target=target, ess=ess)
+
+
+VIEWS["explore"] = explore
 
 
 def _source(net: BayesNet) -> str:

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from cruxnet.priors.stated import StatedMarginal
     from cruxnet.priors.worldview import Worldview
 
-__all__ = ["BayesNet"]
+__all__ = ["VIEWS", "BayesNet"]
+
+#: The pictures of a network, registered by the layers that draw them (``show`` by
+#: :mod:`cruxnet.netview`, ``explore`` by :mod:`cruxnet.explorer`) when ``cruxnet`` is imported:
+#: ``net.show()`` and ``net.explore()`` call them without the network importing what draws it.
+VIEWS: dict[str, Callable[..., Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,16 @@ class BayesNet:
         marginals = {n: m for n, m in self.marginals.items() if n != node}
         return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance,
                         prior, marginals)
+
+    def show(self, evidence: Any = None, **kwargs: Any) -> Any:
+        """The network drawn with its beliefs: :func:`cruxnet.show` (``draws=``, ``seed=``,
+        ``target=``)."""
+        return VIEWS["show"](self, evidence, **kwargs)
+
+    def explore(self, evidence: Any = None, **kwargs: Any) -> Any:
+        """The interactive explorer of this network, shown inline in a notebook:
+        :func:`cruxnet.explore` (``draws=``, ``seed=``, ``target=``, ``ess=``)."""
+        return VIEWS["explore"](self, evidence, **kwargs)
 
     def do(self, interventions: Mapping[str, str]) -> BayesNet:
         """Graph surgery: cut each intervened node from its parents and fix its state.
