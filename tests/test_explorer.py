@@ -138,9 +138,9 @@ def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
     return checked
 
 
-@pytest.mark.parametrize("worldview", ["gs_deference", "karnofsky_playbook"])
-def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> None:
-    net = load_network("crux_network", worldview)
+def test_crux_network_equals_the_python_engine(browser, tmp_path) -> None:
+    # (A second worldview's beliefs and interval are checked in the clicks test.)
+    net = load_network("crux_network", "karnofsky_playbook")
     page_obj = explorer_page([net], draws=300, seed=4)
     path = page_obj.save(tmp_path / "e.html")
     page = Page(browser, path)
@@ -162,13 +162,12 @@ def test_crux_network_equals_the_python_engine(browser, tmp_path, worldview) -> 
             "in_sweet_spot", "deference_timing", "bgd_exists"} <= forms
     seeded = draw_parameters(net, draws=300, seed=4)
     for node in net.spec.node_ids:
-        got = np.array(page.js("([n]) => window.cruxnet.tableDraws(n, 0, 300)", [node]))
-        want = ds[cpt_name(net.spec, node)].values.reshape(got.shape[0] if "draw" in ds[
-            cpt_name(net.spec, node)].dims else 1, -1)
+        got = np.array(page.js("([n]) => window.cruxnet.tableDraws(n, 0, 80)", [node]))
+        name = cpt_name(net.spec, node)
+        want = ds[name].values.reshape(-1, got.shape[1])[:80]
         assert got == pytest.approx(np.broadcast_to(want, got.shape), abs=1e-12), node
-        theirs = seeded[cpt_name(net.spec, node)].values
-        assert got == pytest.approx(np.broadcast_to(theirs.reshape(-1, got.shape[1]),
-                                                    got.shape), abs=2e-6), node
+        theirs = seeded[name].values.reshape(-1, got.shape[1])[:80]
+        assert got == pytest.approx(np.broadcast_to(theirs, got.shape), abs=2e-6), node
     # The WebAssembly kernels (which keep the steps no evidence reaches from one click to the
     # next) and the plain JavaScript loops (which keep nothing) give the same bits.
     cases = [{"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}},
