@@ -21,7 +21,7 @@ from typing import Any
 
 from cruxnet.errors import EvidenceError
 from cruxnet.explorer.junction import junction_tree
-from cruxnet.explorer.payload import contraction_steps, page_data, plan_work
+from cruxnet.explorer.payload import draw_plan, page_data
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import posterior
 from cruxnet.netview import (
@@ -144,8 +144,9 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     if sources is None:
         sources = {n.worldview: _source(n) for n in nets if _source(n)}
     # Limits first: a page that cannot use its draws does not carry them.
-    jt_entries = junction_tree(spec).total_size
-    work = plan_work(spec, contraction_steps(spec, target, draws))
+    junction = junction_tree(spec)
+    plan = draw_plan(spec, target, draws)
+    jt_entries, work = junction.total_size, plan.work
     limits: dict[str, Any] = {"no_draws": False, "no_engine": False, "message": ""}
     if jt_entries > ENGINE_LIMIT:
         limits.update(no_engine=True, no_draws=True, message=(
@@ -159,11 +160,10 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
             "beliefs stay exact. Fewer --draws bring the interval back."))
     kept = 0 if limits["no_draws"] else draws
     data = page_data(nets, layout, target=target, evidence=ev, draws=kept, seed=seed, ess=ess,
-                     ci_prob=ci_prob, sources=sources)
+                     ci_prob=ci_prob, sources=sources, junction=junction, plan=plan)
     data["limits"] = limits
     data["kernels"] = base64.b64encode(resources.files("cruxnet.explorer").joinpath(
         "static", "kernels.wasm").read_bytes()).decode("ascii")
-    data["work"]["draw_plan"] = work
     data["work"]["draws_asked"] = draws
     data["colours"] = {"roles": ROLE_COLOURS, "evidence": EVIDENCE_COLOURS}
     data["geometry"] = {"bar_w": BAR_W, "x_bar": 8 + NAME_W}

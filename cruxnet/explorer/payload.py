@@ -23,16 +23,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import opt_einsum as oe
 
-from cruxnet.explorer.junction import junction_tree
+from cruxnet.explorer.junction import JunctionTree, junction_tree
 from cruxnet.inference.batched import source_for
+from cruxnet.inference.contract import LAST_AXIS, contraction_plan
 from cruxnet.inference.evidence import Evidence
 from cruxnet.models.layout import Layout
 from cruxnet.models.spec import ModelSpec
@@ -51,8 +51,8 @@ from cruxnet.version import cruxnet_version
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["b64", "contraction_steps", "decode_draws", "draws_dataset", "encode_draws",
-           "evidence_json", "form_program", "page_data", "plan_work"]
+__all__ = ["DrawPlan", "b64", "decode_draws", "draw_plan", "draws_dataset", "encode_draws",
+           "evidence_json", "form_program", "page_data"]
 
 
 def b64(arr: NDArray, dtype: str = "<f8") -> str:
@@ -160,45 +160,29 @@ def _rebuild(spec: ModelSpec, node: str, enc: Mapping[str, Any], n: int, form: A
                            for b0 in range(0, n, BLOCK)], axis=0)
 
 
-def contraction_steps(spec: ModelSpec, target: str, draws: int) -> list[dict[str, Any]]:
-    """The pairwise contraction of every CPT to P(target, evidence), as the page runs it per
-    parameter draw: opt_einsum's greedy path searched with the draw axis on every factor (the
-    batched engine's choice), in single-static-assignment form. Each step lists its operands
-    (CPTs are operands ``0..n-1`` in model order, step ``k`` makes operand ``n + k``) and the
-    node indices of its result."""
-    ids = spec.node_ids
-    index = {n: i for i, n in enumerate(ids)}
-    scopes = [[index[p] for p in node.parents] + [index[node.id]] for node in spec.nodes]
-    symbols = {i: oe.get_symbol(i) for i in range(len(ids))}
-    d = oe.get_symbol(len(ids))
-    eq = ",".join("".join(symbols[v] for v in s) + d for s in scopes)
-    eq += "->" + symbols[index[target]] + d
-    shapes = [(*(spec.node(ids[v]).card for v in s), max(draws, 1)) for s in scopes]
-    path, _ = oe.contract_path(eq, *shapes, shapes=True, optimize="greedy")
-    ops: list[tuple[int, list[int]]] = list(enumerate(scopes))
-    steps: list[dict[str, Any]] = []
-    for pos in path:
-        taken = [ops[i] for i in pos]
-        for i in sorted(pos, reverse=True):
-            del ops[i]
-        needed = {index[target]}.union(*(set(s) for _, s in ops))
-        union = sorted({v for _, s in taken for v in s})
-        result = [v for v in union if v in needed]
-        new_id = len(scopes) + len(steps)
-        steps.append({"in": [k for k, _ in taken], "out": result})
-        ops.append((new_id, result))
-    return steps
+@dataclass(frozen=True)
+class DrawPlan:
+    """How the page computes P(target, evidence) in every parameter draw: the batched engine's
+    own contraction plan (:func:`cruxnet.inference.contract.contraction_plan`, the draw axis on
+    every CPT) in single-static-assignment form. ``steps``: each step's operands (CPTs are
+    operands ``0..n-1`` in model order, step ``k`` makes operand ``n + k``) and the node indices
+    of its result; ``work``: multiply-adds per draw."""
+
+    steps: list[dict[str, Any]]
+    work: int
 
 
-def plan_work(spec: ModelSpec, steps: Sequence[Mapping[str, Any]]) -> int:
-    """Multiply-adds per draw of a contraction plan (the entries of each step's union)."""
-    scopes = [[*(spec.node_ids.index(p) for p in n.parents), i] for i, n in enumerate(spec.nodes)]
-    work = 0
-    for st in steps:
-        union = {v for i in st["in"] for v in scopes[i]}
-        work += math.prod(spec.nodes[v].card for v in union)
-        scopes.append(list(st["out"]))
-    return work
+def draw_plan(spec: ModelSpec, target: str, draws: int) -> DrawPlan:
+    """The :class:`DrawPlan` to ``target`` for ``draws`` parameter draws."""
+    index = {n: i for i, n in enumerate(spec.node_ids)}
+    size = max(draws, 1)
+    signature = tuple(((*n.parents, n.id, LAST_AXIS),
+                       (*(spec.node(p).card for p in n.parents), n.card, size))
+                      for n in spec.nodes)
+    plan = contraction_plan(signature, (target, LAST_AXIS))
+    steps = [{"in": list(ids), "out": [index[a] for a in axes if a != LAST_AXIS]}
+             for (ids, _), axes in zip(plan.steps, plan.results, strict=True)]
+    return DrawPlan(steps, plan.work // size)
 
 
 def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:
@@ -378,16 +362,19 @@ def _shared_draws(worldviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence: Evidence,
               draws: int, seed: int, ess: float | None = None, ci_prob: float = 0.9,
-              labels: Sequence[str] | None = None, sources: Mapping[str, str] | None = None
+              labels: Sequence[str] | None = None, sources: Mapping[str, str] | None = None,
+              junction: JunctionTree | None = None, plan: DrawPlan | None = None
               ) -> dict[str, Any]:
     """Everything the page needs, as JSON-ready data (see the module docstring).
 
     ``nets`` share one model (the first is shown first); ``sources`` maps a worldview's name to
-    what a worldview file should ``extends:`` to reproduce it (a bundled name or a path).
+    what a worldview file should ``extends:`` to reproduce it (a bundled name or a path);
+    ``junction`` and ``plan`` when the caller has them already (else they are computed).
     """
     spec = nets[0].spec
     ids = spec.node_ids
-    jt = junction_tree(spec)
+    jt = junction if junction is not None else junction_tree(spec)
+    plan = plan if plan is not None else draw_plan(spec, target, draws)
     state = spec.node(target).state_of_interest
     nodes = [{"id": n.id, "label": n.label or n.id, "states": list(n.states),
               "parents": [ids.index(p) for p in n.parents], "role": n.role,
@@ -402,7 +389,7 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
                   "outcomes": [i for i, n in enumerate(spec.nodes) if n.role == "outcome"],
                   "file": _model_argument(spec)},
         "junction": jt.to_json(),
-        "plan": contraction_steps(spec, target, draws),
+        "plan": plan.steps,
         "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),
         "block": BLOCK, "order_tol": ORDER_TOL,
         "ess": ess,
@@ -412,7 +399,8 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
         "evidence": evidence_json(evidence, spec),
         "boxes": {n: [b.x, b.y, b.width, b.height] for n, b in layout.boxes.items()},
         "version": cruxnet_version(),
-        "work": {"junction_entries": jt.total_size, "largest_clique": jt.largest},
+        "work": {"junction_entries": jt.total_size, "largest_clique": jt.largest,
+                 "draw_plan": plan.work},
     }
     data["hash"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
     return data

@@ -57,6 +57,7 @@ class ContractionPlan:
     final: str  # einsum equation putting the last operand's axes in the output order
     largest: int  # entries of the largest intermediate
     work: int  # multiply-adds: per step, the entries of the union of its operands' axes
+    results: tuple[tuple[str, ...], ...] = ()  # each step's result axes, by name
 
 
 @lru_cache(maxsize=4096)
@@ -87,6 +88,8 @@ def contraction_plan(signature: Signature, output: tuple[str, ...]) -> Contracti
     rank = {c: i for i, c in enumerate(symbols.values())}
     dims = {symbols[a]: n for axes, shape in signature for a, n in zip(axes, shape, strict=True)}
     eqs: list[str] = []
+    results: list[tuple[str, ...]] = []
+    name_of = {sym: name for name, sym in symbols.items()}
     work = 0
     for pos in path:
         inputs = [ops[i] for i in pos]
@@ -100,11 +103,12 @@ def contraction_plan(signature: Signature, output: tuple[str, ...]) -> Contracti
         # so numpy iterates them without jumping through memory.
         result = "".join(sorted(union & needed, key=lambda c: (c == last, rank[c])))
         eqs.append(_ascii(",".join(inputs) + "->" + result))
+        results.append(tuple(name_of[c] for c in result))
         ops.append(result)
     final = _ascii(f"{ops[0]}->{out}" if ops else f"->{out}")
     ssa = oe.paths.linear_to_ssa(path) if path else []
     return ContractionPlan(tuple((tuple(p), e) for p, e in zip(ssa, eqs, strict=True)), final,
-                 int(info.largest_intermediate), work)
+                           int(info.largest_intermediate), work, tuple(results))
 
 
 def _ascii(eq: str) -> str:
