@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import bnlearn_path, pgmpy_bnlearn, pgmpy_from_bif_text
+from support.oracles import bnlearn_path, pgmpy_bnlearn, pgmpy_from_bif_text
 
 from cruxnet import Evidence, load_network
 from cruxnet.inference.batched import MIN_SUB_CHUNK, posterior_draws, source_for

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import (
+from support.oracles import (
     agrum_from_pgmpy,
     agrum_query,
     bnlearn_path,

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import bnlearn_path
+from support.oracles import bnlearn_path
 
 from cruxnet import load_network, posterior, posterior_draws
 from cruxnet.explorer import explorer_page

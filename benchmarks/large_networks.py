@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from exact_queries import median_time  # the same timing loop as the single-query benchmark
-from oracles import agrum_from_pgmpy, agrum_query, bnlearn_path, pgmpy_bnlearn, pgmpy_query
+from support.oracles import agrum_from_pgmpy, agrum_query, bnlearn_path, pgmpy_bnlearn, pgmpy_query
 
 from cruxnet import Evidence, posterior, posterior_draws
 from cruxnet.io.bif import read_bif

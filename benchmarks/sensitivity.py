@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from batched_draws import best_of
-from oracles import pgmpy_from_bif_text
+from support.oracles import pgmpy_from_bif_text
 
 from cruxnet import load_network
 from cruxnet.io.bif import format_bif

@@ -34,8 +34,9 @@ def _evidence_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("-e", "--evidence", action="append", default=[], metavar="NODE=STATE",
                    help="hard evidence: NODE is observed in STATE")
     g.add_argument("--likelihood", action="append", default=[], metavar="NODE=S1:w1,S2:w2",
-                   help="likelihood (virtual) evidence: relative likelihood of the report under "
-                        "each state; unlisted states get 0")
+                   help="likelihood (virtual) evidence: how likely what you saw is under each "
+                        "state of NODE, relative to the others; give every state (0 rules a "
+                        "state out)")
     g.add_argument("--fixed", action="append", default=[], metavar="NODE=S1:p1,S2:p2",
                    help="fixed marginal (Jeffrey): set NODE's posterior to this distribution")
     g.add_argument("--do", action="append", default=[], metavar="NODE=STATE",
@@ -74,7 +75,8 @@ def _picture_args(p: argparse.ArgumentParser, target_help: str, draws: int | Non
     p.add_argument("--ess", type=_ess_arg, default=None, metavar="ESS",
                    help="effective sample size for CPT rows that state no uncertainty "
                         "(networks read from BIF/XMLBIF files)")
-    p.add_argument("--out", "-o", required=True, metavar=out, help="where to write it")
+    p.add_argument("--out", "-o", default=out, metavar="FILE",
+                   help=f"where to write it (default: {out} in the current folder)")
     p.add_argument("--json", action="store_true", help=json_help)
 
 
@@ -175,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_args(p)
     _evidence_args(p)
     _picture_args(p, "the node outlined as the target", None,
-                  "add a 90%% interval over N parameter draws to every bar", "FILE.svg",
+                  "add a 90%% interval over N parameter draws to every bar", "network.svg",
                   "print the beliefs drawn as JSON")
 
     p = sub.add_parser(
@@ -191,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_args(p, many_worldviews=True)
     _evidence_args(p)
     _picture_args(p, "the node the page headlines", 1000,
-                  "parameter draws the page's intervals come from (default 1000)", "FILE.html",
+                  "parameter draws the page's intervals come from (default 1000)", "explore.html",
                   "print what was written as JSON")
     p.add_argument("--no-draws", action="store_true", help="point beliefs only (a smaller page)")
 
@@ -485,9 +487,18 @@ def _cmd_report(ns: argparse.Namespace) -> int:
 
 
 def _step_bar(ns: argparse.Namespace) -> Callable[[str | None], None]:
-    """A progress bar over report steps on a terminal (stderr); ``None`` closes it."""
+    """Progress over the report's steps on stderr: a bar on a terminal, else one line per step
+    with the seconds so far (a log, CI, ``make report`` piped to a file). ``None`` closes it."""
+    import time
+
+    start = time.perf_counter()
     if not sys.stderr.isatty():
-        return lambda label: None
+        def line(label: str | None) -> None:
+            if label is not None:
+                print(f"cruxnet report: [{time.perf_counter() - start:5.1f} s] {label}",
+                      file=sys.stderr, flush=True)
+
+        return line
     from tqdm import tqdm
 
     bar = tqdm(desc="report", unit="step", file=sys.stderr, leave=False)

@@ -88,6 +88,7 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     ...
     cruxnet.errors.SpecError: m.yaml: line 1, column 9: malformed YAML (expected ',' or ']', ...)
     """
+    _check_depth(text, source)
     try:
         return _checked(yaml.load(text, Loader=_FastLoader), source)
     except (yaml.YAMLError, RecursionError):
@@ -105,6 +106,40 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     except RecursionError:
         raise SpecError("malformed YAML (nested too deeply)", file=source) from None
     return _checked(data, source)
+
+
+#: How deep ``[...]`` and ``{...}`` may nest. cruxnet's files nest a few levels; thousands of
+#: levels (a hostile or broken file) would only exhaust the parser's recursion, slowly.
+MAX_NESTING = 64
+
+# Quoted strings and comments are skipped; a quote inside a plain word (Carlsmith's) can only
+# hide brackets, so the count may fall short (the parser then decides) but never overshoots.
+_TOKENS = re.compile(r"""'(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*"|(?:^|(?<=\s))#[^\n]*|[\[\]{}]""",
+                     re.MULTILINE)
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse flow collections nested deeper than :data:`MAX_NESTING`, before parsing.
+
+    >>> _check_depth("a: [[1, 2], {b: [3]}]  # [[[", "m.yaml")
+    >>> _check_depth("a: " + "[" * 100 + "]" * 100, "m.yaml")
+    Traceback (most recent call last):
+    ...
+    cruxnet.errors.SpecError: m.yaml: line 1: lists or mappings nested more than 64 levels deep
+    """
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return
+    depth = 0
+    for m in _TOKENS.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, m.start()) + 1
+                raise SpecError(f"line {line}: lists or mappings nested more than "
+                                f"{MAX_NESTING} levels deep", file=source)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
 
 
 def _checked(data: Any, source: str) -> dict[str, Any]:

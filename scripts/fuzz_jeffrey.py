@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bruteforce import SmallNet, ipfp, marginal
+from support.bruteforce import SmallNet, ipfp, marginal
 
 from cruxnet import Evidence, posterior
 from cruxnet.errors import ConvergenceError, EvidenceError, ImpossibleEvidenceError

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from oracles import bnlearn_path
+from support.oracles import bnlearn_path
 
 COMMANDS = ["models", "query", "summary", "validate", "export", "sensitivity", "lint"]
 
@@ -116,7 +116,7 @@ def test_bif_file_with_rounded_rows_loads_with_a_note() -> None:
     assert proc.stderr.startswith(f"cruxnet: note: {path}: 6 CPT rows summed to 1 only up to")
     proc = run("query", "BP", "--model", path, "--normalize", "-e", "HR=HIGH", "--json")
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
-    from oracles import pgmpy_bnlearn, pgmpy_query
+    from support.oracles import pgmpy_bnlearn, pgmpy_query
 
     expected = pgmpy_query(pgmpy_bnlearn("alarm"), "BP", {"HR": "HIGH"})
     got = json.loads(proc.stdout)["posterior"]

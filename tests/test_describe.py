@@ -87,7 +87,7 @@ def test_cli_describe_text_json_and_mistakes() -> None:
 
 
 def test_a_network_file_shows_its_table_rows() -> None:
-    from oracles import bnlearn_path
+    from support.oracles import bnlearn_path
 
     net = load_network(bnlearn_path("asia"))
     d = describe_node(net, "tub")

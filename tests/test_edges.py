@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bruteforce import SmallNet, condition, ipfp, marginal, two_by_two_projection
 from numpy.testing import assert_allclose
 from scipy import integrate, stats
+from support.bruteforce import SmallNet, condition, ipfp, marginal, two_by_two_projection
 
 from cruxnet import Evidence, load_network, posterior
 from cruxnet.cli import main as cli
@@ -407,7 +407,7 @@ def test_voi_under_a_fixed_marginal_is_centred_on_the_posterior():
 
 # ------------------------------------------------------------------------------------ item 9
 def test_likelihood_leaving_out_states_is_an_error(tmp_path, capsys):
-    from oracles import bnlearn_path
+    from support.oracles import bnlearn_path
 
     from cruxnet.updating.ledger import LedgerError, read_ledger
 
@@ -435,7 +435,7 @@ def test_likelihood_leaving_out_states_is_an_error(tmp_path, capsys):
 def test_standard_files_with_rounded_rows_load(name, capsys):
     import gzip
 
-    from oracles import bnlearn_path, pgmpy_bnlearn, pgmpy_query
+    from support.oracles import bnlearn_path, pgmpy_bnlearn, pgmpy_query
 
     from cruxnet.io.bif import RoundedRowsWarning
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oracles import (
+from support.oracles import (
     agrum_from_pgmpy,
     agrum_from_pgmpy_name,
     agrum_query,

@@ -128,7 +128,8 @@ def test_node_texts_paraphrase_rather_than_paste_the_seeds(model: str) -> None:
 
 
 @pytest.mark.parametrize(("anchor", "worldview"),
-                         [(a, w) for a in ANCHORS for w in a.worldviews], ids=str)
+                         [(a, w) for a in ANCHORS for w in a.worldviews],
+                         ids=[f"{a.id}-{w}" for a in ANCHORS for w in a.worldviews])
 def test_anchor_holds(anchor, worldview: str) -> None:  # type: ignore[no-untyped-def]
     result = check_anchor(anchor, load_network("crux_network", worldview))
     assert result.passed, f"{anchor.id} ({anchor.source}) fails for {worldview}: {result.detail}"

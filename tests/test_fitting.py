@@ -46,7 +46,9 @@ def test_same_system_fit_matches_the_closed_form_and_recovers_the_truth():
     rng = np.random.default_rng(11)
     n, q_true = 200, 0.45
     k = int(rng.binomial(n, q_true))
-    fit = fit_latent_counts(net, "honeypot_caught", [n - k, k], cases="same", seed=3)
+    # 700 draws a chain (ESS ~700): the checks below scale with the Monte Carlo error.
+    fit = fit_latent_counts(net, "honeypot_caught", [n - k, k], cases="same", seed=3,
+                            draws=700, tune=500)
     exact = _closed_form_config_posterior(net, k, n)
     assert_allclose(fit.config_posterior, exact, rtol=1e-6, atol=1e-12)
     assert fit.config_posterior[CONFIGS.index(("yes", "no"))] > 0.99
@@ -76,7 +78,7 @@ def test_independent_cases_recover_the_population_rate():
     p_true = float(pi_true @ theta_true)
     k = int(np.random.default_rng(5).binomial(3000, p_true))
     fit = fit_latent_counts(net, "honeypot_caught", [3000 - k, k], cases="independent",
-                            seed=2)
+                            seed=2, draws=600, tune=500)
     post = fit.idata.posterior
     pi = post["pi"].values.reshape(-1, 4)
     theta = post["theta"].values.reshape(-1, 4, 2)[..., 1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import WORLDVIEWS
-from oracles import bnlearn_path
+from support.oracles import bnlearn_path
 
 from cruxnet import Evidence, SpecError, load_network, posterior
 from cruxnet.io import read_bif, read_xmlbif, write_bif, write_xmlbif
@@ -105,7 +105,7 @@ def test_files_written_by_pyagrum_and_pgmpy_load_and_agree(tmp_path: Path, name:
     import warnings
 
     import pyagrum as gum
-    from oracles import agrum_from_pgmpy, pgmpy_bnlearn
+    from support.oracles import agrum_from_pgmpy, pgmpy_bnlearn
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

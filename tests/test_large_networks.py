@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 from numpy.testing import assert_allclose
-from oracles import BNLEARN_DIR, bnlearn_path
+from support.oracles import BNLEARN_DIR, bnlearn_path
 from test_exact_oracles import _queries
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws

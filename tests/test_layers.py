@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1] / "cruxnet"
 #: Each room (a subpackage or a top-level module) and its layer; imports go to the same or a
 #: lower layer. Data flows: specs -> worldviews -> draws -> inference -> analyses -> reports.
 LAYERS = {
-    "errors": 0, "version": 0, "yamlio": 1, "figure": 1, "display": 1,
+    "errors": 0, "version": 0, "thirdparty": 0, "yamlio": 1, "figure": 1, "display": 1,
     "models": 2,
     "priors": 3,
     "inference": 4, "io": 4,

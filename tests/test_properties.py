@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bruteforce import SmallNet, bif_text, ipfp, marginal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
-from oracles import (
+from support.bruteforce import SmallNet, bif_text, ipfp, marginal
+from support.oracles import (
     agrum_from_pgmpy,
     agrum_query,
     pgmpy_from_bif_text,
@@ -32,7 +32,7 @@ from cruxnet.priors.draws import DatasetDraws, cpt_name
 from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
-EXAMPLES = 150
+EXAMPLES = 100
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -328,7 +328,7 @@ def awkward_small_nets(draw: st.DrawFn) -> SmallNet:
     return SmallNet([f"n{i}" for i in range(n)], cards, parents, cpts)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(awkward_small_nets(), st.data())
 def test_several_fixed_marginals_next_to_tiny_entries(small: SmallNet,

@@ -122,6 +122,11 @@ def test_report_command(tmp_path):
     proc = subprocess.run(run, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "report.md").exists()
+    # Off a terminal, progress is one line per step on stderr, with the seconds so far.
+    steps = proc.stderr.strip().splitlines()
+    assert len(steps) >= 4 and all(
+        re.fullmatch(r"cruxnet report: \[ *\d+\.\d s\] \S.*", line) for line in steps), steps
+    assert any("writing report.html" in line for line in steps)
     # The command computes worldviews and figures on worker processes; the same report comes
     # out of one process, byte for byte (figures included).
     serial = build_report("carlsmith_2021", draws=2000, analysis_draws=200)
@@ -202,7 +207,7 @@ def test_report_on_a_personal_worldview_shows_what_it_changes(tmp_path):
 
 
 def test_report_on_a_bif_network_needs_an_ess_and_says_so():
-    from oracles import bnlearn_path
+    from support.oracles import bnlearn_path
 
     from cruxnet.errors import SpecError
 

@@ -22,8 +22,8 @@ LEDGER = "\n".join(json.dumps({**e, "citation": "c", "date": "2026-05-01", "by":
 
 COMMANDS = {
     "query": ["query", "catastrophe", "-e", "scheming=yes", "--fixed",
-              "lead_time=about_1mo:0.6,to_6mo:0.4", "--draws", "3000", "--seed", "4", "--json"],
-    "summary": ["summary", "--draws", "1000", "--seed", "2", "--json"],
+              "lead_time=about_1mo:0.6,to_6mo:0.4", "--draws", "1000", "--seed", "4", "--json"],
+    "summary": ["summary", "--draws", "300", "--seed", "2", "--json"],
     "tornado": ["sensitivity", "catastrophe", "--draws", "300", "--json", "--plot",
                 "{out}/tornado.png"],
     "sobol": ["sensitivity", "catastrophe", "--method", "sobol", "--samples", "64", "--draws",
@@ -36,7 +36,7 @@ COMMANDS = {
     "lint": ["lint", "superforecasters_2023", "-m", "carlsmith_2021", "--json"],
     "update": ["update", "{out}/ledger.jsonl", "-n", "300", "--seed", "5", "--json"],
     "elicit": ["elicit", "panel_2026", "--out", "{out}/pooled.yaml", "--json"],
-    "report": ["report", "-m", "carlsmith_2021", "--draws", "2000", "--analysis-draws", "200",
+    "report": ["report", "-m", "carlsmith_2021", "--draws", "500", "--analysis-draws", "100",
                "--out", "{out}/report"],
 }
 

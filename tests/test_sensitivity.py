@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from oracles import bnlearn_path, pgmpy_from_bif_text
+from support.oracles import bnlearn_path, pgmpy_from_bif_text
 
 from cruxnet import Evidence, load_network, posterior
 from cruxnet.io.bif import format_bif

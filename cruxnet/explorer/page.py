@@ -4,7 +4,8 @@ The network picture is :func:`cruxnet.netview.network_svg` (the same look and la
 ``cruxnet show``) with the elements the page updates in place; the data is
 :func:`cruxnet.explorer.payload.page_data` as JSON in a ``<script type="application/json">``
 (``<``, ``>`` and ``&`` written as JSON escapes, so no text in a model can close the script);
-the code is ``static/engine.js`` and ``static/explorer.js``, the project's own, inlined.
+the code is ``static/engine.js``, ``forms.js``, ``model.js`` (the numbers, no DOM) and
+``explorer.js`` (the page), the project's own, inlined.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     page = Template(_static("page.html")).substitute(
         title=html.escape(heading), css=_static("explorer.css"), svg=svg,
         data=_script_json(data), engine=_static("engine.js"), forms=_static("forms.js"),
+        numbers=_static("model.js"),
         app=_static("explorer.js"),
         version=html.escape(str(data["version"])), model=html.escape(spec.name),
         draws=f"{draws:,}", seed=seed)

@@ -120,7 +120,9 @@ class PosteriorDraws:
     def to_inference_data(self) -> Any:
         """ArviZ InferenceData: P(target) per draw in the posterior group (one chain), named
         ``P(target)``, with the states as a coordinate; ``az.summary`` reads it."""
-        import arviz as az
+        from cruxnet.thirdparty import arviz
+
+        az = arviz()
 
         da = self.to_xarray().expand_dims(chain=[0])
         return az.InferenceData(posterior=da.to_dataset(name=f"P({self.target})"))

@@ -62,11 +62,9 @@ def _check_kind(ci_kind: str) -> str:
 
 
 def _hdi(values: NDArray, ci_prob: float) -> tuple[float, float]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # ArviZ's notice of its 1.0 refactor
-        import arviz as az
+    from cruxnet.thirdparty import arviz
 
-        lo, hi = az.hdi(np.ascontiguousarray(values), hdi_prob=ci_prob)  # type: ignore[no-untyped-call]
+    lo, hi = arviz().hdi(np.ascontiguousarray(values), hdi_prob=ci_prob)
     return float(lo), float(hi)
 
 

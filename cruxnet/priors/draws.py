@@ -700,7 +700,9 @@ class DatasetDraws:
 def to_inference_data(dataset: xr.Dataset) -> Any:
     """Parameter draws (a Dataset with a ``draw`` dim) as ArviZ InferenceData: one chain, the
     CPTs in its posterior group, so ``az.summary`` and ArviZ's plots read them."""
-    import arviz as az
+    from cruxnet.thirdparty import arviz
+
+    az = arviz()
 
     fixed = [v for v in dataset.data_vars if "draw" not in dataset[v].dims]
     drawn = dataset.drop_vars(fixed)

@@ -46,12 +46,14 @@ def check_fit(idata: Any, var_names: Sequence[str], *, what: str,
         ``r_hat`` (the largest), ``r_hat_at``, ``ess_bulk`` (the smallest), ``ess_at``,
         ``divergences``.
     """
-    import arviz as az
+    from cruxnet.thirdparty import arviz
+
+    az = arviz()
 
     post = idata.posterior
     names = [v for v in var_names if v in post]
-    rhat = az.rhat(idata, var_names=names)  # type: ignore[no-untyped-call]
-    ess = az.ess(idata, var_names=names, method="bulk")  # type: ignore[no-untyped-call]
+    rhat = az.rhat(idata, var_names=names)
+    ess = az.ess(idata, var_names=names, method="bulk")
 
     def worst(ds: Any, pick: Any) -> tuple[float, str]:
         best_v, best_at = None, ""

@@ -104,7 +104,10 @@ def _model(n_config: int, card: int, cases: Cases) -> Any:
     key = (n_config, card, cases)
     if key in _MODELS:
         return _MODELS[key]
-    import pymc as pm
+    from cruxnet.thirdparty import quiet_arviz_notice
+
+    with quiet_arviz_notice():
+        import pymc as pm
     import pytensor.tensor as pt
 
     with pm.Model() as model:
@@ -245,7 +248,10 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
         Bad counts or parents; the observed parents impossible; rows without uncertainty; a
         fit that fails r_hat <= 1.01, bulk ESS >= 400 or has divergences.
     """
-    import pymc as pm
+    from cruxnet.thirdparty import quiet_arviz_notice
+
+    with quiet_arviz_notice():
+        import pymc as pm
 
     spec = net.spec
     if node not in spec:

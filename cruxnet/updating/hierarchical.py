@@ -89,9 +89,11 @@ def hierarchical_pool(targets: Mapping[str, Sequence[Distribution]],
     FitError
         r_hat > 1.01, bulk ESS < 400 or divergences on the reported parameters.
     """
-    import pymc as pm
-
+    from cruxnet.thirdparty import quiet_arviz_notice
     from cruxnet.updating.diagnostics import check_fit, quiet_sampling
+
+    with quiet_arviz_notice():
+        import pymc as pm
 
     if not targets:
         raise ElicitationError("nothing to pool")

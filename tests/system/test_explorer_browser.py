@@ -1,12 +1,13 @@
-"""The interactive explorer (issue 17) in a real browser: Debian's chromium driven by
-Playwright, every request but the page's own file blocked, no console error allowed.
+"""The interactive explorer in a real browser: Debian's chromium driven by Playwright, every
+request but the page's own file blocked, no console error allowed.
 
-The page's engine is its own JavaScript, so it is checked only against independent
-computations: the Python engine (point posteriors of every node to 1e-12; P(target) in every
-parameter draw, run by the batched engine on the draws the page holds, to 1e-12; the interval
-from numpy's quantiles), pyAgrum's LazyPropagation, and node_swings for the crux table. Clicks
-are real clicks on the `data-node`/`data-state` elements; the downloaded worldview file goes
-through `cruxnet validate` and `cruxnet query`.
+The page's numbers are checked case by case under Node.js against the Python engine and pyAgrum
+(tests/oracles/test_explorer_numbers.py). Here: the page as people use it (real clicks on the
+`data-node`/`data-state` elements, undo, the link, worldview switching and comparing, the
+likelihood and my-view editors, the downloaded worldview file through `cruxnet validate` and
+`cruxnet query`, escaping, limits, the report and a Jupyter cell that embed it), and one
+end-to-end check of the numbers per page kind in the browser (tables rebuilt from forms'
+parameters; tables travelling as columns), WebAssembly included.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from oracles import agrum_from_pgmpy_name, agrum_query, bnlearn_path, chromium_path
+from support.explorer import ev_json, exactly_normalized, random_evidence
+from support.oracles import bnlearn_path, chromium_path
 
-from cruxnet import Evidence, draw_parameters, load_network, posterior, posterior_draws
+from cruxnet import Evidence, load_network, posterior, posterior_draws
 from cruxnet.errors import ImpossibleEvidenceError
 from cruxnet.explorer import explorer_page
 from cruxnet.explorer.payload import draws_dataset
@@ -78,29 +80,6 @@ class Page:
         self.context.close()
 
 
-def _ev_json(ev: Evidence, net) -> dict:
-    ev = ev.resolved(net.spec)
-    return {"hard": dict(ev.hard), "do": dict(ev.do),
-            "likelihood": {n: dict(zip(net.spec.node(n).states, map(float, v), strict=True))
-                           for n, v in ev.likelihood.items()}}
-
-
-def _random_evidence(net, rng: np.random.Generator) -> Evidence:
-    """Hard evidence on 0-3 nodes, a likelihood on 0-1, do() on 0-1 (distinct nodes)."""
-    ids = list(net.spec.node_ids)
-    chosen = rng.permutation(ids)[:5]
-    hard, lik, do = {}, {}, {}
-    for k, node in enumerate(chosen):
-        states = net.spec.node(node).states
-        if k < int(rng.integers(0, 4)):
-            hard[node] = states[int(rng.integers(len(states)))]
-        elif k == 3 and rng.random() < 0.7:
-            lik[node] = tuple(float(x) for x in rng.uniform(0.05, 1.0, len(states)))
-        elif k == 4 and rng.random() < 0.6:
-            do[node] = states[int(rng.integers(len(states)))]
-    return Evidence(hard=hard, likelihood=lik, do=do)
-
-
 def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
                                draws_cases: int, worldview: int = 0) -> int:
     """Random evidence: every node's point beliefs to 1e-12; P(target) per draw to 1e-12 on
@@ -111,20 +90,20 @@ def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
     ds = draws_dataset(data, net, worldview) if data["draws"] else None
     checked = 0
     for case in range(cases):
-        ev = _random_evidence(net, rng)
+        ev = random_evidence(net, rng)
         try:
             want = {n: posterior(net, n, ev).probs for n in spec.node_ids}
         except ImpossibleEvidenceError:
             with pytest.raises(Exception, match="impossible"):
                 page.js("ev => window.cruxnet.posterior(window.cruxnet.target, ev)",
-                        _ev_json(ev, net))
+                        ev_json(ev, net))
             continue
-        got = page.js("ev => window.cruxnet.marginals(ev)", _ev_json(ev, net))
+        got = page.js("ev => window.cruxnet.marginals(ev)", ev_json(ev, net))
         for n in spec.node_ids:
             assert list(got[n].values()) == pytest.approx(want[n].tolist(), abs=1e-12), (n, ev)
         checked += 1
         if ds is not None and case < draws_cases:
-            per = np.array(page.js("ev => window.cruxnet.targetDraws(ev)", _ev_json(ev, net)),
+            per = np.array(page.js("ev => window.cruxnet.targetDraws(ev)", ev_json(ev, net)),
                            dtype=float)
             py = posterior_draws(net, target, ev, parameters=DatasetDraws(spec, ds))
             ref = np.full(data["draws"], np.nan)
@@ -132,52 +111,26 @@ def _check_page_against_python(page: Page, net, data, rng, cases: int, *,
             assert np.array_equal(np.isnan(per), np.isnan(ref)), ev
             ok = ~np.isnan(ref)
             assert per[ok] == pytest.approx(ref[ok], abs=1e-12), ev
-            iv = page.js("ev => window.cruxnet.interval(ev)", _ev_json(ev, net))
+            iv = page.js("ev => window.cruxnet.interval(ev)", ev_json(ev, net))
             lo, hi = equal_tailed(ref[ok], data["ci_prob"])
             assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-12)
     return checked
 
 
-def test_crux_network_equals_the_python_engine(browser, tmp_path) -> None:
-    # (A second worldview's beliefs and interval are checked in the clicks test.)
+def test_crux_network_end_to_end(browser, tmp_path) -> None:
+    """Tables rebuilt from their forms' parameters in the page: every node and P(target) per
+    draw against the Python engine, and the WebAssembly kernels against the plain loops."""
     net = load_network("crux_network", "karnofsky_playbook")
-    page_obj = explorer_page([net], draws=300, seed=4)
-    path = page_obj.save(tmp_path / "e.html")
-    page = Page(browser, path)
+    page_obj = explorer_page([net], draws=200, seed=4)
+    page = Page(browser, page_obj.save(tmp_path / "e.html"))
     checked = _check_page_against_python(page, net, page_obj.data, np.random.default_rng(7),
-                                         cases=14, draws_cases=4)
-    assert checked >= 8
-    # The page's draws are Python's draws rounded to float32: the interval moves by ~1e-7.
-    seeded = posterior_draws(net, "catastrophe", draws=300, seed=4)
-    lo, hi = equal_tailed(seeded.probs[:, 1], 0.9)
-    iv = page.js("() => window.cruxnet.interval({})")
-    assert (iv["lo"], iv["hi"]) == pytest.approx((lo, hi), abs=1e-5)
-    # Every table the page holds, rebuilt from its forms' parameters in JavaScript, equals
-    # the Python forms' rebuild from the same parameters, and Python's own draws to rounding.
-    ds = draws_dataset(page_obj.data, net, 0)
-    from cruxnet.priors.draws import cpt_name
-
-    forms = {n for n, e in page_obj.data["worldviews"][0]["draws"].items() if "program" in e}
-    assert {"scheming", "lead_time", "exogenous_catastrophe", "safety_investment",
-            "in_sweet_spot", "deference_timing", "bgd_exists"} <= forms
-    seeded = draw_parameters(net, draws=300, seed=4)
-    for node in net.spec.node_ids:
-        got = np.array(page.js("([n]) => window.cruxnet.tableDraws(n, 0, 80)", [node]))
-        name = cpt_name(net.spec, node)
-        want = ds[name].values.reshape(-1, got.shape[1])[:80]
-        assert got == pytest.approx(np.broadcast_to(want, got.shape), abs=1e-12), node
-        theirs = seeded[name].values.reshape(-1, got.shape[1])[:80]
-        assert got == pytest.approx(np.broadcast_to(theirs, got.shape), abs=2e-6), node
-    # The WebAssembly kernels (which keep the steps no evidence reaches from one click to the
-    # next) and the plain JavaScript loops (which keep nothing) give the same bits.
-    cases = [{"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}},
-             {"hard": {"lead_time": "to_2y"}}, {},
-             {"likelihood": {"bgd_exists": {"no": 1, "yes": 3}}, "hard": {"scheming": "yes"}}]
-    for ev in cases:
-        assert page.js("() => window.cruxnet.useWasm(true)") is True
-        fast = page.js("ev => window.cruxnet.targetDraws(ev)", ev)
-        assert page.js("() => window.cruxnet.useWasm(false)") is False
-        assert page.js("ev => window.cruxnet.targetDraws(ev)", ev) == fast, ev
+                                         cases=4, draws_cases=2)
+    assert checked >= 2
+    ev = {"hard": {"scheming": "no"}, "do": {"capability_restraint": "pause"}}
+    assert page.js("() => window.cruxnet.useWasm(true)") is True
+    fast = page.js("ev => window.cruxnet.targetDraws(ev)", ev)
+    assert page.js("() => window.cruxnet.useWasm(false)") is False
+    assert page.js("ev => window.cruxnet.targetDraws(ev)", ev) == fast
     page.close()
 
 
@@ -185,7 +138,7 @@ def test_kernels_are_built_from_their_source() -> None:
     """kernels.wasm is what scripts/build_wasm.py assembled from today's kernels.wat."""
     import hashlib
 
-    static = Path(__file__).resolve().parents[1] / "cruxnet" / "explorer" / "static"
+    static = Path(__file__).resolve().parents[2] / "cruxnet" / "explorer" / "static"
     manifest = json.loads((static / "kernels.wasm.json").read_text())
     assert hashlib.sha256((static / "kernels.wat").read_bytes()).hexdigest() == \
         manifest["source_sha256"], "kernels.wat changed: run python scripts/build_wasm.py"
@@ -193,63 +146,14 @@ def test_kernels_are_built_from_their_source() -> None:
         manifest["wasm_sha256"]
 
 
-@pytest.mark.parametrize("model", ["carlsmith_2021", "honeypot_tests"])
-def test_other_bundled_models_equal_the_python_engine(browser, tmp_path, model) -> None:
-    from cruxnet.catalog import load_model, network_for, worldview_names
-
-    entry = load_model(model)
-    nets = [network_for(entry, w) for w in worldview_names(entry)]
-    page_obj = explorer_page(nets, draws=200, seed=5)
-    page = Page(browser, page_obj.save(tmp_path / f"{model}.html"))
-    for k, net in enumerate(nets):
-        if k:
-            page.page.select_option("#worldview", str(k))
-        checked = _check_page_against_python(page, net, page_obj.data,
-                                             np.random.default_rng(k), cases=6, draws_cases=2,
-                                             worldview=k)
-        assert checked >= 2
-    page.close()
-
-
-def _exactly_normalized(net):
-    """A network file's tables with every row divided by its sum (rounded files are off by up
-    to 1e-9; the page divides too, see cruxnet.explorer.payload)."""
-    for node in net.spec.node_ids:
-        cpt = np.asarray(net.cpts[node])
-        net = net.with_cpt(node, cpt / cpt.sum(axis=-1, keepdims=True))
-    return net
-
-
-@pytest.mark.parametrize(("name", "draws"), [("asia", 200), ("alarm", 200), ("child", 100),
-                                             ("insurance", 50), ("hailfinder", 100)])
-def test_bnlearn_networks_equal_the_python_engine(browser, tmp_path, name, draws) -> None:
-    net = _exactly_normalized(load_network(bnlearn_path(name), normalize=True))
-    page_obj = explorer_page([net], draws=draws, seed=1, ess=50)
-    page = Page(browser, page_obj.save(tmp_path / f"{name}.html"))
+def test_a_network_whose_tables_travel_as_columns(browser, tmp_path) -> None:
+    """A bnlearn network (no forms: its draws travel as table columns) end to end."""
+    net = exactly_normalized(load_network(bnlearn_path("alarm"), normalize=True))
+    page_obj = explorer_page([net], draws=100, seed=1, ess=50)
+    page = Page(browser, page_obj.save(tmp_path / "alarm.html"))
     checked = _check_page_against_python(page, net, page_obj.data, np.random.default_rng(3),
-                                         cases=10, draws_cases=2)
-    assert checked >= 4
-    page.close()
-
-
-def test_pyagrum_agrees(browser, tmp_path) -> None:
-    net = _exactly_normalized(load_network(bnlearn_path("alarm"), normalize=True))
-    page = Page(browser, explorer_page([net], draws=0).save(tmp_path / "a.html"))
-    bn = agrum_from_pgmpy_name("alarm")
-    rng = np.random.default_rng(11)
-    for _ in range(6):
-        ev = _random_evidence(net, rng)
-        ev = Evidence(hard=ev.hard, likelihood=ev.likelihood)  # pyAgrum: no do() here
-        try:
-            posterior(net, "BP", ev)
-        except ImpossibleEvidenceError:
-            continue
-        got = page.js("ev => window.cruxnet.marginals(ev)", _ev_json(ev, net))
-        for node in ("BP", "HR", "CO", "LVFAILURE"):
-            want = agrum_query(bn, node, dict(ev.hard),
-                               {k: list(v) for k, v in ev.likelihood.items()})
-            assert [got[node][s] for s in want] == pytest.approx(list(want.values()),
-                                                                 abs=1e-9)
+                                         cases=4, draws_cases=1)
+    assert checked >= 2
     page.close()
 
 

@@ -1,0 +1,128 @@
+// The explorer page's numeric code (engine.js, forms.js, model.js: no DOM) under Node.js,
+// against golden vectors the Python engine wrote (tests/oracles/test_explorer_numbers.py writes
+// them and runs `node --test` on this file with CRUXNET_GOLDEN naming the folder).
+//
+// Each golden file holds one page's payload (what cruxnet.explorer.payload puts in the page)
+// and cases computed in Python without any of this code: every node's point beliefs
+// (cruxnet's exact engine, or pyAgrum), P(target) in every parameter draw on the page's own
+// draws (the batched engine), the equal-tailed interval (numpy), the one-way swings
+// (node_swings), the tables rebuilt from the forms' parameters, and stated marginals met in
+// every draw (StatedMarginalDraws).
+"use strict";
+
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import {test} from "node:test";
+import {fileURLToPath} from "node:url";
+import vm from "node:vm";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const STATIC = path.resolve(here, "..", "..", "cruxnet", "explorer", "static");
+for (const name of ["engine.js", "forms.js", "model.js"]) {
+  vm.runInThisContext(fs.readFileSync(path.join(STATIC, name), "utf8"), {filename: name});
+}
+const CruxModel = vm.runInThisContext("CruxModel");
+
+const GOLDEN = process.env.CRUXNET_GOLDEN;
+if (!GOLDEN) throw new Error("CRUXNET_GOLDEN is not set: run tests/oracles/test_explorer_numbers.py");
+const files = fs.readdirSync(GOLDEN).filter((f) => f.endsWith(".json")).sort();
+if (files.length === 0) throw new Error(`no golden files in ${GOLDEN}`);
+
+function close(got, want, tol, what) {
+  if (want === null) {  // NaN in Python (JSON has no NaN)
+    assert.ok(Number.isNaN(got), `${what}: expected NaN, got ${got}`);
+    return;
+  }
+  assert.ok(Number.isFinite(got) && Math.abs(got - want) <= tol,
+            `${what}: got ${got}, want ${want} (tolerance ${tol})`);
+}
+
+function closeAll(got, want, tol, what) {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) close(got[i], want[i], tol, `${what}[${i}]`);
+}
+
+for (const file of files) {
+  const golden = JSON.parse(fs.readFileSync(path.join(GOLDEN, file), "utf8"));
+  const M = CruxModel.create(golden.data);
+  const ids = M.ids;
+
+  test(`${golden.name}: point beliefs of every node`, () => {
+    let possible = 0;
+    for (const c of golden.cases) {
+      const res = M.beliefs(c.worldview, c.mine || {}, c.evidence);
+      if (c.impossible) {
+        assert.ok(!(res.pe > 0), `${JSON.stringify(c.evidence)} should be impossible`);
+        continue;
+      }
+      possible++;
+      for (const [node, want] of Object.entries(c.beliefs)) {
+        closeAll(Array.from(res.beliefs[M.index[node]]), want, c.tol ?? 1e-12,
+                 `${node} | ${JSON.stringify(c.evidence)}`);
+      }
+    }
+    assert.ok(possible >= golden.min_possible, `only ${possible} possible cases`);
+  });
+
+  const withDraws = golden.cases.filter((c) => c.target_draws);
+  if (withDraws.length) {
+    test(`${golden.name}: P(target) in every draw and the interval`, () => {
+      for (const c of withDraws) {
+        const what = JSON.stringify(c.evidence);
+        closeAll(Array.from(M.targetDraws(c.worldview, c.mine || {}, c.evidence)),
+                 c.target_draws, c.draws_tol ?? 1e-12, `P(target) per draw | ${what}`);
+        const iv = M.interval(c.worldview, c.mine || {}, c.evidence);
+        close(iv.lo, c.interval[0], c.draws_tol ?? 1e-12, `interval low | ${what}`);
+        close(iv.hi, c.interval[1], c.draws_tol ?? 1e-12, `interval high | ${what}`);
+        assert.equal(iv.kept, c.kept, `draws kept | ${what}`);
+      }
+    });
+    test(`${golden.name}: WebAssembly kernels and plain JavaScript give the same bits`, () => {
+      if (!M.engine.wasmBytes) return;
+      for (const c of withDraws) {
+        M.engine.useWasm = true;
+        const fast = Array.from(M.targetDraws(c.worldview, c.mine || {}, c.evidence));
+        M.engine.useWasm = false;
+        const plain = Array.from(M.targetDraws(c.worldview, c.mine || {}, c.evidence));
+        M.engine.useWasm = true;
+        assert.deepEqual(plain, fast, JSON.stringify(c.evidence));
+      }
+    });
+  }
+
+  const withSwings = golden.cases.filter((c) => c.swings);
+  if (withSwings.length) {
+    test(`${golden.name}: the crux table is node_swings`, () => {
+      for (const c of withSwings) {
+        const got = M.swings(c.worldview, c.mine || {}, c.evidence);
+        assert.deepEqual(got.slice(0, c.swings.length).map((r) => r.node),
+                         c.swings.map((r) => r.node), JSON.stringify(c.evidence));
+        for (let k = 0; k < c.swings.length; k++) {
+          close(got[k].low, c.swings[k].low, 1e-12, `${c.swings[k].node} low`);
+          close(got[k].high, c.swings[k].high, 1e-12, `${c.swings[k].node} high`);
+        }
+      }
+    });
+  }
+
+  if (golden.tables) {
+    test(`${golden.name}: every table rebuilt from its draws`, () => {
+      for (const t of golden.tables) {
+        const got = M.tableDraws(t.worldview, t.node, 0, t.page.length);
+        for (let d = 0; d < t.page.length; d++) {
+          closeAll(got[d], t.page[d], 1e-12, `${t.node} draw ${d} (the page's draws)`);
+          closeAll(got[d], t.python[d], 2e-6, `${t.node} draw ${d} (Python's own draws)`);
+        }
+      }
+      assert.ok(golden.tables.some((t) => t.form), "no table travelled as a form");
+    });
+  }
+
+  test(`${golden.name}: evidence the page must refuse`, () => {
+    const node = ids[0];
+    assert.throws(() => M.beliefs(0, {}, {hard: {no_such_node: "x"}}), /unknown node/);
+    assert.throws(() => M.beliefs(0, {}, {hard: {[node]: "no_such_state"}}), /unknown state/);
+    assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: {}}}), /every state/);
+  });
+}

@@ -1,0 +1,1 @@
+"""What the tests share: independent oracles, brute force, small models, fuzz cases."""
