@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-import numpy as np
-import pytest
+# One BLAS/OpenMP thread per process: `make test` runs a pytest worker per core, and the
+# processes the tests start (the CLI, kernels) inherit this, so nothing oversubscribes the
+# cores. Results do not depend on it (the batched engine's own threads are tested apart).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -328,7 +328,7 @@ def awkward_small_nets(draw: st.DrawFn) -> SmallNet:
     return SmallNet([f"n{i}" for i in range(n)], cards, parents, cpts)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(awkward_small_nets(), st.data())
 def test_several_fixed_marginals_next_to_tiny_entries(small: SmallNet,
