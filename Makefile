@@ -95,9 +95,10 @@ test: $(TOOLS) chromium node
 	exit $$rc
 
 ## The developer's inner loop (about a minute): unit tests and doctests, no browser, kernel,
-## terminal or packaging. `make test` (and CI) run everything.
+## terminal or packaging (tests/system), no oracle sweeps (tests/oracles), nothing marked slow.
+## `make test` (and CI) run everything.
 test-fast: $(TOOLS)
-	$(BIN)/python -m pytest -n $(JOBS) -q tests/unit cruxnet
+	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow" tests/unit cruxnet
 
 lint: $(TOOLS)
 	$(BIN)/python -m mypy

@@ -1,7 +1,7 @@
 """Build the shipped notebooks: each jupytext source ``notebooks/NAME.py`` is executed in a
 Jupyter kernel and written with its outputs as ``notebooks/NAME.ipynb`` (so it reads on GitHub
-with its figures). ``make notebooks`` runs this; tests/test_notebooks.py fails when a shipped
-``.ipynb`` has drifted from its source.
+with its figures). ``make notebooks`` runs this; tests/system/test_notebooks.py fails when a
+shipped ``.ipynb`` has drifted from its source.
 
 Run: python scripts/build_notebooks.py [NAME.py ...]
 """

@@ -4,8 +4,8 @@ kernels.wasm, with wabt from npm (pinned below; a build tool, nothing of it ship
     python scripts/build_wasm.py
 
 Writes kernels.wasm and kernels.wasm.json (the wabt version and the sha256 of the source and
-of the binary); tests/test_explorer.py fails when the .wat changed without a rebuild. Needs
-node and npm (the npm registry), only when the .wat changes.
+of the binary); tests/system/test_explorer_browser.py fails when the .wat changed without a
+rebuild. Needs node and npm (the npm registry), only when the .wat changes.
 """
 
 from __future__ import annotations

@@ -11,22 +11,24 @@ The first prints the number of cases of each kind and the failures found (exit 1
 second writes a corpus of inputs the CLI must reject (exit 2, one line): K mutants of each kind
 that are invalid, plus hand-written ones (empty files, deep nesting, YAML tags, alias bombs,
 NaN, huge numbers, unicode, bytes that are not UTF-8), with a manifest that
-tests/test_fuzz_corpus.py replays.
+tests/system/test_fuzz_corpus.py replays. How a case is laid out and run (``run_case``) lives in
+tests/support/fuzz.py, which the corpus test uses too.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
-import io
 import random
 import re
-import tempfile
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.fuzz import KIND_FILES, ok, run_case
+
 from cruxnet.catalog import MODELS_DIR, WORLDVIEWS_DIR, load_network
-from cruxnet.cli import main as cli
 from cruxnet.io.xmlbif import format_xmlbif
 
 YAML_TOKENS = ["0.5", "-1", "1e309", ".nan", "yes", "[]", "{}", "null", "~", "[a, b]",
@@ -77,70 +79,7 @@ def mutate_text(text: str, rng: random.Random) -> str:
     return text
 
 
-def run_cli(args: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            rc = cli(args)
-        except SystemExit as exc:
-            rc = int(exc.code or 0)
-    return rc, err.getvalue()
-
-
-def ok(rc: int, err: str) -> bool:
-    lines = err.strip().splitlines()
-    if rc == 0:
-        return True
-    return (rc == 2 and len(lines) == 1 and lines[0].startswith("cruxnet: error: ")
-            and "internal error" not in lines[0])
-
-
 # ---------------------------------------------------------------------------- the corpus
-#: How each kind of case is laid out in a scratch directory and run (see tests/test_fuzz_corpus).
-KIND_FILES = {"model": "crux_network.yaml",
-              "worldview": "worldviews/crux_network/gs_deference.yaml",
-              "shared": "worldviews/crux_network/_shared.yaml", "bif": "net.bif",
-              "xmlbif": "net.xml", "elicit": "panel.elicit.yaml", "ledger": "ledger.jsonl",
-              # hand-written kinds only: a BIF file read without --normalize, other tools' files
-              "bifstrict": "strict.bif", "xdsl": "net.xdsl", "hugin": "net.net",
-              "netica": "net.dne"}
-
-
-def case_args(kind: str, d: Path, extra: list[str]) -> list[str]:
-    """The command a case runs, with its file(s) laid out under ``d``."""
-    if kind in ("model", "worldview", "shared"):
-        return ["query", "catastrophe", "--model", str(d / KIND_FILES["model"]), *extra]
-    if kind in ("bif", "xmlbif"):
-        return ["validate", str(d / KIND_FILES[kind]), "--normalize"]
-    if kind == "bifstrict":
-        return ["validate", str(d / KIND_FILES[kind])]
-    if kind in ("xdsl", "hugin", "netica"):
-        return ["query", "x", "--model", str(d / KIND_FILES[kind]), *extra]
-    if kind == "elicit":
-        return ["elicit", str(d / KIND_FILES[kind]), "--out", str(d / "pooled.yaml")]
-    if kind == "ledger":
-        return ["update", str(d / KIND_FILES[kind]), "-n", "50", *extra]
-    return list(extra)  # "cli": the arguments are the case
-
-
-def lay_out(kind: str, d: Path, content: bytes | None) -> None:
-    """Write the bundled model and worldview, then the case's file over its slot."""
-    wdir = d / "worldviews" / "crux_network"
-    wdir.mkdir(parents=True, exist_ok=True)
-    (d / KIND_FILES["model"]).write_bytes((MODELS_DIR / "crux_network.yaml").read_bytes())
-    for name in ("gs_deference.yaml", "_shared.yaml"):
-        (wdir / name).write_bytes((WORLDVIEWS_DIR / "crux_network" / name).read_bytes())
-    if content is not None and kind in KIND_FILES:
-        (d / KIND_FILES[kind]).write_bytes(content)
-
-
-def run_case(kind: str, content: bytes | None, extra: list[str]) -> tuple[int, str]:
-    with tempfile.TemporaryDirectory() as tmp:
-        d = Path(tmp)
-        lay_out(kind, d, content)
-        return run_cli(case_args(kind, d, extra))
-
-
 LEDGER = "\n".join([
     '{"kind": "hard", "node": "deception_demonstrated", "state": "yes", "citation": "c", '
     '"date": "2026-05-01", "by": "a"}',

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def words(text: str) -> list[str]:
-    """The tokens the paraphrase check compares (shared with tests/test_examples_and_content)."""
+    """The tokens the paraphrase check compares (shared with tests/unit/models/test_specs.py)."""
     return re.findall(r"[a-z0-9']+", text.lower())
 
 

@@ -15,9 +15,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+# tests/ on sys.path: the shared helpers import as `support.*` (as scripts/ and benchmarks/
+# import them).
 sys.path.insert(0, str(Path(__file__).parent))
-
-WORLDVIEWS = ("gs_deference", "karnofsky_playbook", "carlsmith_ai4ais", "human_labor_first")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,5 +1,5 @@
 """Sphinx configuration of cruxnet's API reference (built by ``make docs``; the test suite
-builds it with warnings as errors, tests/test_docs.py)."""
+builds it with warnings as errors, tests/system/test_docs.py)."""
 
 from __future__ import annotations
 

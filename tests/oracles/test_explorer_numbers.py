@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import ROOT
 from support.explorer import (
     case,
     exactly_normalized,
@@ -44,7 +45,6 @@ from cruxnet.priors.draws import DatasetDraws, cpt_name
 from cruxnet.priors.stated import StatedMarginal
 from cruxnet.sensitivity import Question, node_swings
 
-ROOT = Path(__file__).resolve().parents[2]
 JS_TEST = ROOT / "tests" / "js" / "explorer_numbers.test.mjs"
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import ROOT
 from support.explorer import ev_json, exactly_normalized, random_evidence
 from support.oracles import bnlearn_path, chromium_path
 
@@ -138,7 +139,7 @@ def test_kernels_are_built_from_their_source() -> None:
     """kernels.wasm is what scripts/build_wasm.py assembled from today's kernels.wat."""
     import hashlib
 
-    static = Path(__file__).resolve().parents[2] / "cruxnet" / "explorer" / "static"
+    static = ROOT / "cruxnet" / "explorer" / "static"
     manifest = json.loads((static / "kernels.wasm.json").read_text())
     assert hashlib.sha256((static / "kernels.wat").read_bytes()).hexdigest() == \
         manifest["source_sha256"], "kernels.wat changed: run python scripts/build_wasm.py"

@@ -15,7 +15,8 @@
  *    and renormalised so that the network implies the marginal (cruxnet.inference.marginals);
  *    Newton's method on the convex dual, node by node in topological order.
  *
- * Checked only against the Python engine and pyAgrum (tests/test_explorer.py).
+ * Checked only against the Python engine and pyAgrum: under Node.js
+ * (tests/oracles/test_explorer_numbers.py) and in Chromium (tests/system/test_explorer_browser.py).
  */
 "use strict";
 
