@@ -84,10 +84,11 @@ node:
 ## mypy --strict and ruff. All three run whatever the others say; the exit code is 1 if any fails.
 test: $(TOOLS) chromium node
 	@rc=0; \
-	echo "make: [1/3] pytest on $(JOBS) workers"; \
-	$(BIN)/python -m pytest -n $(JOBS) -q || rc=1; \
+	echo "make: [1/3] pytest on $(JOBS) workers (mypy --strict checks the types meanwhile)"; \
+	$(BIN)/python -m mypy > $(VENV)/.mypy.out 2>&1 & mypy=$$!; \
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q || rc=1; \
 	echo "make: [2/3] mypy --strict"; \
-	$(BIN)/python -m mypy || rc=1; \
+	wait $$mypy || rc=1; cat $(VENV)/.mypy.out; \
 	echo "make: [3/3] ruff"; \
 	$(BIN)/ruff check cruxnet tests benchmarks scripts notebooks || rc=1; \
 	if [ $$rc = 0 ]; then echo "make: all tests and checks passed"; \
@@ -98,7 +99,7 @@ test: $(TOOLS) chromium node
 ## terminal or packaging (tests/system), no oracle sweeps (tests/oracles), nothing marked slow.
 ## `make test` (and CI) run everything.
 test-fast: $(TOOLS)
-	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow" tests/unit cruxnet
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q -m "not slow" tests/unit cruxnet
 
 lint: $(TOOLS)
 	$(BIN)/python -m mypy

@@ -69,7 +69,7 @@ def _crux_network(folder: Path) -> None:
     forms = {n for n, e in data["worldviews"][0]["draws"].items() if "program" in e}
     assert {"scheming", "lead_time", "exogenous_catastrophe", "safety_investment",
             "in_sweet_spot", "deference_timing", "bgd_exists"} <= forms
-    cases = random_cases(net, data, np.random.default_rng(7), 10, draws_cases=2)
+    cases = random_cases(net, data, np.random.default_rng(7), 8, draws_cases=2)
     fixed = [Evidence(), Evidence(hard={"scheming": "no"}, do={"capability_restraint": "pause"}),
              Evidence(hard={"lead_time": "to_2y"}),
              Evidence(hard={"scheming": "yes"}, likelihood={"bgd_exists": (1.0, 3.0)})]
@@ -88,8 +88,8 @@ def _crux_network(folder: Path) -> None:
     for node in net.spec.node_ids:
         name = cpt_name(net.spec, node)
         entries = int(np.prod(ds[name].shape[1:])) if "draw" in ds[name].dims else ds[name].size
-        page_draws = np.broadcast_to(ds[name].values.reshape(-1, entries), (300, entries))[:40]
-        own = np.broadcast_to(seeded[name].values.reshape(-1, entries), (300, entries))[:40]
+        page_draws = np.broadcast_to(ds[name].values.reshape(-1, entries), (300, entries))[:20]
+        own = np.broadcast_to(seeded[name].values.reshape(-1, entries), (300, entries))[:20]
         tables.append({"worldview": 0, "node": node, "form": node in forms,
                        "page": page_draws.tolist(), "python": own.tolist()})
     write_golden(folder, "crux_network", data, cases, min_possible=6, tables=tables)

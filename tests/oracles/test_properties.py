@@ -32,7 +32,7 @@ from cruxnet.priors.draws import DatasetDraws, cpt_name
 from cruxnet.priors.network import BayesNet
 
 TOL = 1e-9
-EXAMPLES = 100
+EXAMPLES = 75
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

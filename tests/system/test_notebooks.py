@@ -39,7 +39,8 @@ def _text(nb) -> str:
                    for o in c.get("outputs", []) if o.get("output_type") == "stream")
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS, reverse=True), ids=lambda p: p.name)
 def test_notebook_runs_in_a_kernel_and_shows_its_figures(path: Path) -> None:
     from build_notebooks import execute
 

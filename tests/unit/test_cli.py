@@ -118,6 +118,7 @@ def test_malformed_yaml_model_reports_line(tmp_path: Path) -> None:
     assert_one_line_error(run("query", "a", "--model", str(bad)), "m.yaml", "line 4")
 
 
+@pytest.mark.slow
 def test_bif_file_with_rounded_rows_loads_with_a_note() -> None:
     path = str(bnlearn_path("alarm"))
     # alarm's rows sum to 1 +- 1e-7, what its 7 printed digits explain: normalised, noted.
@@ -253,6 +254,7 @@ def test_summary_with_draws_gives_intervals_per_worldview() -> None:
     assert text.returncode == 0 and "90% [" in text.stdout and "2000 parameter draws" in text.stdout
 
 
+@pytest.mark.slow
 def test_sensitivity_json_matches_the_library_and_plots(tmp_path: Path) -> None:
     from cruxnet import Evidence, load_network
     from cruxnet.sensitivity import Question, lever_effects, node_swings

@@ -15,6 +15,7 @@ from cruxnet import Evidence, load_network, posterior
 from cruxnet.netview import network_view
 
 
+@pytest.mark.slow
 def test_cli_show_and_escaping(tmp_path) -> None:
     proc = subprocess.run([sys.executable, "-m", "cruxnet", "show", "-e", "scheming=no",
                            "--out", str(tmp_path / "n.svg"), "--json"], capture_output=True,

@@ -40,6 +40,7 @@ CRUX_EVIDENCE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("worldview", ["gs_deference", "human_labor_first"])
 @pytest.mark.parametrize("ev", CRUX_EVIDENCE, ids=lambda e: e.describe())
 def test_crux_network_each_draw_equals_exact_engine(worldview: str, ev: Evidence) -> None:

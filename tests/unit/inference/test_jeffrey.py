@@ -171,6 +171,7 @@ def test_draws_never_drop_a_feasible_fit():
         assert_allclose(post.probs[i], proj.sum(axis=0) @ bz[i], atol=1e-10)
 
 
+@pytest.mark.slow
 def test_the_sweeps_fallback_for_large_joints_agrees_or_says_slow(monkeypatch):
     """Fixed nodes whose joint exceeds JOINT_LIMIT are fitted by proportional-fitting sweeps:
     the same answer where that converges, a ConvergenceError (not "impossible") where it

@@ -77,6 +77,7 @@ def _pgmpy_parents_joint(net, parents):
     return arr
 
 
+@pytest.mark.slow
 def test_several_stated_marginals_hold_jointly_in_any_order() -> None:
     net = load_network("crux_network", "karnofsky_playbook")
     # deference_timing is an ancestor of scheming: the two interact.
@@ -196,8 +197,9 @@ MINE = {"deference_timing": {"too_early": 0.2, "at_minimum": 0.5, "late": 0.3},
 
 @pytest.mark.slow
 def test_draws_tilt_each_draw_to_its_own_marginal_against_pgmpy() -> None:
-    """For several draws: rebuild that draw's untilted tables, tilt them one node after another
-    with SciPy on pgmpy's parents' joints, query pgmpy, and compare with the batched engine."""
+    """Every draw meets its own drawn marginal exactly; for one draw, rebuild its untilted
+    tables, tilt them one node after another with SciPy on pgmpy's parents' joints, query
+    pgmpy, and compare with the batched engine."""
     from cruxnet.inference.batched import posterior_draws, source_for
     from cruxnet.priors.draws import draw_marginal
     from cruxnet.priors.network import BayesNet
@@ -209,7 +211,10 @@ def test_draws_tilt_each_draw_to_its_own_marginal_against_pgmpy() -> None:
     base = src.source  # the worldview's untilted draws
     got = posterior_draws(mine, "catastrophe", draws=n, seed=seed).probs
     own = {node: posterior_draws(mine, node, draws=n, seed=seed).probs for node in MINE}
-    for i in (0, 39):  # the first and last draw of the block
+    for node in MINE:  # every draw's marginal holds exactly
+        assert_allclose(own[node], draw_marginal(mine.marginals[node], seed, 0, n, n),
+                        atol=1e-11)
+    for i in (39,):  # the last draw of the block, against pgmpy
         cpts = {nd: (np.asarray(base.point(nd)) if base.is_fixed(nd)
                      else np.asarray(base.block(nd, 0, n)[i])) for nd in net.spec.node_ids}
         this = BayesNet(net.spec, cpts, net.worldview)

@@ -36,6 +36,7 @@ def _geometric_crossings(lay) -> int:
     return total
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::cruxnet.io.bif.RoundedRowsWarning")
 @pytest.mark.parametrize("model", ["carlsmith_2021", "crux_network", "asia", "alarm"])
 def test_layout_geometry(model: str) -> None:

@@ -116,6 +116,7 @@ def test_missing_uncertainty_names_node_and_parameter(tmp_path: object) -> None:
 
 
 # Issue 14 (the crux network v0.2), R5.
+@pytest.mark.slow
 @pytest.mark.parametrize("worldview", WORLDVIEWS)
 def test_no_declared_ordering_breaks_in_ten_thousand_draws(worldview: str) -> None:
     net = load_network("crux_network", worldview)

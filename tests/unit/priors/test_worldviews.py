@@ -50,6 +50,7 @@ def test_every_number_has_a_basis_and_the_reading_says_whose(worldview: str) -> 
 LEVER_DRAWS = 2000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("worldview", WORLDVIEWS)
 def test_every_lever_lowers_risk_in_nearly_every_draw(worldview: str) -> None:
     """do(top) minus do(bottom) of each lever, per parameter draw (the same draws for both):

@@ -7,6 +7,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
 from cruxnet import Evidence, load_network, posterior
@@ -43,6 +44,7 @@ def test_shapley_exact_matches_brute_force_and_sums_to_the_total():
     assert_allclose(float(ds.contribution.sum()), total, rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_shapley_sampled_orders_sum_exactly_and_approach_exact_values():
     a = load_network("crux_network", "gs_deference")
     b = load_network("crux_network", "carlsmith_ai4ais")

@@ -44,6 +44,7 @@ def test_data_entry_is_a_conjugate_update(tmp_path):
     assert updated.provenance["worldview_sha256"] != net.provenance["worldview_sha256"]
 
 
+@pytest.mark.slow
 def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
     net = load_network("crux_network", "karnofsky_playbook")
     path = _write(tmp_path,
@@ -170,6 +171,7 @@ def test_k_of_n_needs_a_two_state_node(tmp_path):
         read_ledger(path, net.spec)
 
 
+@pytest.mark.slow
 def test_update_reports_the_state_named_or_the_state_of_interest(tmp_path):
     """``--state`` names the target state; without it, the target's state of interest (for
     lead_time the shortest bin the model declares, not the last state)."""
