@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from support.bruteforce import SmallNet, ipfp, marginal
+from support.bruteforce import SmallNet, awkward_cpts, ipfp, marginal
 
 from cruxnet import Evidence, posterior
 from cruxnet.errors import ConvergenceError, EvidenceError, ImpossibleEvidenceError
@@ -33,19 +33,8 @@ def random_case(rng: np.random.Generator) -> tuple[SmallNet, list[str], list[np.
     for i in range(n):
         k = int(rng.integers(0, min(2, i) + 1))
         parents.append(sorted(rng.choice(i, k, replace=False).tolist()) if i else [])
-    cpts = []
-    for i in range(n):
-        c = rng.dirichlet(np.full(cards[i], 0.7), size=tuple(cards[p] for p in parents[i]))
-        flat = c.reshape(-1, cards[i])
-        for r in range(flat.shape[0]):
-            roll = rng.random()
-            if roll < 0.25:
-                flat[r, rng.integers(cards[i])] = 10.0 ** -rng.integers(3, 10)
-            elif roll < 0.4:
-                flat[r, rng.integers(cards[i])] = 0.0
-            flat[r] /= flat[r].sum()
-        cpts.append(flat.reshape(c.shape))
-    small = SmallNet([f"n{i}" for i in range(n)], cards, parents, cpts)
+    small = SmallNet([f"n{i}" for i in range(n)], cards, parents,
+                     awkward_cpts(rng, cards, parents))
     k = int(rng.integers(2, min(3, n - 1) + 1))
     fixed = sorted(rng.choice(n, k, replace=False).tolist())
     qs = [rng.uniform(0.05, 1, cards[i]) for i in fixed]

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
-from support.bruteforce import SmallNet, bif_text, ipfp, marginal
+from support.bruteforce import SmallNet, awkward_cpts, bif_text, ipfp, marginal
 from support.oracles import (
     agrum_from_pgmpy,
     agrum_query,
@@ -313,19 +313,8 @@ def awkward_small_nets(draw: st.DrawFn) -> SmallNet:
     meets impossible evidence."""
     n, cards, parents = _dag(draw, 3, 6, 3, 2)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    cpts = []
-    for i in range(n):
-        c = rng.dirichlet(np.full(cards[i], 0.7), size=tuple(cards[p] for p in parents[i]))
-        flat = c.reshape(-1, cards[i])
-        for r in range(flat.shape[0]):
-            roll = rng.random()
-            if roll < 0.25:  # a tiny entry
-                flat[r, rng.integers(cards[i])] = 10.0 ** -rng.integers(3, 10)
-            elif roll < 0.4:  # a structural zero (the row keeps another state possible)
-                flat[r, rng.integers(cards[i])] = 0.0
-            flat[r] /= flat[r].sum()
-        cpts.append(flat.reshape(c.shape))
-    return SmallNet([f"n{i}" for i in range(n)], cards, parents, cpts)
+    return SmallNet([f"n{i}" for i in range(n)], cards, parents,
+                    awkward_cpts(rng, cards, parents))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,

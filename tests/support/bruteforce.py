@@ -38,6 +38,26 @@ def bif_text(names: Sequence[str], cards: Sequence[int], parents: Sequence[Seque
     return "\n".join(lines) + "\n"
 
 
+def awkward_cpts(rng: np.random.Generator, cards: Sequence[int],
+                 parents: Sequence[Sequence[int]]) -> list[np.ndarray]:
+    """Random CPTs (Dirichlet 0.7 rows) where a quarter of the rows get one tiny entry
+    (1e-3 .. 1e-9) and a sixth a structural zero (the row keeps another state possible):
+    where iterative fitting crawls and closed forms meet impossible evidence."""
+    cpts = []
+    for i, card in enumerate(cards):
+        c = rng.dirichlet(np.full(card, 0.7), size=tuple(cards[p] for p in parents[i]))
+        flat = c.reshape(-1, card)
+        for r in range(flat.shape[0]):
+            roll = rng.random()
+            if roll < 0.25:  # a tiny entry
+                flat[r, rng.integers(card)] = 10.0 ** -rng.integers(3, 10)
+            elif roll < 0.4:  # a structural zero
+                flat[r, rng.integers(card)] = 0.0
+            flat[r] /= flat[r].sum()
+        cpts.append(flat.reshape(c.shape))
+    return cpts
+
+
 class SmallNet:
     """A network given by arrays, readable by cruxnet and by brute force."""
 
