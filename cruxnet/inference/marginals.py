@@ -38,7 +38,7 @@ from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.inference.jeffrey import contract_draws
 from cruxnet.priors.draws import BLOCK, draw_marginal, redraw_marginal
 from cruxnet.priors.forms import NDArray
-from cruxnet.priors.network import BayesNet
+from cruxnet.priors.network import TRANSFORMS, BayesNet
 from cruxnet.priors.params import normalized_probabilities
 from cruxnet.priors.stated import StatedMarginal, parse_stated_marginal
 
@@ -379,6 +379,9 @@ def apply_stated_marginals(net: BayesNet, marginals: Mapping[str, StatedMarginal
                      for n, m in marginals.items())
     prov = {**net.provenance, **({"stated_marginals": said} if said else {})}
     return BayesNet(out.spec, out.cpts, net.worldview, prov, net.prior, dict(marginals))
+
+
+TRANSFORMS["stated_marginals"] = apply_stated_marginals
 
 
 class StatedMarginalDraws:

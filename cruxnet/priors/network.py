@@ -27,6 +27,10 @@ __all__ = ["VIEWS", "BayesNet"]
 #: :mod:`cruxnet.netview`, ``explore`` by :mod:`cruxnet.explorer`) when ``cruxnet`` is imported:
 #: ``net.show()`` and ``net.explore()`` call them without the network importing what draws it.
 VIEWS: dict[str, Callable[..., Any]] = {}
+#: Transforms a network needs from the layer above it, registered the same way:
+#: ``"stated_marginals"`` (:func:`cruxnet.inference.marginals.apply_stated_marginals`) makes a
+#: network's stated marginals hold again after one of its tables changed.
+TRANSFORMS: dict[str, Callable[..., Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,9 @@ class BayesNet:
         """A copy with ``node``'s CPT replaced; the original network is unchanged.
 
         The new table is a point value: in the copy's ``prior`` it states no uncertainty, and
-        a stated marginal of ``node`` no longer applies (the table is what it is).
+        a stated marginal of ``node`` no longer applies (the table is what it is). The other
+        stated marginals keep holding, at the point and in every parameter draw: the tables of
+        the nodes below ``node`` that have one are tilted to them again.
         """
         arr = np.array(cpt, dtype=float)
         arr.setflags(write=False)
@@ -130,8 +136,11 @@ class BayesNet:
 
             prior = replace(prior, cpts={**prior.cpts, node: point_table(self.spec, node, arr)})
         marginals = {n: m for n, m in self.marginals.items() if n != node}
-        return BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, self.provenance,
-                        prior, marginals)
+        prov = {k: v for k, v in self.provenance.items() if k != "stated_marginals"}
+        prov["replaced_tables"] = ", ".join(
+            [*filter(None, [self.provenance.get("replaced_tables", "")]), node])
+        out = BayesNet(self.spec, {**self.cpts, node: arr}, self.worldview, prov, prior)
+        return TRANSFORMS["stated_marginals"](out, marginals) if marginals else out
 
     def show(self, evidence: Any = None, **kwargs: Any) -> Any:
         """The network drawn with its beliefs: :func:`cruxnet.show` (``draws=``, ``seed=``,

@@ -12,9 +12,14 @@ Each line is one JSON object::
     {"kind": "data", "node": "honeypot_caught", "k": 0, "n": 20, "state": "yes",
      "cases": "same", ...}
 
-``hard``, ``likelihood``, ``fixed`` and ``do`` entries add evidence (a later entry on the same
-node replaces an earlier one of the same kind). ``data`` entries are counts of the node's states
-observed in cases whose parents are in the ``given`` states: they update the *parameters*.
+``hard``, ``likelihood``, ``fixed`` and ``do`` entries add evidence (a later entry on a node
+replaces an earlier one on it of any of these kinds: a node reported uncertainly, then
+confirmed, is confirmed). ``data`` entries are counts of the node's states observed in cases
+whose parents are in the ``given`` states: they update the *parameters*. Stated marginals
+(``marginals:`` in the worldview, or ``--marginal``) keep holding after every update: the updated
+tables are tilted to them again. Counts of a node that has a stated marginal update that
+marginal itself (Dirichlet(alpha + counts): it is the prior of P(node)); they must then be of
+independent cases with no parent given.
 
 * Every parent the node's table depends on is given: a conjugate Dirichlet update of that row
   (mean x ess + counts), exact.
@@ -282,7 +287,37 @@ def _updated(net: BayesNet, forms: Mapping[str, Any], record: list[Any],
     new_wv = replace(wv, cpts={**wv.cpts, **forms}, raw=raw)
     prov = {**net.provenance, "spec_sha256": spec.sha256, "worldview_sha256": new_wv.sha256,
             "cruxnet_version": cruxnet_version()}
-    return BayesNet(spec, new_wv.point_cpts(spec), net.worldview, prov, new_wv)
+    from cruxnet.inference.marginals import apply_stated_marginals
+
+    # The person's stated marginals keep holding: the updated tables are tilted to them again.
+    return apply_stated_marginals(
+        BayesNet(spec, new_wv.point_cpts(spec), net.worldview, prov, new_wv), net.marginals)
+
+
+def _marginal_update(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
+    """Counts of a node whose marginal the person stated: the stated marginal is the prior of
+    P(node), so counts of independent cases (parents not given) update it conjugately,
+    Dirichlet(alpha + counts); the node's table is then tilted to the updated marginal."""
+    from cruxnet.inference.marginals import apply_stated_marginals
+
+    where = f"{file}: line {entry.line}"
+    m = net.marginals[entry.node]
+    if entry.given or entry.cases != "independent":
+        raise LedgerError(
+            f"{where}: {entry.node} has a stated marginal (P({entry.node}) as you put it), so "
+            "data on it must be counts of independent cases with no parent given; counts "
+            "given its parents would change a table the stated marginal overrides")
+    alpha = m.alpha if m.alpha is not None else (
+        None if m.exact or net.prior is None or net.prior.default_ess is None
+        else tuple(net.prior.default_ess * p for p in m.probs))
+    if alpha is None:
+        raise LedgerError(f"{where}: the stated marginal of {entry.node} states no "
+                          "uncertainty, so it has no prior weight to update; give it an ess")
+    new_alpha = tuple(a + k for a, k in zip(alpha, entry.counts, strict=True))
+    total = math.fsum(new_alpha)
+    updated = replace(m, probs=tuple(a / total for a in new_alpha), alpha=new_alpha,
+                      exact=False, said=f"{m.said}, updated by counts {list(entry.counts)}")
+    return apply_stated_marginals(net, {**net.marginals, entry.node: updated})
 
 
 def _is_conjugate(net: BayesNet, entry: LedgerEntry) -> bool:
@@ -398,13 +433,20 @@ def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "le
     fixed: dict[str, tuple[float, ...]] = {}
     for e in entries:
         if e.kind == "data":
-            if _is_conjugate(net, e):
+            if e.node in net.marginals:
+                net = _marginal_update(net, e, file)
+            elif _is_conjugate(net, e):
                 net = _conjugate(net, e, file)
             else:
                 net = _fitted(net, e, file, seed)
                 if e.cases == "same" and f"ledger_line_{e.line}" in net.spec:
                     hard[f"ledger_line_{e.line}"] = "observed"
-        elif e.kind == "hard":
+            continue
+        # What we know of a node now: a later entry on it replaces an earlier one of any kind
+        # (reported uncertainly, then confirmed: the confirmation is what holds).
+        for kind in (hard, do, lik, fixed):
+            kind.pop(e.node, None)
+        if e.kind == "hard":
             hard[e.node] = str(e.state)
         elif e.kind == "do":
             do[e.node] = str(e.state)

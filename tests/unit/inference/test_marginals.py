@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from support.bruteforce import SmallNet, marginal
 from support.oracles import pgmpy_from_bif_text, pgmpy_query
 
-from cruxnet import Evidence, load_network, posterior
+from cruxnet import Evidence, load_network, posterior, posterior_draws
 from cruxnet.errors import EvidenceError
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.io.bif import format_bif
@@ -298,3 +298,31 @@ def test_uncertainty_wider_than_the_structure_allows_is_truncated() -> None:
     whole = Question(mine, "catastrophe", draws=n, seed=3).draws_of("elicitation_success",
                                                                       Evidence())
     assert_allclose(whole, post.probs, atol=1e-13)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_replacing_a_parents_table_keeps_the_stated_marginals_below(seed: int) -> None:
+    """with_cpt on a parent of a stated node: the stated marginal still holds at the point and
+    in the draws, as if the table had been replaced first and the marginal stated after; the
+    replaced node's own stated marginal is gone from the network and its provenance."""
+    rng = np.random.default_rng(seed)
+    base = load_network("crux_network", "gs_deference")
+    stated = {"scheming": {"yes": 0.3}, "alignment_difficulty": {"hard": 0.5, "easy": 0.2}}
+    mine = with_stated_marginals(base, stated)
+    parent = "alignment_difficulty"
+    assert parent in base.spec.node("scheming").parents
+    table = rng.dirichlet(np.ones(base.spec.node(parent).card),
+                          size=np.asarray(base.cpts[parent]).shape[:-1])
+    got = mine.with_cpt(parent, table)
+    other = with_stated_marginals(base.with_cpt(parent, table), {"scheming": {"yes": 0.3}})
+    assert_allclose(posterior(got, "scheming")["yes"], 0.3, atol=1e-12)
+    assert_allclose(posterior(got, parent).probs, table.reshape(-1), atol=1e-12)
+    for target in ("scheming", "catastrophe"):
+        assert_allclose(posterior(got, target).probs, posterior(other, target).probs,
+                        atol=1e-12)
+        assert_allclose(posterior_draws(got, target, draws=300, seed=2, ess=40).probs,
+                        posterior_draws(other, target, draws=300, seed=2, ess=40).probs,
+                        atol=1e-10)
+    assert set(got.marginals) == {"scheming"}
+    assert parent not in got.provenance["stated_marginals"]
+    assert got.provenance["replaced_tables"] == parent

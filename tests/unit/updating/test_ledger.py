@@ -229,3 +229,73 @@ def test_same_system_ledger_predictive_is_exact(tmp_path, k, n):
     assert_allclose(posterior(updated, "honeypot_caught", ev)["yes"], w @ np.array(pred),
                     rtol=1e-7)
     assert_allclose(posterior(updated, "scheming", ev)["yes"], w[2] + w[3], rtol=1e-7)
+
+
+@pytest.mark.parametrize(("stated", "node", "counts"), [
+    ({"scheming": {"yes": 0.08}}, "infosec_strong", {"no": 0, "yes": 7}),
+    ({"bgd_exists": {"yes": 0.3}, "scheming": {"yes": {"mean": 0.15, "ess": 12}}},
+     "infosec_strong", {"no": 9, "yes": 1}),
+])
+def test_a_persons_stated_marginals_survive_data_entries(tmp_path, stated, node, counts):
+    """A data entry updates the tables, then the stated marginals hold again: the ledger on a
+    personal view equals the personal view stated on the ledger-updated base worldview (the
+    other order of the same two steps), at the point and in every parameter draw."""
+    from cruxnet import with_stated_marginals
+
+    base = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(base, stated)
+    path = _write(tmp_path, {"kind": "data", "node": node, "counts": counts, "given": {}})
+    entries = read_ledger(path, base.spec)
+    after, _ = apply_entries(mine, entries)
+    other_order = with_stated_marginals(apply_entries(base, entries)[0], stated)
+    for n in stated:
+        assert_allclose(posterior(after, n).probs, other_order.marginals[n].probs, atol=1e-12)
+    for target in ("catastrophe", node, "elicitation_success"):
+        assert_allclose(posterior(after, target).probs, posterior(other_order, target).probs,
+                        atol=1e-12)
+        assert_allclose(posterior_draws(after, target, draws=400, seed=3).probs,
+                        posterior_draws(other_order, target, draws=400, seed=3).probs,
+                        atol=1e-10)
+    # and the data moved the node it is about
+    assert abs(posterior(after, node)["yes"] - posterior(mine, node)["yes"]) > 0.05
+
+
+def test_counts_of_a_stated_node_update_its_stated_marginal(tmp_path):
+    """The stated marginal Dirichlet(alpha) is the prior of P(node): counts of independent
+    cases make it Dirichlet(alpha + counts) (a closed form), and the node's table is tilted to
+    that; counts given a parent are refused in one line."""
+    from cruxnet import with_stated_marginals
+
+    base = load_network("crux_network", "gs_deference")
+    mine = with_stated_marginals(base, {"scheming": {"yes": {"mean": 0.1, "ess": 10}}})
+    path = _write(tmp_path, {"kind": "data", "node": "scheming",
+                             "counts": {"no": 2, "yes": 6}, "given": {}})
+    after, _ = apply_entries(mine, read_ledger(path, base.spec))
+    assert_allclose(posterior(after, "scheming")["yes"], (1 + 6) / (10 + 8), rtol=1e-12)
+    post = posterior_draws(after, "scheming", draws=20_000, seed=5)["yes"]
+    beta = stats.beta(7, 11)
+    assert abs(post.mean() - beta.mean()) < 4 * beta.std() / np.sqrt(20_000)
+    assert stats.kstest(post, beta.cdf).pvalue > 1e-3
+    parent = base.spec.node("scheming").parents[0]
+    given = _write(tmp_path, {"kind": "data", "node": "scheming", "counts": {"no": 2, "yes": 6},
+                              "given": {parent: base.spec.node(parent).states[0]}})
+    with pytest.raises(LedgerError, match="stated marginal"):
+        apply_entries(mine, read_ledger(given, base.spec))
+
+
+def test_a_later_entry_on_a_node_replaces_an_earlier_one_of_any_kind(tmp_path):
+    """Reported uncertainly (fixed), then confirmed (hard): the replay answers as the
+    confirmation alone does."""
+    net = load_network("crux_network", "gs_deference")
+    path = _write(tmp_path,
+                  {"kind": "fixed", "node": "scheming", "marginal": {"no": 0.6, "yes": 0.4}},
+                  {"kind": "likelihood", "node": "bgd_exists", "weights": {"no": 1, "yes": 3}},
+                  {"kind": "hard", "node": "scheming", "state": "yes"},
+                  {"kind": "do", "node": "bgd_exists", "state": "no"})
+    entries = read_ledger(path, net.spec)
+    _, ev = apply_entries(net, entries)
+    assert ev == Evidence(hard={"scheming": "yes"}, do={"bgd_exists": "no"})
+    ds = replay_ledger(net, entries, target="catastrophe", draws=50)
+    want = posterior(net, "catastrophe", Evidence(hard={"scheming": "yes"},
+                                                  do={"bgd_exists": "no"}))["yes"]
+    assert_allclose(float(ds.p[-1]), want, rtol=1e-12)
