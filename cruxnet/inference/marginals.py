@@ -27,7 +27,7 @@ the convex function sum_u P(u) log Z_u(lam) - q . log lam; Newton's method solve
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -402,10 +402,16 @@ class StatedMarginalDraws:
         The seed of the marginals' own streams.
     ess
         The fallback uncertainty for a marginal that states none.
+    marginal_draws
+        Where the drawn marginals come from, ``(node, start, stop) -> (stop - start, card)``
+        (default: :func:`~cruxnet.priors.draws.draw_marginal`, the node's own stream); a
+        Sobol design passes its own columns.
     """
 
-    def __init__(self, source: Any, net: BayesNet, *, seed: int, ess: float | None = None):
+    def __init__(self, source: Any, net: BayesNet, *, seed: int, ess: float | None = None,
+                 marginal_draws: Callable[[str, int, int], NDArray] | None = None):
         self.source, self.spec, self.seed, self.ess = source, net.spec, seed, ess
+        self._marginal_draws = marginal_draws
         self.n: int = source.n
         self.marginals = dict(net.marginals)
         self.file = net.prior.file if net.prior is not None else None
@@ -474,8 +480,9 @@ class StatedMarginalDraws:
             own = (self.source.point(node)[None] if self.source.is_fixed(node)
                    else self.source.block(node, start, stop))
             own = np.broadcast_to(own, (m, *own.shape[1:]))
-            q = draw_marginal(self.marginals[node], self.seed, start, stop, self.n,
-                              ess=self.ess, file=self.file)
+            q = (draw_marginal(self.marginals[node], self.seed, start, stop, self.n,
+                               ess=self.ess, file=self.file) if self._marginal_draws is None
+                 else self._marginal_draws(node, start, stop))
             own_arr, joint_arr = np.asarray(own, dtype=float), np.asarray(joint)
             tilted, bad = _tilt(own_arr, joint_arr, q)
             for b0 in range(start - start % BLOCK, stop, BLOCK):

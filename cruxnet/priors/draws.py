@@ -56,6 +56,7 @@ __all__ = [
     "draw_marginal",
     "draw_worldview",
     "impose_orderings",
+    "marginal_alpha",
     "record_parameters",
     "redraw_marginal",
     "row_alphas",
@@ -305,7 +306,7 @@ def record_parameters(model: ModelSpec, worldview: Worldview, node: str, n: int,
     return out
 
 
-def _marginal_alpha(marginal: StatedMarginal, ess: float | None, file: str | None) -> NDArray:
+def marginal_alpha(marginal: StatedMarginal, ess: float | None, file: str | None) -> NDArray:
     """The Dirichlet weights ``(1, card)`` a stated marginal is drawn from (``ess`` is the
     fallback when it states no uncertainty; without one, a SpecError)."""
     alpha = marginal.alpha
@@ -334,7 +335,7 @@ def draw_marginal(marginal: StatedMarginal, seed: int, start: int, stop: int, n:
     """
     if marginal.exact:  # no uncertainty: the marginal itself in every draw
         return np.tile(np.asarray(marginal.probs, dtype=float), (stop - start, 1))
-    arr = _marginal_alpha(marginal, ess, file)
+    arr = marginal_alpha(marginal, ess, file)
     parts = []
     for b0, b1 in _blocks(n):
         if b1 <= start or b0 >= stop:
@@ -352,7 +353,7 @@ def redraw_marginal(marginal: StatedMarginal, seed: int, block: int, attempt: in
     draw could not be used (attempt 1, 2, ...): their own stream ``(seed,
     "marginal:NODE:again:ATTEMPT", block)``, so they too depend only on the seed."""
     rng = _generator(seed, f"marginal:{marginal.node}:again:{attempt}", block)
-    out: NDArray = _dirichlet(rng, _marginal_alpha(marginal, ess, file), count)[:, 0, :]
+    out: NDArray = _dirichlet(rng, marginal_alpha(marginal, ess, file), count)[:, 0, :]
     return out
 
 

@@ -11,6 +11,11 @@ node, with ``by="node"``) is one factor; the batched engine evaluates P(target =
 every sample at once (each sample is one "draw"); SALib's estimator gives first-order (S1) and
 total (ST) indices with bootstrap confidence intervals. Fixed parameters and deterministic
 forms are not factors.
+
+A person's stated marginals are part of the question: a stated node's table is tilted, sample by
+sample, to a marginal drawn from the stated uncertainty (its Dirichlet: one more parameter of
+that node, ``NODE: stated marginal``), given that sample's parents, as in every other analysis.
+The tilt is not multilinear in the other tables, so then every row of the design is evaluated.
 """
 
 from __future__ import annotations
@@ -26,7 +31,13 @@ from cruxnet.inference.contract import contract_factors
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.draws import TINY_ALPHA, impose_orderings, row_alphas, scalar_distribution
+from cruxnet.priors.draws import (
+    TINY_ALPHA,
+    impose_orderings,
+    marginal_alpha,
+    row_alphas,
+    scalar_distribution,
+)
 from cruxnet.priors.forms import CPTForm, NDArray
 from cruxnet.priors.params import Param
 from cruxnet.priors.worldview import Worldview
@@ -162,8 +173,10 @@ class _SampleSource:
     a: NDArray  # (samples, columns): parameter values at the base points A
     b: NDArray  # ... and B
     member: NDArray  # (factors, columns): which columns each factor moves
-    columns: dict[str, tuple[int, int]]  # node -> its column range
+    columns: dict[str, tuple[int, int]]  # node -> its table's column range
     ess: float | None
+    #: node -> the column range of its stated marginal's Dirichlet (and the states it covers)
+    marginal_columns: dict[str, tuple[int, int, NDArray]] = field(default_factory=dict)
     _cpts: dict[str, tuple[NDArray, np.ndarray[Any, Any]]] = field(default_factory=dict,
                                                               repr=False)
 
@@ -211,6 +224,13 @@ class _SampleSource:
             cpt = cpt.reshape(m, len(patterns), *cpt.shape[1:])
             self._cpts[node] = (np.ascontiguousarray(np.moveaxis(cpt, (0, 1), (-2, -1))),
                                 type_to_pattern.reshape(-1))
+
+    def marginal(self, node: str, start: int, stop: int) -> NDArray:
+        """The stated marginal of ``node`` in design rows ``start:stop``, ``(rows, card)``."""
+        c0, c1, states = self.marginal_columns[node]
+        out = np.zeros((stop - start, self.model.node(node).card))
+        out[:, states] = self.values(start, stop, c0, c1)
+        return out
 
     def block(self, node: str, start: int, stop: int) -> NDArray:
         if node not in self._cpts:
@@ -375,22 +395,39 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
 
         prior = worldview_from_cpts(net.worldview, net.spec, net.cpts, file=net.spec.file)
     pq = prepare_query(net, q.target, q.evidence)
+    # A stated node's tilt depends on every table above it in the network as stated (before
+    # any do-surgery), so those are factors too.
+    stated = [n for n in net.marginals if n in pq.keep]
+    above = net.spec.ancestors(set(stated)) if stated else set()
     columns: dict[str, tuple[int, int]] = {}
+    marginal_columns: dict[str, tuple[int, int, NDArray]] = {}
     names: list[str] = []
     groups: list[str] = []
     layout_all: list[list[Kind]] = []
+
+    def add(label: str, col_kinds: list[Kind], group: str) -> None:
+        layout_all.append(col_kinds)
+        for j in range(len(col_kinds)):
+            names.append(f"{label}#{j}")
+            groups.append(group)
+
     for node in net.spec.node_ids:
-        if node not in pq.keep or node in q.evidence.do:
+        if node not in above and (node not in pq.keep or node in q.evidence.do):
             continue
         layout = _layout(net.spec, prior.cpts[node], node, q.ess, prior.file)
         start = len(names)
         for label, col_kinds in layout:
-            layout_all.append(col_kinds)
-            for j in range(len(col_kinds)):
-                names.append(f"{label}#{j}")
-                groups.append(node if by == "node" else label)
+            add(label, col_kinds, node if by == "node" else label)
         if len(names) > start:
             columns[node] = (start, len(names))
+        m = net.marginals.get(node)
+        if node in stated and m is not None and not m.exact:
+            alpha = marginal_alpha(m, q.ess, prior.file)[0]
+            if (alpha > 0).sum() > 1:
+                label = f"{node}: stated marginal"
+                m0 = len(names)
+                add(label, _gamma_kinds(alpha), node if by == "node" else label)
+                marginal_columns[node] = (m0, len(names), np.flatnonzero(alpha > 0))
     factors = list(dict.fromkeys(groups))
     if len(factors) < 2:
         raise SensitivityError(f"{q.label} depends on {len(factors)} uncertain factor(s); "
@@ -405,10 +442,19 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     base = _base_points(len(names), samples, q.seed)
     with ThreadPoolExecutor(2) as pool:  # scipy's special functions release the GIL
         a, b = pool.map(lambda u: column_values(u, layout_all), base)
-    source = _SampleSource(net.spec, prior, a, b, _membership(groups), columns, q.ess)
+    source = _SampleSource(net.spec, prior, a, b, _membership(groups), columns, q.ess,
+                           marginal_columns)
     source.prepare()
-    if q.evidence.fixed:  # Jeffrey's rule is not multilinear: evaluate every row
-        post = posterior_draws(net, q.target, q.evidence, parameters=source)
+    if q.evidence.fixed or net.marginals:
+        # Jeffrey's rule and the tilts to stated marginals are not multilinear in the tables:
+        # evaluate every row.
+        from cruxnet.inference.marginals import StatedMarginalDraws
+
+        params: Any = source
+        if net.marginals:
+            params = StatedMarginalDraws(source, net, seed=q.seed, ess=q.ess,
+                                         marginal_draws=source.marginal)
+        post = posterior_draws(net, q.target, q.evidence, parameters=params)
         impossible = post.n_impossible
         y = post.probs[:, q.state_index] if not impossible else np.empty(0)
     else:

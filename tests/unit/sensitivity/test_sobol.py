@@ -33,6 +33,37 @@ def test_sobol_indices_of_a_product_chain_match_the_closed_form():
     assert ds.attrs["evaluations"] == 2048 * (len(CHAIN) + 2)
 
 
+def test_sobol_indices_take_a_persons_stated_marginal():
+    """A stated marginal on the chain's third premise: P(alignment_hard) is then the stated
+    Beta in every sample whatever the premises above it, so P(catastrophe) is that Beta times
+    the later premises (the same closed form, the stated Beta in place of the premise's own,
+    the premises above it with no share at all)."""
+    from cruxnet import with_stated_marginals
+
+    net = load_network("carlsmith_2021", "carlsmith")
+    mean, ess = 0.1, 60.0  # narrow enough that no draw needs redrawing (q < P(parents))
+    mine = with_stated_marginals(net, {"alignment_hard": {"yes": {"mean": mean, "ess": ess}}})
+    ds = sobol_indices(Question(mine, "catastrophe", seed=4), samples=2048)
+    later = CHAIN[CHAIN.index("alignment_hard") + 1:]
+    m = np.array([mean] + [premise(net, n) for n in later])
+    e = np.array([ess] + [10.0] * len(later))
+    a, b = m * e, (1 - m) * e
+    ex, ex2 = m, a * (a + 1) / ((a + b) * (a + b + 1))
+    var = np.prod(ex2) - np.prod(ex**2)
+    for i, node in enumerate(["alignment_hard", *later]):
+        s1 = (ex2[i] - ex[i] ** 2) * np.prod(np.delete(ex**2, i)) / var
+        st = (ex2[i] - ex[i] ** 2) * np.prod(np.delete(ex2, i)) / var
+        row = ds.sel(factor=node)
+        assert abs(float(row.S1) - s1) < max(0.03, 2 * float(row.S1_conf)), node
+        assert abs(float(row.ST) - st) < max(0.03, 2 * float(row.ST_conf)), node
+    for node in CHAIN[:CHAIN.index("alignment_hard")]:
+        assert abs(float(ds.ST.sel(factor=node))) < 0.01, node
+    assert_allclose(ds.attrs["mean"], np.prod(m), rtol=0.02)
+    by_parameter = sobol_indices(Question(mine, "catastrophe", seed=4), samples=256,
+                                 by="parameter")
+    assert "alignment_hard: stated marginal" in by_parameter.factor.values.tolist()
+
+
 def test_sobol_by_parameter_and_bad_sizes():
     net = load_network("crux_network", "gs_deference")
     ds = sobol_indices(Question(net, "scheming", evidence=Evidence(
