@@ -176,7 +176,8 @@ class _SampleSource:
     columns: dict[str, tuple[int, int]]  # node -> its table's column range
     ess: float | None
     #: node -> the column range of its stated marginal's Dirichlet (and the states it covers)
-    marginal_columns: dict[str, tuple[int, int, NDArray]] = field(default_factory=dict)
+    marginal_columns: dict[str, tuple[int, int, np.ndarray[Any, Any]]] = field(
+        default_factory=dict)
     _cpts: dict[str, tuple[NDArray, np.ndarray[Any, Any]]] = field(default_factory=dict,
                                                               repr=False)
 
@@ -400,7 +401,7 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     stated = [n for n in net.marginals if n in pq.keep]
     above = net.spec.ancestors(set(stated)) if stated else set()
     columns: dict[str, tuple[int, int]] = {}
-    marginal_columns: dict[str, tuple[int, int, NDArray]] = {}
+    marginal_columns: dict[str, tuple[int, int, np.ndarray[Any, Any]]] = {}
     names: list[str] = []
     groups: list[str] = []
     layout_all: list[list[Kind]] = []
