@@ -111,7 +111,10 @@ def _crux_table(sec: WorldviewSection, top: int) -> Block:
     rows = []
     for node in [str(n) for n in t.node.values[:top]]:
         r = t.sel(node=node)
-        rows.append((node, f"{r.low_state.values} → {r.high_state.values}",
+        clash = str(r.contradicts_evidence.values) if "contradicts_evidence" in r else ""
+        states = (f"{r.low_state.values} → {r.high_state.values}" if not clash else
+                  f"{r.low_state.values}; {clash}: contradicts the evidence")
+        rows.append((node, states,
                      f"{_f(r.low)} – {_f(r.high)}", _f(r.swing), _ci(r.swing_ci.values),
                      _f(r.do_swing),
                      _f(v.variance_reduction.sel(node=node), 4) if node in v.node else "-",

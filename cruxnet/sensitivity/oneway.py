@@ -60,6 +60,10 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
         the states giving them, ``swing = high - low``; ``swing_ci`` (with ``ci_bound``) the
         interval of the swing over draws; ``baseline`` attr: P(target = state | e).
         Read ``swing`` as "how far the answer moves if we learned this node's state".
+        ``contradicts_evidence``: the node's states that have a chance under the current
+        belief but cannot be observed with the evidence (a fixed marginal they would break),
+        comma-separated ("" for none); such nodes come first, their low/high/swing over the
+        states left (swing NaN when one state is left: there is nothing to compare it with).
         ``do_low``/``do_high``/``do_swing`` (and ``do_swing_ci``): the same for setting the
         node by intervention, "how far it moves if we made the node so"; the two differ where
         the node shares causes with the target.
@@ -81,29 +85,44 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
     for node in chosen:
         c = every[node]
         finite = np.isfinite(c.p_target)
+        # States the current belief gives a chance to but whose observation the evidence
+        # cannot take (a fixed marginal it would break): named, not scored as no swing.
+        clash = ",".join(str(st) for st, ok, p in zip(c.states, finite, c.p_node, strict=True)
+                         if not ok and p > 0)
+        if not finite.any():
+            rows.append((node, np.nan, np.nan, "", "", np.array([np.nan, np.nan]), np.nan,
+                         np.nan, np.array([np.nan, np.nan]), clash, True))
+            continue
         lo_i = int(np.nanargmin(np.where(finite, c.p_target, np.inf)))
         hi_i = int(np.nanargmax(np.where(finite, c.p_target, -np.inf)))
-        if q.draws:
+        none = np.array([np.nan, np.nan])
+        if q.draws and not (clash and finite.sum() < 2):
             with quiet():
                 per_draw = (np.nanmax(c.p_target_draws, axis=1)
                             - np.nanmin(c.p_target_draws, axis=1))
             ci = interval(per_draw, q.ci_prob)
         else:
-            ci = np.array([np.nan, np.nan])
+            ci = none
         d_point, d_draws = done[node]
         with quiet():
             do_lo, do_hi = float(np.nanmin(d_point)), float(np.nanmax(d_point))
             do_ci = (interval(np.nanmax(d_draws, axis=1) - np.nanmin(d_draws, axis=1), q.ci_prob)
-                     if q.draws else np.array([np.nan, np.nan]))
+                     if q.draws else none)
+        if np.isfinite(d_point).sum() < 2 and not np.isfinite(d_point).all():
+            do_lo = do_hi = np.nan  # setting it to the other state contradicts the evidence
+            do_ci = none
         rows.append((node, c.p_target[lo_i], c.p_target[hi_i], c.states[lo_i], c.states[hi_i],
-                     ci, do_lo, do_hi, do_ci))
-    rows.sort(key=lambda r: -(r[2] - r[1]))
+                     ci, do_lo, do_hi, do_ci, clash, finite.sum() < 2))
+    # Nodes whose observation could contradict the evidence first (their swing over the
+    # states left is shown, or none when one is left), then by swing.
+    rows.sort(key=lambda r: (not r[9], -np.nan_to_num(r[2] - r[1], nan=np.inf)))
     names = [r[0] for r in rows]
     ds = xr.Dataset(
         {"low": ("node", [r[1] for r in rows]), "high": ("node", [r[2] for r in rows]),
          "low_state": ("node", [r[3] for r in rows]),
          "high_state": ("node", [r[4] for r in rows]),
-         "swing": ("node", [r[2] - r[1] for r in rows]),
+         "swing": ("node", [np.nan if r[9] and r[10] else r[2] - r[1] for r in rows]),
+         "contradicts_evidence": ("node", [r[9] for r in rows]),
          "swing_ci": (("node", "ci_bound"), np.array([r[5] for r in rows]).reshape(-1, 2)),
          "do_low": ("node", [r[6] for r in rows]), "do_high": ("node", [r[7] for r in rows]),
          "do_swing": ("node", [r[7] - r[6] for r in rows]),

@@ -57,10 +57,16 @@ def voi_measures(p_node: NDArray, p_target_all: NDArray, state: int,
     centred on ``baseline`` = P(T | e) ``(..., m)`` (default: sum_x p_x P(T | e, X = x), the
     same thing when there is no fixed marginal; see the module docstring).
 
-    Rows of ``p_target_all`` where ``p_node`` is 0 are ignored (they may be NaN).
+    Rows of ``p_target_all`` where ``p_node`` is 0 are ignored (they may be NaN). A state with
+    a chance whose conditional is NaN (its observation contradicts a fixed marginal) is left
+    out and the other states' chances renormalised: the measures are those of an observation
+    that does not contradict the evidence (:func:`value_of_information` names such states).
     """
-    w = np.where(p_node > 0, p_node, 0.0)
-    cond = np.where((p_node > 0)[..., None], p_target_all, 0.0)
+    ok = (p_node > 0) & np.isfinite(p_target_all).all(axis=-1)
+    w = np.where(ok, p_node, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = w / w.sum(axis=-1, keepdims=True)
+    cond = np.where(ok[..., None], p_target_all, 0.0)
     mixed = np.einsum("...k,...km->...m", w, cond)
     marg = mixed if baseline is None else baseline
     mi = _entropy(marg) - np.einsum("...k,...k->...", w, _entropy(cond))
@@ -86,6 +92,9 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
         Dim ``node``, sorted by ``variance_reduction`` (largest first); each measure at the
         point CPTs and as ``<measure>_ci`` over draws (dim ``ci_bound``). Read
         ``variance_reduction`` as "observing this node next moves our answer most".
+        ``contradicts_evidence`` names the node's states that have a chance (``p_contradiction``
+        in all) but cannot be observed with the evidence (a fixed marginal they would break);
+        such nodes come first, their measures over the other states (renormalised).
 
     Examples
     --------
@@ -105,9 +114,13 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
     jeffrey = bool(q.evidence.fixed)
     base_point = posterior(q.net, q.target, q.evidence).probs if jeffrey else None
     base_draws = q.draws_of(q.target, q.evidence) if jeffrey and q.draws else None
+    clashes: list[tuple[str, float]] = []
     for node in chosen_nodes:
         c = every[node]
         pm = voi_measures(c.p_node, c.target_given, q.state_index, base_point)
+        clash = (c.p_node > 0) & ~np.isfinite(c.target_given).all(axis=-1)
+        clashes.append((",".join(str(s) for s, b in zip(c.states, clash, strict=True) if b),
+                        float(c.p_node[clash].sum())))
         names.append(node)
         point_rows.append(pm)
         if q.draws:
@@ -119,8 +132,12 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
                                 for k, v in dm.items()})
         else:
             ci_rows.append({k: np.array([np.nan, np.nan]) for k in pm})
-    order = np.argsort([-float(r["variance_reduction"]) for r in point_rows], kind="stable")
+    order = sorted(range(len(names)), key=lambda i: (
+        -clashes[i][1], -np.nan_to_num(float(point_rows[i]["variance_reduction"]), nan=-1.0)))
     data: dict[str, tuple[tuple[str, ...], NDArray]] = {}
+    data["contradicts_evidence"] = (("node",), np.array([clashes[i][0] for i in order],
+                                                        dtype=object))
+    data["p_contradiction"] = (("node",), np.array([clashes[i][1] for i in order]))
     for key in ("mutual_information", "variance_reduction", "expected_shift"):
         data[key] = (("node",), np.array([float(point_rows[i][key]) for i in order]))
         data[f"{key}_ci"] = (("node", "ci_bound"),
