@@ -53,6 +53,8 @@ JEFFREY_MAX_SWEEPS = 100_000
 #: Largest joint table of the fixed nodes (cells per draw) fitted exactly by Newton's method.
 JOINT_LIMIT = 4096
 _NEWTON_STEPS = 2000
+#: Steps of the first try on the whole support pattern (interior cases converge in far fewer).
+_QUICK_STEPS = 60
 
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
@@ -159,6 +161,9 @@ def fit_fixed_marginals(fixed: Mapping[str, Sequence[float]], base: list[Factor]
         Only on the fallback path (joint larger than :data:`JOINT_LIMIT`).
     """
     targets = _targets(fixed)
+    certain = {n: int(np.argmax(t)) for n, t in targets.items() if (t > 0).sum() == 1}
+    if certain:
+        return _with_certain(targets, certain, base, m)
     nodes = list(targets)
     cards = [len(targets[n]) for n in nodes]
     if int(np.prod(cards)) > JOINT_LIMIT:
@@ -185,6 +190,31 @@ def fit_fixed_marginals(fixed: Mapping[str, Sequence[float]], base: list[Factor]
         feasible &= ~bad.any(axis=0)
     weights = weights.reshape(*cards, m)
     return JeffreyFit(_as_factors(weights, nodes), feasible, unsupported)
+
+
+def _with_certain(targets: dict[str, NDArray], certain: dict[str, int], base: list[Factor],
+                  m: int) -> JeffreyFit:
+    """A fixed marginal that is certain of one state is hard evidence of that state: its
+    indicator joins the evidence and the other marginals are fitted given it (the I-projection
+    onto "P(X = x) = 1" is conditioning on X = x)."""
+    unsupported = unsupported_states({n: targets[n] for n in certain}, base, m)
+    hard: list[Factor] = []
+    for node, s in certain.items():
+        onehot = np.zeros((len(targets[node]), m))
+        onehot[s] = 1.0
+        hard.append((onehot, (node, LAST_AXIS)))
+    rest = {n: t for n, t in targets.items() if n not in certain}
+    if rest:
+        fit = fit_fixed_marginals(rest, [*base, *hard], m)
+        feasible, factors = fit.feasible.copy(), [*hard, *fit.factors]
+        unsupported.update(fit.unsupported)
+    else:
+        first = next(iter(certain))
+        tot = np.asarray(contract_draws([*base, *hard], [first], m)).sum(axis=0)
+        feasible, factors = np.isfinite(tot) & (tot > 0), hard
+    for bad in unsupported.values():
+        feasible &= ~bad.any(axis=0)
+    return JeffreyFit(factors, feasible, unsupported)
 
 
 def _as_factors(weights: NDArray, nodes: list[str]) -> list[Factor]:
@@ -229,13 +259,25 @@ def _fit_joint(joint: NDArray, cards: list[int], targets: list[NDArray]
     patterns, which = np.unique(support.T, axis=0, return_inverse=True)
     for k, pattern in enumerate(patterns):
         draws = np.flatnonzero(which.reshape(-1) == k)
+        # The usual case first: the marginals hold with every cell of the pattern positive,
+        # and Newton's method finds that in a few steps. Only draws it does not settle go
+        # to the linear programme that finds which cells must be zero.
+        idx = np.flatnonzero(pattern)
+        if len(idx):
+            w, done = _newton(joint[np.ix_(idx, draws)], cells[idx], targets,
+                              steps=_QUICK_STEPS, strict=False)
+            weights[np.ix_(idx, draws[done])] = w[:, done]
+            feasible[draws[done]] = True
+            draws = draws[~done]
+            if not len(draws):
+                continue
         keep = _maximal_support(pattern, cells, targets)
         if keep is None:
             continue
         feasible[draws] = True
         idx = np.flatnonzero(keep)
         sub = joint[np.ix_(idx, draws)]
-        weights[np.ix_(idx, draws)] = _newton(sub, cells[idx], targets)
+        weights[np.ix_(idx, draws)] = _newton(sub, cells[idx], targets)[0]
     return weights, feasible
 
 
@@ -269,22 +311,35 @@ def _support_programme(pattern: Mask, cells: NDArray, targets: list[NDArray]) ->
     n = len(idx)
     if n == 0:
         return None
-    rows, rhs = [], []
+    # Scaled to the problem: a cell's mass is at most the smallest target marginal it lies in,
+    # r_c, so the programme works in p'_c = p_c / r_c and each marginal row is divided by its
+    # target (coefficients r_c / q in (0, 1]). Targets of 1e-10 next to ones of 0.5 are then
+    # as well conditioned as any, instead of falling below the solver's absolute tolerances.
+    # Should the solver still fail on a badly scaled case, it is tried unscaled and with its
+    # other algorithms before giving up (a numerical failure, never "impossible").
+    r = np.ones(n)
     for i, q in enumerate(targets):
-        for s in np.flatnonzero(q > 0):
-            rows.append(np.append((cells[idx, i] == s).astype(float), [-q[s]] + [0.0] * n))
-            rhs.append(0.0)
-    a_eq = np.array(rows)
-    # variables: p (n), lam (1), y (n); y_c - p_c <= 0
+        r = np.minimum(r, q[cells[idx, i]])
     a_ub = np.hstack([-np.eye(n), np.zeros((n, 1)), np.eye(n)])
     cost = np.concatenate([np.zeros(n + 1), -np.ones(n)])
     bounds = [(0, None)] * (n + 1) + [(0, 1)] * n
-    res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=np.array(rhs),
-                  bounds=bounds, method="highs",
-                  options={"primal_feasibility_tolerance": 1e-10,
-                           "dual_feasibility_tolerance": 1e-10})
-    if res.status != 0 or res.x is None:  # pragma: no cover - the problem is always bounded
-        raise RuntimeError(f"Jeffrey feasibility programme failed: {res.message}")
+    res: Any = None
+    for scale, method in ((r, "highs"), (np.ones(n), "highs"), (r, "highs-ipm"),
+                          (np.ones(n), "highs-ipm"), (r, "highs-ds")):
+        rows = []
+        for i, q in enumerate(targets):
+            for s in np.flatnonzero(q > 0):
+                rows.append(np.append((cells[idx, i] == s) * scale / q[s], [-1.0] + [0.0] * n))
+        res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(n), A_eq=np.array(rows),
+                      b_eq=np.zeros(len(rows)), bounds=bounds, method=method,
+                      options={"primal_feasibility_tolerance": 1e-10,
+                               "dual_feasibility_tolerance": 1e-10})
+        if res.status == 0 and res.x is not None:
+            break
+    if res.status != 0 or res.x is None:
+        raise ConvergenceError("Jeffrey's rule: the check of whether the fixed marginals can "
+                               f"hold together did not finish ({res.message}); this is a "
+                               "numerical failure, not an impossibility")
     y = res.x[n + 1:]
     if not y.max(initial=0.0) > 0.5:
         return None
@@ -293,7 +348,8 @@ def _support_programme(pattern: Mask, cells: NDArray, targets: list[NDArray]) ->
     return keep
 
 
-def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray]) -> NDArray:
+def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray], *,
+            steps: int = _NEWTON_STEPS, strict: bool = True) -> tuple[NDArray, Mask]:
     """Weights ``(C, m)`` on cells that can all be positive: ``exp(A phi)`` at the dual optimum.
 
     Features: one indicator per (node, state with q > 0). The dual
@@ -342,7 +398,7 @@ def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray]) -> NDArray:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         f, p, g = evaluate(phi)
         stalled = np.zeros(m, dtype=int)  # iterations without progress, per draw
-        for _ in range(_NEWTON_STEPS):
+        for _ in range(steps):
             err = np.abs(g).max(axis=0)
             active = (err > JEFFREY_TOL / 4) & (stalled < 20)
             if not active.any():
@@ -399,13 +455,13 @@ def _newton(joint: NDArray, cells: NDArray, targets: list[NDArray]) -> NDArray:
             stalled[ia] = np.where(progress, 0, stalled[ia] + 1)
             phi[:, ia], f[ia], p[:, ia], g[:, ia] = new_phi, new_f, new_p, new_g
         err = np.abs(g).max(axis=0)
-        if (err > 1e-11).any():
+        if strict and (err > 1e-11).any():
             raise JeffreyNotConverged(
                 "Jeffrey's rule: the fit of the fixed marginals did not converge "
                 f"(largest marginal error {float(err.max()):.3g}); this is slow, not impossible")
     log_w = a @ phi
     weights: NDArray = np.exp(log_w - log_w.max(axis=0))
-    return weights
+    return weights, np.isfinite(err) & (err <= 1e-11)
 
 
 def _fit_by_sweeps(targets: dict[str, NDArray], base: list[Factor], m: int,

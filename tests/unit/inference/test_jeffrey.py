@@ -194,3 +194,56 @@ def test_the_sweeps_fallback_for_large_joints_agrees_or_says_slow(monkeypatch):
                     [np.array([0.4, 0.6]), np.array([[0.7, 0.3], [0.0, 1.0]])])
     with pytest.raises(ConvergenceError, match="not shown impossible"):
         posterior(edge.net(), "Y", Evidence(fixed={"X": (0.5, 0.5), "Y": (0.5, 0.5)}))
+
+
+def _ipfp_answer(small, hard, qs, target):
+    """P(target | hard, fixed marginals qs) by brute force: the fixed nodes' joint fitted by
+    iterative proportional fitting, then sum_f p*(f) P(target | f, hard)."""
+    joint = condition(small.joint(), small.names, hard=hard)
+    names = list(qs)
+    fitted, converged = ipfp(marginal(joint, small.names, names), list(qs.values()))
+    assert converged
+    full = marginal(joint, small.names, [*names, target])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cond = np.nan_to_num(full / full.sum(axis=-1, keepdims=True))
+    return np.einsum(f"{'abc'[:len(names)]},{'abc'[:len(names)]}z->z", fitted, cond)
+
+
+def _random_small(rng):
+    cards = [2, 3, 2, 4, 2]
+    parents = [[], [0], [0, 1], [2], [1, 3]]
+    cpts = [rng.dirichlet(np.ones(cards[i]), size=tuple(cards[p] for p in parents[i]))
+            for i in range(5)]
+    return SmallNet([f"n{i}" for i in range(5)], cards, parents, cpts)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_certain_fixed_marginal_is_hard_evidence(seed):
+    """A fixed marginal certain of one state, beside two others: the answer of that state as
+    hard evidence (brute force), never a convergence failure."""
+    rng = np.random.default_rng(seed)
+    small = _random_small(rng)
+    certain, a, b = (f"n{i}" for i in rng.permutation([0, 1, 2, 3])[:3])
+    k = small.cards[small.index(certain)]
+    s = int(rng.integers(k))
+    qs = {a: rng.dirichlet(np.ones(small.cards[small.index(a)])),
+          b: rng.dirichlet(np.ones(small.cards[small.index(b)]))}
+    onehot = np.eye(k)[s]
+    want = _ipfp_answer(small, {certain: s}, qs, "n4")
+    ev = Evidence(fixed={certain: tuple(onehot), **{n: tuple(q) for n, q in qs.items()}})
+    assert_allclose(posterior(small.net(), "n4", ev).probs, want, atol=1e-10)
+
+
+@pytest.mark.parametrize("eps", [1e-6, 1e-8, 1e-9, 1e-10, 1e-12])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fixed_marginals_just_inside_the_boundary_are_fitted(eps, seed):
+    """Feasible marginals whose entries are 1e-6 to 1e-12: fitted (the brute-force IPFP answer),
+    not refused as impossible and not a solver failure."""
+    rng = np.random.default_rng(100 + seed)
+    small = _random_small(rng)
+    near = np.full(4, eps)
+    near[int(rng.integers(4))] = 1 - 3 * eps
+    qs = {"n3": near, "n0": rng.dirichlet([1, 1]), "n1": rng.dirichlet([1, 1, 1])}
+    want = _ipfp_answer(small, {}, qs, "n4")
+    got = posterior(small.net(), "n4", Evidence(fixed={n: tuple(q) for n, q in qs.items()}))
+    assert_allclose(got.probs, want, atol=1e-9)
