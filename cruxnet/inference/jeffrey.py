@@ -205,7 +205,7 @@ def _with_certain(targets: dict[str, NDArray], certain: dict[str, int], base: li
         hard.append((onehot, (node, LAST_AXIS)))
     rest = {n: t for n, t in targets.items() if n not in certain}
     if rest:
-        fit = fit_fixed_marginals(rest, [*base, *hard], m)
+        fit = fit_fixed_marginals({n: t.tolist() for n, t in rest.items()}, [*base, *hard], m)
         feasible, factors = fit.feasible.copy(), [*hard, *fit.factors]
         unsupported.update(fit.unsupported)
     else:
