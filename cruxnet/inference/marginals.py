@@ -109,48 +109,104 @@ def tilt_cpt(cpt: NDArray, p_parents: NDArray, q: Sequence[float], *, node: str 
         dropped = ", ".join(n for n, kk in zip(names, keep, strict=True) if not kk)
         raise EvidenceError(f"stated marginal for {node} cannot be reached: some reachable row "
                             f"puts all its mass on states the marginal gives 0 ({dropped})")
-    if not _reachable(sub[live], w[live], qv[keep]):
+    kept = [n for n, kk in zip(names, keep, strict=True) if kk]
+    problem = _unreachable(sub[live], w[live] / w[live].sum(), qv[keep] / qv[keep].sum(), kept,
+                           node)
+    if problem:
         asked = ", ".join(f"{n} {v:.3g}" for n, v in zip(names, qv, strict=True))
-        allowed = ", ".join(f"P({node}={names[x]}) between {lo:.3g} and {hi:.3g}"
-                            for x, (lo, hi) in enumerate(_bounds(rows[live], w[live])))
         raise EvidenceError(f"stated marginal for {node} cannot be reached by scaling its rows "
-                            f"(asked: {asked}): its structural zeros, given its parents, allow "
-                            f"only {allowed}; replace the table instead")
+                            f"(asked: {asked}): {problem}; replace the table instead")
     out: NDArray = tilt_cpts(np.asarray(cpt, dtype=float)[None], w.reshape(1, *cpt.shape[:-1]),
                              qv[None], node=node)[0]
     return out
 
 
-def _bounds(rows: NDArray, w: NDArray) -> list[tuple[float, float]]:
-    """What scaling rows can give each state: at least the mass of the rows where it is the
-    only possible state, at most the mass of the rows where it is possible."""
-    possible = rows > 0
-    only = possible.sum(axis=1) == 1
-    return [(float(w[only] @ possible[only, x]), float(w @ possible[:, x]))
-            for x in range(rows.shape[1])]
+#: Subsets of states enumerated exactly up to this many states (2^k - 2 subsets); above it
+#: only the per-state bounds are checked before the solve, which then decides.
+HALL_STATES = 12
+#: Relative tolerance of a reachability comparison (a marginal and the mass that can carry it).
+REACH_RTOL = 1e-12
 
 
-def _reachable(rows: NDArray, w: NDArray, q: NDArray) -> bool:
-    """Whether some rows with the given supports mix (weights ``w``) to ``q`` with every
-    allowed cell positive (the relative interior, where finite factors reach it): one linear
-    programme, maximising the smallest allowed cell."""
-    from scipy.optimize import linprog
+def _subsets(k: int) -> Mask:
+    """Every nonempty proper subset of k states, as rows of a boolean mask ``(2^k - 2, k)``."""
+    codes = np.arange(1, 2**k - 1)
+    return np.asarray((codes[:, None] >> np.arange(k)) & 1, dtype=bool)
 
-    u, k = rows.shape
-    cells = [(i, x) for i in range(u) for x in range(k) if rows[i, x] > 0]
-    n = len(cells)
-    a_eq, b_eq = [], []
-    for i in range(u):  # each row sums to 1
-        a_eq.append([1.0 if c[0] == i else 0.0 for c in cells] + [0.0])
-        b_eq.append(1.0)
-    for x in range(k):  # the weighted rows give q
-        a_eq.append([w[c[0]] if c[1] == x else 0.0 for c in cells] + [0.0])
-        b_eq.append(float(q[x]))
-    a_ub = np.hstack([-np.eye(n), np.ones((n, 1))])  # t <= r_c
-    res = linprog(np.append(np.zeros(n), -1.0), A_ub=a_ub, b_ub=np.zeros(n), A_eq=np.array(a_eq),
-                  b_eq=np.array(b_eq), bounds=[(0, None)] * n + [(0, 1)], method="highs",
-                  options={"primal_feasibility_tolerance": 1e-10})
-    return bool(res.status == 0 and res.x is not None and res.x[-1] > 1e-12)
+
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+def _capacity(rows: NDArray, w: NDArray, sets: Mask) -> tuple[NDArray, NDArray]:
+    """For rows ``(..., U, k)`` with weights ``(..., U)`` and state sets ``(S, k)``: the mass of
+    the rows that allow some state of each set, ``cap`` ``(..., S)``, and of the rows that allow
+    only states of it, ``lo`` ``(..., S)``: every reachable marginal has lo <= q(S) <= cap."""
+    allows = rows > 0  # (..., U, k)
+    meets = np.einsum("...ux,sx->...us", allows.astype(float), sets.astype(float)) > 0
+    inside = np.einsum("...ux,sx->...us", allows.astype(float), (~sets).astype(float)) == 0
+    cap = np.einsum("...u,...us->...s", w, meets.astype(float))
+    lo = np.einsum("...u,...us->...s", w, (meets & inside).astype(float))
+    return cap, lo
+
+
+def _hall(q: NDArray, sets: Mask, cap: NDArray, lo: NDArray
+          ) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which marginals ``q`` ``(..., k)`` the rows reach with every allowed cell positive (where
+    finite factors reach): for every set S of states lo(S) < q(S) < cap(S), or q(S) = lo(S) =
+    cap(S) when the rows that allow S allow nothing else (Hall's condition for the
+    transportation polytope, strict off such closed sets). Each comparison is made on the side
+    of the set with q(S) <= 1/2 (a set and its complement state the same condition), relative
+    to the masses compared, so 1e-200 against 0 counts and 1 - 1e-13 against 1 is not lost."""
+    qs = np.einsum("...x,sx->...s", q, sets.astype(float))
+    small = qs <= 0.5
+    closed = cap - lo <= REACH_RTOL * cap
+    tol_hi = REACH_RTOL * np.maximum(qs, cap)
+    tol_lo = REACH_RTOL * np.maximum(qs, lo)
+    ok = np.where(closed, np.abs(qs - cap) <= tol_hi + 1e-300,
+                  (qs < cap - tol_hi) & (qs > lo + tol_lo))
+    return np.asarray((ok | ~small).all(axis=-1), dtype=bool)
+
+
+def _unreachable(rows: NDArray, w: NDArray, q: NDArray, names: Sequence[str], node: str) -> str:
+    """Why ``q`` cannot be reached by scaling ``rows`` (weights ``w``), in words: the set of
+    states whose constraint fails (:func:`_hall`); "" if it can."""
+    k = rows.shape[1]
+    if k > HALL_STATES:
+        lo_b, hi_b = _batch_bounds(rows[None], w[None])
+        if _within_bounds(lo_b, hi_b, q[None, None])[0, 0]:
+            return ""
+        sets = np.eye(k, dtype=bool)
+    else:
+        sets = _subsets(k) if k > 1 else np.ones((1, 1), dtype=bool)
+    cap, lo = _capacity(rows, w, sets)
+    qs = sets.astype(float) @ q
+    if _hall(q, sets, cap, lo):
+        return ""
+
+    def said(j: int) -> str:
+        which = [n for n, b in zip(names, sets[j], strict=True) if b]
+        return (f"P({node}={which[0]})" if len(which) == 1
+                else f"P({node} in {{{', '.join(which)}}})")
+
+    closed = cap - lo <= REACH_RTOL * cap
+    # The clearest failure first: a set asked for more than its parents allow, or less than
+    # they force; then one its zeros fix; then one asked exactly at a bound.
+    over, under = qs - cap, lo - qs
+    j = int(np.argmax(np.maximum(over, under)))
+    if over[j] > REACH_RTOL * max(qs[j], cap[j]):
+        return (f"{said(j)} can be at most {cap[j]:.4g} (the chance that its parents allow "
+                f"{'it' if sets[j].sum() == 1 else 'any of them'}), you asked {qs[j]:.4g}")
+    if under[j] > REACH_RTOL * max(qs[j], lo[j]):
+        return (f"{said(j)} must be at least {lo[j]:.4g} (the chance that its parents allow "
+                f"nothing else), you asked {qs[j]:.4g}")
+    j = int(np.argmax(np.where(closed, np.abs(qs - cap), -1.0)))
+    if closed[j] and np.abs(qs[j] - cap[j]) > 0:
+        return (f"{said(j)} is fixed at {cap[j]:.4g} by its structural zeros (the parents that "
+                f"allow it allow nothing else), you asked {qs[j]:.4g}")
+    j = int(np.argmin(np.minimum(np.abs(qs - cap), np.abs(qs - lo)) + closed))
+    return (f"{said(j)} = {qs[j]:.4g} is at the edge of what its structural zeros allow "
+            f"({lo[j]:.4g} to {cap[j]:.4g}), reached only with some allowed entries at 0; ask "
+            "for a value just inside")
 
 
 def _solve(rows: NDArray, w: NDArray, q: NDArray) -> tuple[NDArray, NDArray]:
@@ -254,6 +310,18 @@ def _batch_bounds(rows: NDArray, w: NDArray) -> tuple[NDArray, NDArray]:
             np.einsum("mu,mux->mx", w, possible))
 
 
+def _reaches(rows: NDArray, w: NDArray, q: NDArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which candidate marginals ``q`` ``(m, c, k)`` each draw's rows ``(m, U, k)`` with weights
+    ``(m, U)`` reach: Hall's condition over every set of states (:func:`_hall`), exact, for up
+    to :data:`HALL_STATES` states; the per-state bounds above that."""
+    k = rows.shape[-1]
+    if k > HALL_STATES:
+        return _within_bounds(*_batch_bounds(rows, w), q)
+    sets = _subsets(k) if k > 1 else np.ones((1, 1), dtype=bool)
+    cap, lo = _capacity(rows, w / w.sum(axis=1, keepdims=True), sets)
+    return _hall(q, sets, cap[:, None, :], lo[:, None, :])
+
+
 def _within_bounds(lo: NDArray, hi: NDArray, q: NDArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which candidate marginals ``q`` (m, c, k) lie strictly inside their draw's bounds (a
     state its zeros force takes exactly its forced value). On a bound only infinite factors
@@ -285,7 +353,7 @@ def _tilt(cpts: NDArray, p_parents: NDArray, q: NDArray
     live_w = np.where(w > 0, w, 0.0)
     # Outside each state's bounds (see _bounds) no finite factors reach q: say so at once
     # rather than let Newton run to its limit (exact for two states, a first test for more).
-    bad = ~_within_bounds(*_batch_bounds(sub, live_w), qk[:, None, :])[:, 0]
+    bad = ~_reaches(sub, live_w, qk[:, None, :])[:, 0]
     phi = np.zeros_like(qk)
     go = np.flatnonzero(~bad)
     if len(go):
@@ -513,17 +581,15 @@ class StatedMarginalDraws:
         todo = np.asarray(idx)
         k = own.shape[-1]
         for attempt in range(1, REDRAW_ROUNDS + 1):
-            # CANDIDATES new marginals per draw at once; each draw takes the first inside the
-            # bounds its zeros set, which the tilt then reaches (or, rarely for more than two
-            # states, not: then it tries again).
+            # CANDIDATES new marginals per draw at once, each tested exactly (Hall's condition
+            # over every set of states); each draw takes the first its rows reach.
             q = redraw_marginal(m, self.seed, block, attempt, len(todo) * CANDIDATES,
                                 ess=self.ess, file=self.file).reshape(len(todo), CANDIDATES, k)
             keep = q.reshape(-1, k).max(axis=0) > 0  # states the marginal can give mass
             rows = own[todo].reshape(len(todo), -1, k)[:, :, keep]
             w = np.asarray(joint[todo], dtype=float).reshape(len(todo), -1)
-            lo, hi = _batch_bounds(rows, w / w.sum(axis=1, keepdims=True))
-            inside = _within_bounds(lo, hi, q[:, :, keep] / q[:, :, keep].sum(
-                axis=2, keepdims=True))
+            inside = _reaches(rows, w, q[:, :, keep] / q[:, :, keep].sum(axis=2,
+                                                                         keepdims=True))
             found = np.flatnonzero(inside.any(axis=1))
             if len(found):
                 chosen = q[found, inside[found].argmax(axis=1)]

@@ -326,3 +326,136 @@ def test_replacing_a_parents_table_keeps_the_stated_marginals_below(seed: int) -
     assert set(got.marginals) == {"scheming"}
     assert parent not in got.provenance["stated_marginals"]
     assert got.provenance["replaced_tables"] == parent
+
+
+def _two_node(rows: np.ndarray, w: np.ndarray) -> SmallNet:
+    u, k = rows.shape
+    return SmallNet(["u", "x"], [u, k], [[], [0]], [w, rows])
+
+
+def _strictly_reachable(rows: np.ndarray, w: np.ndarray, q: np.ndarray) -> float:
+    """The oracle: the largest t with cell masses s >= t w_u on every allowed cell, rows summing
+    to w and states to q (a linear programme in well-scaled numbers); > 0 iff some positive
+    mixing of rows with these supports gives q."""
+    from scipy.optimize import linprog
+
+    cells = [(i, x) for i in range(rows.shape[0]) for x in range(rows.shape[1])
+             if rows[i, x] > 0]
+    n = len(cells)
+    a_eq = [[1.0 * (c[0] == i) for c in cells] + [0.0] for i in range(rows.shape[0])]
+    a_eq += [[1.0 * (c[1] == x) for c in cells] + [0.0] for x in range(rows.shape[1])]
+    a_ub = [[-1.0 * (j == i) for j in range(n)] + [w[cells[i][0]]] for i in range(n)]
+    res = linprog(np.append(np.zeros(n), -1.0), A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq,
+                  b_eq=np.concatenate([w, q]), bounds=[(0, None)] * n + [(None, 1)])
+    return float(res.x[-1]) if res.status == 0 else -1.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reachability_is_decided_exactly(seed: int) -> None:
+    """Random rows with structural zeros (3 to 5 states) and random marginals: a marginal is
+    accepted exactly when a linear programme finds a positive mixing that gives it (far from
+    the boundary), and when accepted it holds; a refusal names a set of states whose bound it
+    breaks, and that bound is true of the rows."""
+    import re
+
+    rng = np.random.default_rng(seed)
+    decided = 0
+    for _ in range(40):
+        k, u = int(rng.integers(3, 6)), int(rng.integers(2, 6))
+        rows = rng.dirichlet(np.ones(k), size=u) * (rng.random((u, k)) < 0.6)
+        rows[np.arange(u), rng.integers(k, size=u)] += 0.1
+        rows /= rows.sum(axis=1, keepdims=True)
+        w = rng.dirichlet(np.full(u, 2.0))
+        q = rng.dirichlet(np.full(k, 1.5))
+        t = _strictly_reachable(rows, w, q)
+        if abs(t) < 1e-6:
+            continue  # on the boundary: either answer is within rounding
+        decided += 1
+        net = _two_node(rows, w).net()
+        states = net.spec.node("x").states
+        if t > 0:
+            mine = with_stated_marginals(net, {"x": list(q)})
+            assert_allclose(posterior(mine, "x").probs, q, atol=1e-11)
+        else:
+            with pytest.raises(EvidenceError) as err:
+                with_stated_marginals(net, {"x": list(q)})
+            msg = str(err.value)
+            zero = re.search(r"state '(\w+)' has probability 0 in every row", msg)
+            if zero:
+                assert not (rows[:, states.index(zero.group(1))] > 0).any()
+                continue
+            found = re.search(r"P\(x(?:=(\w+)| in \{([^}]*)\})\) (can be at most|must be at "
+                              r"least) ([0-9.e-]+)", msg)
+            assert found, msg
+            named = [found.group(1)] if found.group(1) else found.group(2).split(", ")
+            mask = np.isin(states, named)
+            bound = float(found.group(4))
+            allowed = rows > 0
+            if found.group(3) == "can be at most":
+                assert_allclose(bound, w @ allowed[:, mask].any(axis=1), rtol=1e-3)
+                assert q[mask].sum() > bound
+            else:
+                assert_allclose(bound, w @ ~allowed[:, ~mask].any(axis=1), rtol=1e-3)
+                assert q[mask].sum() < bound
+    assert decided >= 30
+
+
+def test_per_state_ranges_that_hold_do_not_hide_the_broken_constraint() -> None:
+    """Four states, rows {a, b} and {c, d} half each: every state may be 0 to 0.5, but a and b
+    together must be 0.5; (0.4, 0.4, 0.1, 0.1) is refused naming {a, b}."""
+    rows = np.array([[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]])
+    net = _two_node(rows, np.array([0.5, 0.5])).net()
+    with pytest.raises(EvidenceError, match=r"P\(x in \{s0, s1\}\) can be at most 0\.5"):
+        with_stated_marginals(net, {"x": [0.4, 0.4, 0.1, 0.1]})
+    ok = with_stated_marginals(net, {"x": [0.1, 0.4, 0.2, 0.3]})
+    assert_allclose(posterior(ok, "x").probs, [0.1, 0.4, 0.2, 0.3], atol=EXACT)
+
+
+@pytest.mark.parametrize("tiny", [1e-9, 1e-12])
+def test_a_rare_parent_configuration_does_not_block_the_current_marginal(tiny: float) -> None:
+    """A parent state of probability 1e-9 whose row allows only some states: the node's current
+    marginal, and one near it, are reachable (tolerances relative to the masses)."""
+    rows = np.array([[0.7, 0.2, 0.1, 0.0], [0.0, 0.0, 0.0, 1.0], [0.5, 0.3, 0.0, 0.2]])
+    w = np.array([0.6, tiny, 0.4 - tiny])
+    net = _two_node(rows, w).net()
+    current = posterior(net, "x").probs
+    for q in (current, current * [1.01, 0.99, 1.0, 1.0] / (current @ [1.01, 0.99, 1, 1])):
+        mine = with_stated_marginals(net, {"x": list(q)})
+        assert_allclose(posterior(mine, "x").probs, q, atol=1e-12)
+
+
+def test_bnlearn_insurance_this_car_cost_takes_its_own_marginal(tmp_path) -> None:
+    """The page accepted, and the command it printed refused, ThisCarCost's own marginal
+    (a parent configuration of probability ~1e-9): the command now answers."""
+    import subprocess
+    import sys
+
+    from support.oracles import bnlearn_path
+
+    path = bnlearn_path("insurance")
+    net = load_network(path, normalize=True)
+    q = posterior(net, "ThisCarCost").probs
+    spec = ",".join(f"{s}:{p:.12g}" for s, p in zip(net.spec.node("ThisCarCost").states, q,
+                                                     strict=True))
+    run = subprocess.run([sys.executable, "-m", "cruxnet", "query", "ThisCarCost", "-m",
+                          str(path), "--normalize", "--marginal", f"ThisCarCost={spec}",
+                          "--json"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_redraws_with_four_states_and_structural_zeros_always_find_a_marginal(seed: int) -> None:
+    """A wide stated uncertainty on a four-state node whose rows have structural zeros: every
+    draw's marginal is drawn again until its rows reach it (each candidate tested exactly), so
+    no seed fails, and each draw's table gives the draw's marginal."""
+    from cruxnet.inference.batched import source_for
+
+    rows = np.array([[0.6, 0.3, 0.1, 0.0], [0.0, 0.2, 0.3, 0.5], [0.5, 0.0, 0.0, 0.5]])
+    net = _two_node(rows, np.array([0.5, 0.3, 0.2])).net()
+    mine = with_stated_marginals(net, {"x": {"p": [0.3, 0.15, 0.15, 0.4], "ess": 6}})
+    src = source_for(mine, 500, seed, ess=30)
+    post = posterior_draws(mine, "x", draws=500, seed=seed, ess=30)
+    tables = src.block("x", 0, 500)
+    parents = src.block("u", 0, 500)
+    assert_allclose(np.einsum("mu,mux->mx", parents, tables), post.probs, atol=1e-10)
+    assert "drawn again" in src.provenance.get("stated_marginals_redrawn", "")
