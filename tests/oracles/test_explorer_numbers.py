@@ -80,6 +80,15 @@ def _crux_network(folder: Path) -> None:
                         "high": float(swings.sel(node=n)["high"])}
                        for n in swings["node"].values[:8]]
         cases.append(c)
+    # Two kinds of evidence on one node multiply in, as in Python: consistent ones answer,
+    # contradicting ones are impossible (the page once dropped one of them silently).
+    for ev in (Evidence(hard={"scheming": "yes"}, do={"scheming": "no"}),
+               Evidence(hard={"scheming": "yes"}, do={"scheming": "yes"}),
+               Evidence(hard={"scheming": "yes"}, likelihood={"scheming": (1.0, 0.0)}),
+               Evidence(hard={"scheming": "yes"}, likelihood={"scheming": (0.0, 2.0)}),
+               Evidence(do={"scheming": "yes"}, likelihood={"scheming": (3.0, 0.0)}),
+               Evidence(do={"scheming": "no"}, likelihood={"scheming": (3.0, 1.0)})):
+        cases.append(case(net, data, ev, with_draws=True))
     # Every table the page holds, rebuilt in JavaScript from its forms' parameters, equals the
     # Python forms' rebuild from the same parameters, and Python's own draws to rounding.
     ds = draws_dataset(data, net, 0)

@@ -257,8 +257,19 @@ def test_likelihood_and_my_view_and_the_downloaded_file(browser, tmp_path) -> No
     page.page.click("#editor-apply")
     ev = Evidence(likelihood={"deception_demonstrated": tuple(weights)})
     assert _target_p(page) == pytest.approx(posterior(net, "catastrophe", ev)["yes"], abs=1e-12)
-    # My view: P(scheming = yes) = 8%.
+    # My view starts from the prior marginal, not the posterior: Apply unchanged moves nothing
+    # (a posterior there would count the evidence twice).
     page.page.click('[data-mode="mine"]')
+    before = _target_p(page)
+    _click(page, "bgd_exists", "yes")
+    shown = [float(page.page.locator("#editor-fields input").nth(k).input_value()) / 100
+             for k in range(len(net.spec.node("bgd_exists").states))]
+    assert shown == pytest.approx(posterior(net, "bgd_exists").probs, abs=1e-8)
+    assert abs(posterior(net, "bgd_exists", ev)["yes"] - shown[-1]) > 1e-3  # they differ here
+    page.page.click("#editor-apply")
+    assert _target_p(page) == pytest.approx(before, abs=1e-7)
+    page.page.click("#undo")
+    # My view: P(scheming = yes) = 8%.
     _click(page, "scheming", "yes")
     page.page.locator("#editor-fields input").nth(0).fill("92")
     page.page.locator("#editor-fields input").nth(1).fill("8")

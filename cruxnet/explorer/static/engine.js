@@ -242,14 +242,16 @@ const CruxEngine = (() => {
       if (doState === undefined && hard === undefined && lik === undefined) return table;
       const out = new Float64Array(table.length);
       const rows = table.length / (card * D);
+      // Every kind given on the node multiplies in, as in Python: a hard state and a
+      // likelihood with a zero there, or do() and a different hard state, have probability 0.
+      const w = new Float64Array(card).fill(1);
+      if (hard !== undefined) w.forEach((_, k) => { if (this.nodes[i].states[k] !== hard) w[k] = 0; });
+      if (lik !== undefined) this.nodes[i].states.forEach((st, k) => { w[k] *= lik[st]; });
       if (doState !== undefined) {
         const s = this.nodes[i].states.indexOf(doState);
-        for (let r = 0; r < rows; r++) out.fill(1, (r * card + s) * D, (r * card + s + 1) * D);
+        for (let r = 0; r < rows; r++) out.fill(w[s], (r * card + s) * D, (r * card + s + 1) * D);
         return out;
       }
-      const w = new Float64Array(card);
-      if (hard !== undefined) w[this.nodes[i].states.indexOf(hard)] = 1;
-      else this.nodes[i].states.forEach((st, k) => { w[k] = lik[st]; });
       for (let r = 0; r < rows; r++) {
         for (let s = 0; s < card; s++) {
           const base = (r * card + s) * D, ws = w[s];

@@ -318,10 +318,13 @@
     ed.dataset.kind = kind;
     $("#editor-title").textContent = kind === "likelihood"
       ? `Likelihood of what you saw, per state of ${n.label}`
-      : `My view: P(${n.label}) per state (percent)`;
+      : `My view: P(${n.label}) before any evidence, per state (percent)`;
     const box = $("#editor-fields");
     box.replaceChildren();
-    const now = current.beliefs[i];
+    // A stated marginal is about the prior: the editor starts from P(node) before the
+    // evidence (with the views already stated), not from the posterior, so Apply unchanged
+    // changes nothing rather than counting the evidence twice.
+    const now = current.prior[i];
     n.states.forEach((st, k) => {
       const label = document.createElement("label");
       const span = document.createElement("span");
@@ -330,7 +333,7 @@
       input.type = "number"; input.step = "any"; input.min = "0";
       input.dataset.state = st;
       if (kind === "likelihood") input.value = (state.likelihood[node] || {})[st] ?? 1;
-      else input.value = ((state.mine[node] || now)[k] * 100).toFixed(1);
+      else input.value = String(+((state.mine[node] || now)[k] * 100).toFixed(6));
       label.append(span, input);
       box.append(label);
     });
