@@ -188,6 +188,9 @@ def _read_chain(path: Path, seen: tuple[Path, ...]
     ext = data.get("extends")
     base_marginals: dict[str, Any] = {}
     if ext is not None:
+        if "model" not in data:
+            raise SpecError(f"'extends: {ext}' needs the model this worldview is for: add a "
+                            "line 'model: NAME' (e.g. model: crux_network)", file=file)
         parent_path = _extended_path(path, ext, data.get("model"))
         if parent_path.resolve() in {q.resolve() for q in (*seen, path)}:
             raise SpecError(f"'extends: {ext}' loops back to itself", file=file)
@@ -323,6 +326,9 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
     name = data.get("worldview")
     if not isinstance(name, str) or not name:
         raise SpecError("the file needs a 'worldview: NAME' entry", file=file)
+    if "model" not in data:
+        raise SpecError(f"the file needs a 'model: NAME' entry (here: model: {model.name})",
+                        file=file)
     if data.get("model") != model.name:
         raise SpecError(f"this worldview is for model {data.get('model')!r}, not {model.name!r}",
                         file=file)

@@ -149,3 +149,17 @@ def test_unreachable_marginal_in_a_file_names_the_file(tmp_path) -> None:
     with pytest.raises(SpecError, match="cannot be reached") as exc:
         load_network("crux_network", f)
     assert "w.yaml" in str(exc.value) and "good_initialization" in str(exc.value)
+
+
+def test_a_personal_file_without_its_model_says_so(tmp_path) -> None:
+    """'extends:' without 'model:' names the missing line, not 'model None'."""
+    from cruxnet.catalog import load_network as load
+
+    path = tmp_path / "mine.yaml"
+    path.write_text("worldview: mine\nextends: gs_deference\nmarginals: {scheming: {yes: 0.08}}\n")
+    with pytest.raises(SpecError, match=r"mine\.yaml: 'extends: gs_deference' needs the model"):
+        load("crux_network", path)
+    path.write_text("worldview: mine\n")
+    with pytest.raises(SpecError, match=r"needs a 'model: NAME' entry \(here: model: "
+                                        r"crux_network\)"):
+        load("crux_network", path)
