@@ -123,7 +123,7 @@ def tilt_cpt(cpt: NDArray, p_parents: NDArray, q: Sequence[float], *, node: str 
 
 #: Subsets of states enumerated exactly up to this many states (2^k - 2 subsets); above it
 #: only the per-state bounds are checked before the solve, which then decides.
-HALL_STATES = 12
+HALL_STATES = 8
 #: Relative tolerance of a reachability comparison (a marginal and the mass that can carry it).
 REACH_RTOL = 1e-12
 
@@ -167,6 +167,10 @@ def _hall(q: NDArray, sets: Mask, cap: NDArray, lo: NDArray
     return np.asarray((ok | ~small).all(axis=-1), dtype=bool)
 
 
+def _g(x: float) -> str:
+    return f"{x:.4g}"
+
+
 def _unreachable(rows: NDArray, w: NDArray, q: NDArray, names: Sequence[str], node: str) -> str:
     """Why ``q`` cannot be reached by scaling ``rows`` (weights ``w``), in words: the set of
     states whose constraint fails (:func:`_hall`); "" if it can."""
@@ -189,16 +193,17 @@ def _unreachable(rows: NDArray, w: NDArray, q: NDArray, names: Sequence[str], no
                 else f"P({node} in {{{', '.join(which)}}})")
 
     closed = cap - lo <= REACH_RTOL * cap
-    # The clearest failure first: a set asked for more than its parents allow, or less than
-    # they force; then one its zeros fix; then one asked exactly at a bound.
-    over, under = qs - cap, lo - qs
-    j = int(np.argmax(np.maximum(over, under)))
+    # The clearest failure first: the set asked for furthest beyond what its parents allow (a
+    # set asked for less than its parents force is its complement asked for too much), then
+    # one its zeros fix, then one asked exactly at a bound.
+    over = qs - cap
+    j = int(np.argmax(over))
     if over[j] > REACH_RTOL * max(qs[j], cap[j]):
-        return (f"{said(j)} can be at most {cap[j]:.4g} (the chance that its parents allow "
-                f"{'it' if sets[j].sum() == 1 else 'any of them'}), you asked {qs[j]:.4g}")
-    if under[j] > REACH_RTOL * max(qs[j], lo[j]):
-        return (f"{said(j)} must be at least {lo[j]:.4g} (the chance that its parents allow "
-                f"nothing else), you asked {qs[j]:.4g}")
+        if sets[j].sum() == 1:
+            return (f"{said(j)} between {_g(lo[j])} and {_g(cap[j])} is what its parents "
+                    f"allow (its structural zeros), you asked {_g(qs[j])}")
+        return (f"{said(j)} can be at most {_g(cap[j])} (the chance that its parents allow "
+                f"any of them), you asked {_g(qs[j])}")
     j = int(np.argmax(np.where(closed, np.abs(qs - cap), -1.0)))
     if closed[j] and np.abs(qs[j] - cap[j]) > 0:
         return (f"{said(j)} is fixed at {cap[j]:.4g} by its structural zeros (the parents that "

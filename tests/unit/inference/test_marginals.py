@@ -384,19 +384,18 @@ def test_reachability_is_decided_exactly(seed: int) -> None:
             if zero:
                 assert not (rows[:, states.index(zero.group(1))] > 0).any()
                 continue
-            found = re.search(r"P\(x(?:=(\w+)| in \{([^}]*)\})\) (can be at most|must be at "
-                              r"least) ([0-9.e-]+)", msg)
+            found = re.search(r"P\(x(?:=(\w+)| in \{([^}]*)\})\) (?:can be at most "
+                              r"|between ([0-9.e-]+) and )([0-9.e-]+)", msg)
             assert found, msg
             named = [found.group(1)] if found.group(1) else found.group(2).split(", ")
             mask = np.isin(states, named)
-            bound = float(found.group(4))
+            cap = float(found.group(4))
             allowed = rows > 0
-            if found.group(3) == "can be at most":
-                assert_allclose(bound, w @ allowed[:, mask].any(axis=1), rtol=1e-3)
-                assert q[mask].sum() > bound
-            else:
-                assert_allclose(bound, w @ ~allowed[:, ~mask].any(axis=1), rtol=1e-3)
-                assert q[mask].sum() < bound
+            assert_allclose(cap, w @ allowed[:, mask].any(axis=1), rtol=1e-3)
+            assert q[mask].sum() > cap
+            if found.group(3) is not None:
+                assert_allclose(float(found.group(3)), w @ ~allowed[:, ~mask].any(axis=1),
+                                rtol=1e-3, atol=1e-12)
     assert decided >= 30
 
 
