@@ -849,11 +849,11 @@ def _cmd_query(ns: argparse.Namespace) -> int:
 
 def _draws_fields(ns: argparse.Namespace, net: Any, ev: Any, text: list[str]) -> dict[str, Any]:
     """Run the batched query; return its JSON fields and append its text lines to ``text``."""
-    from cruxnet.inference.batched import posterior_draws, source_for
+    from cruxnet.beliefs import Beliefs
     from cruxnet.inference.summary import aggregation_trio
 
-    draws = posterior_draws(net, ns.target, ev, draws=ns.draws, seed=ns.seed, ess=ns.ess,
-                            progress=True)
+    beliefs = Beliefs(net, ev, draws=ns.draws, seed=ns.seed, ess=ns.ess)
+    draws = beliefs.posterior_draws(ns.target, progress=True)
     summary = draws.summary(ci_prob=ns.ci, ci_kind=ns.ci_kind)
     fields: dict[str, Any] = {"seed": ns.seed, **summary.as_dict()}
     text.append(f"over {summary.draws} parameter draws (seed {ns.seed}):")
@@ -861,8 +861,7 @@ def _draws_fields(ns: argparse.Namespace, net: Any, ev: Any, text: list[str]) ->
     trio = None
     if not (ev.hard or ev.likelihood or ev.fixed or ev.do):
         state = net.spec.node(ns.target).state_of_interest
-        trio = aggregation_trio(net, ns.target, state,
-                                source_for(net, ns.draws, ns.seed, ns.ess))
+        trio = aggregation_trio(net, ns.target, state, beliefs.source)
     if trio is not None:
         fields["aggregation"] = trio.as_dict()
         text.append(trio.note)
@@ -888,10 +887,10 @@ def _summary_rows(ns: argparse.Namespace) -> list[dict[str, Any]]:
             "cruxes": {h: posterior(net, h, ev).as_dict() for h in headline},
             "evidence": ev.as_dict(), "provenance": dict(net.provenance)}
         if ns.draws is not None:
-            from cruxnet.inference.batched import posterior_draws
+            from cruxnet.beliefs import Beliefs
 
-            draws = posterior_draws(net, target, ev, draws=ns.draws, seed=ns.seed, ess=ns.ess,
-                                    progress=True)
+            draws = Beliefs(net, ev, draws=ns.draws, seed=ns.seed, ess=ns.ess).posterior_draws(
+                target, progress=True)
             row.update({"seed": ns.seed, **draws.summary(ns.ci, ns.ci_kind).as_dict()})
         rows.append(row)
     return rows

@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.summary import equal_tailed
@@ -162,9 +161,11 @@ def network_view(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = 
              else beliefs)
     intervals: dict[str, np.ndarray[Any, Any]] = {}
     if draws:
+        from cruxnet.beliefs import Beliefs
+
+        held = Beliefs(net, ev, draws=draws, seed=seed, ess=ess)  # one set of draws for all
         for n in spec.node_ids:
-            post = posterior_draws(net, n, ev, draws=draws, seed=seed, ess=ess)
-            intervals[n] = equal_tailed(post.probs, ci_prob)
+            intervals[n] = equal_tailed(held.posterior_draws(n, shared=True).probs, ci_prob)
     marks = _marks(net, ev)
     layout = network_layout(spec)
     svg = network_svg(net, layout, beliefs, prior, intervals, marks, ev, target, ci_prob)

@@ -22,9 +22,10 @@ from typing import Any
 
 from cruxnet.errors import EvidenceError
 from cruxnet.explorer.junction import junction_tree
-from cruxnet.explorer.payload import draw_plan, page_data
+from cruxnet.explorer.payload import page_data
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import posterior
+from cruxnet.inference.plan import draw_plan
 from cruxnet.netview import (
     BAR_W,
     EVIDENCE_COLOURS,

@@ -24,16 +24,15 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cruxnet.beliefs import Beliefs
 from cruxnet.explorer.junction import JunctionTree, junction_tree
-from cruxnet.inference.batched import source_for
-from cruxnet.inference.contract import LAST_AXIS, contraction_plan
 from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.plan import DrawPlan, draw_plan
 from cruxnet.models.layout import Layout
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.draws import (
@@ -51,7 +50,7 @@ from cruxnet.version import cruxnet_version
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["DrawPlan", "b64", "decode_draws", "draw_plan", "draws_dataset", "encode_draws",
+__all__ = ["b64", "decode_draws", "draws_dataset", "encode_draws",
            "evidence_json", "form_program", "page_data"]
 
 
@@ -158,31 +157,6 @@ def _rebuild(spec: ModelSpec, node: str, enc: Mapping[str, Any], n: int, form: A
     # Orderings hold stream block by stream block, as the Python draws are made.
     return np.concatenate([np.asarray(impose_orderings(spec, node, cpt[b0:b0 + BLOCK]))
                            for b0 in range(0, n, BLOCK)], axis=0)
-
-
-@dataclass(frozen=True)
-class DrawPlan:
-    """How the page computes P(target, evidence) in every parameter draw: the batched engine's
-    own contraction plan (:func:`cruxnet.inference.contract.contraction_plan`, the draw axis on
-    every CPT) in single-static-assignment form. ``steps``: each step's operands (CPTs are
-    operands ``0..n-1`` in model order, step ``k`` makes operand ``n + k``) and the node indices
-    of its result; ``work``: multiply-adds per draw."""
-
-    steps: list[dict[str, Any]]
-    work: int
-
-
-def draw_plan(spec: ModelSpec, target: str, draws: int) -> DrawPlan:
-    """The :class:`DrawPlan` to ``target`` for ``draws`` parameter draws."""
-    index = {n: i for i, n in enumerate(spec.node_ids)}
-    size = max(draws, 1)
-    signature = tuple(((*n.parents, n.id, LAST_AXIS),
-                       (*(spec.node(p).card for p in n.parents), n.card, size))
-                      for n in spec.nodes)
-    plan = contraction_plan(signature, (target, LAST_AXIS))
-    steps = [{"in": list(ids), "out": [index[a] for a in axes if a != LAST_AXIS]}
-             for (ids, _), axes in zip(plan.steps, plan.results, strict=True)]
-    return DrawPlan(steps, plan.work // size)
 
 
 def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:
@@ -327,7 +301,7 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
         "provenance": {k: str(v) for k, v in net.provenance.items()},
     }
     if draws:
-        source = source_for(net, draws, seed, ess)
+        source = Beliefs(net, draws=draws, seed=seed, ess=ess).source
         out["draws"] = {n: _node_draws(net, n, source, draws, seed, ess)
                         for n in spec.node_ids if not source.is_fixed(n)}
     return out

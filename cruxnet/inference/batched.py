@@ -167,6 +167,9 @@ class _DoDraws:
     def block(self, node: str, start: int, stop: int) -> NDArray:
         return self.source.block(node, start, stop)
 
+    def check(self, nodes: Sequence[str]) -> None:
+        self.source.check([n for n in nodes if n not in self.do])
+
     @property
     def provenance(self) -> dict[str, Any]:
         return self.source.provenance
@@ -311,9 +314,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: EvidenceLike = None, *
                                 ) from None
         except ImpossibleEvidenceError:
             pass  # may still be possible in some draws
-    check = getattr(source, "check", None)
-    if check is not None:
-        check(drawn)
+    source.check(drawn)
     card = spec.node(target).card
     result_bytes = n * (card + 2) * 8
     avail = available_memory()

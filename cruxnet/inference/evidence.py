@@ -150,6 +150,25 @@ class Evidence:
         """Add interventions ``do(node=state)``."""
         return Evidence(self.hard, self.likelihood, self.fixed, {**self.do, **states})
 
+    def combined(self, other: Evidence) -> Evidence:
+        """This evidence with ``other`` on top: a node ``other`` mentions keeps only what
+        ``other`` says of it (of whatever kind), the rest is kept.
+
+        >>> a = Evidence(hard={"scheming": "yes"}, fixed={"lead_time": (0.5, 0.5)})
+        >>> b = Evidence(likelihood={"scheming": (1.0, 2.0)})
+        >>> c = a.combined(b)
+        >>> dict(c.hard), dict(c.likelihood), list(c.fixed)
+        ({}, {'scheming': (1.0, 2.0)}, ['lead_time'])
+        """
+        drop = other.nodes()
+
+        def keep(m: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in m.items() if k not in drop}
+
+        return Evidence({**keep(self.hard), **other.hard},
+                        {**keep(self.likelihood), **other.likelihood},
+                        {**keep(self.fixed), **other.fixed}, {**keep(self.do), **other.do})
+
     def is_empty(self) -> bool:
         """True if there is no evidence and no intervention."""
         return not (self.hard or self.likelihood or self.fixed or self.do)

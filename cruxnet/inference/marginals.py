@@ -512,9 +512,7 @@ class StatedMarginalDraws:
 
     def check(self, nodes: Sequence[str]) -> None:
         """The wrapped source's check, and that every stated marginal can be drawn."""
-        check = getattr(self.source, "check", None)
-        if check is not None:
-            check(nodes)
+        self.source.check(nodes)
         for m in self.marginals.values():
             draw_marginal(m, self.seed, 0, 1, 1, ess=self.ess, file=self.file)
 

@@ -8,6 +8,7 @@ batched engine their CPTs block by block through this interface.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from cruxnet.priors.forms import NDArray
@@ -33,6 +34,12 @@ class ParameterSource(Protocol):
 
     def block(self, node: str, start: int, stop: int) -> NDArray:
         """Draws ``start:stop`` of the node's CPT, shape ``(stop - start, *parents, card)``."""
+        ...
+
+    def check(self, nodes: Sequence[str]) -> None:
+        """Raise, before any drawing, the error drawing ``nodes`` would raise late (a CPT
+        that states no uncertainty, a stated marginal that cannot be drawn); nothing for
+        draws already made."""
         ...
 
     @property

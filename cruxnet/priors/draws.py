@@ -692,6 +692,9 @@ class DatasetDraws:
     def block(self, node: str, start: int, stop: int) -> NDArray:
         return np.moveaxis(self._arrays[node][..., start:stop], -1, 0)
 
+    def check(self, nodes: Sequence[str]) -> None:
+        """Nothing to check: the draws are made."""
+
     @property
     def provenance(self) -> dict[str, Any]:
         return {k: v for k, v in self.dataset.attrs.items()

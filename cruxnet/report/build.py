@@ -32,11 +32,9 @@ def section_in_worker(net: BayesNet, settings: SectionSettings) -> WorldviewSect
     cores with another (one thread), with its figures rendered there too."""
     import dataclasses
 
-    from cruxnet.inference import batched
     from cruxnet.report.render import section_figures
 
-    batched.MAX_WORKERS = 1
-    sec = compute_section(net, settings, lambda label: None)
+    sec = compute_section(net, dataclasses.replace(settings, threads=1), lambda label: None)
     return dataclasses.replace(sec, figures=section_figures(sec))
 
 
@@ -45,8 +43,8 @@ def preflight(nets: Sequence[BayesNet], settings: SectionSettings) -> None:
     evidence against the model, the evidence possible (and fixed marginals feasible) under
     each worldview at its point values, and every CPT the draws need drawable (uncertainty
     stated, or an --ess for bare tables). Raises the error the late step would raise."""
+    from cruxnet.beliefs import Beliefs
     from cruxnet.errors import ImpossibleEvidenceError
-    from cruxnet.inference.batched import source_for
     from cruxnet.inference.exact import posterior
     from cruxnet.inference.factors import prepare_query
     from cruxnet.sensitivity import Question
@@ -57,11 +55,10 @@ def preflight(nets: Sequence[BayesNet], settings: SectionSettings) -> None:
             posterior(net, settings.target, settings.evidence)
         except ImpossibleEvidenceError as exc:
             raise ImpossibleEvidenceError(f"{exc}; no report can be made") from None
-        source = source_for(net, 1, settings.seed, settings.ess)
-        check = getattr(source, "check", None)
-        if check is not None:
-            keep = prepare_query(net, settings.target, settings.evidence).keep
-            check([n for n in net.spec.node_ids if n in keep])
+        source = Beliefs(net, settings.evidence, draws=1, seed=settings.seed,
+                         ess=settings.ess).source
+        keep = prepare_query(net, settings.target, settings.evidence).keep
+        source.check([n for n in net.spec.node_ids if n in keep])
 
 
 def build_report(model: str = "crux_network", worldviews: Sequence[str] | None = None, *,

@@ -131,12 +131,15 @@ class SectionSettings:
     ledger: str | None
     headline: tuple[str, ...]
     has_levers: bool
+    #: Threads that share the draws (None: one per core; a worker process sharing the cores
+    #: with another passes 1).
+    threads: int | None = None
 
 
 def compute_section(net: BayesNet, c: SectionSettings, step: Callable[[str], None]
              ) -> WorldviewSection:
     """One worldview's headline, crux table, Sobol indices, levers, crux finder, trajectory."""
-    from cruxnet.inference.batched import posterior_draws, source_for
+    from cruxnet.beliefs import Beliefs
     from cruxnet.inference.summary import aggregation_trio, summarize
     from cruxnet.sensitivity import (
         Question,
@@ -149,11 +152,14 @@ def compute_section(net: BayesNet, c: SectionSettings, step: Callable[[str], Non
     )
 
     step(f"{net.worldview}: headline")
-    q = Question(net, c.target, c.state, c.evidence, draws=c.analysis_draws, seed=c.seed,
-                 ess=c.ess)
-    post = posterior_draws(net, c.target, c.evidence, draws=c.draws, seed=c.seed, ess=c.ess)
+    # One person's beliefs under this worldview; the headline uses more draws than the analyses.
+    beliefs = Beliefs(net, c.evidence, draws=c.analysis_draws, seed=c.seed, ess=c.ess,
+                      threads=c.threads)
+    q = Question.of(beliefs, c.target, c.state)
+    headline = beliefs.with_draws(draws=c.draws)
+    post = headline.posterior_draws(c.target)
     summary = summarize(post, ci_prob=0.9)
-    trio = aggregation_trio(net, c.target, str(q.state), source_for(net, c.draws, c.seed, c.ess))
+    trio = aggregation_trio(net, c.target, str(q.state), headline.source)
     step(f"{net.worldview}: cruxes")
     tornado = node_swings(q)
     voi = value_of_information(q)
@@ -166,9 +172,8 @@ def compute_section(net: BayesNet, c: SectionSettings, step: Callable[[str], Non
         from cruxnet.updating.ledger import replay_ledger
 
         step(f"{net.worldview}: ledger")
-        trajectory = replay_ledger(net, c.entries, target=c.target, state=str(q.state),
-                                   cruxes=c.headline, draws=c.analysis_draws, seed=c.seed,
-                                   file=str(c.ledger))
+        trajectory = replay_ledger(beliefs, c.entries, target=c.target, state=str(q.state),
+                                   cruxes=c.headline, file=str(c.ledger))
     wv = net.prior
     left_out = {}
     belief_change = None

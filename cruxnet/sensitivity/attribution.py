@@ -13,7 +13,7 @@ at once.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +58,9 @@ class _CoalitionCPTs:
         take = self.members[start:stop, i]
         a, b = np.asarray(self.a.cpts[node]), np.asarray(self.b.cpts[node])
         return np.where(take.reshape(-1, *([1] * a.ndim)), b[None], a[None])
+
+    def check(self, nodes: Sequence[str]) -> None:
+        """Nothing to check: every table is a point table."""
 
     @property
     def provenance(self) -> dict[str, Any]:

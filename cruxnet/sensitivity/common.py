@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from cruxnet.beliefs import Beliefs
 from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError, did_you_mean
-from cruxnet.inference.batched import draw_axis_last, posterior_draws, source_for
+from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
-from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
-from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
+from cruxnet.inference.observe import observe_and_do as engine_observe_and_do
+from cruxnet.inference.source import ParameterSource
 from cruxnet.inference.summary import check_ci_prob, equal_tailed
-from cruxnet.priors.draws import DatasetDraws, check_draws, check_seed, source_dataset
+from cruxnet.priors.draws import check_draws, check_seed
 from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 
@@ -59,6 +60,12 @@ class Question:
         Probability mass of the equal-tailed intervals.
     ess
         Effective sample size for CPT rows that state no uncertainty (BIF networks).
+    threads
+        Threads that share the draws (default: one per core).
+
+    A question is a person's :class:`~cruxnet.beliefs.Beliefs` (network, evidence, draws) and a
+    target: :meth:`Question.of` makes one from them, :attr:`beliefs` gives them back, and every
+    analysis gets its parameter draws from there (made once, shared by all its queries).
     """
 
     net: BayesNet
@@ -69,7 +76,23 @@ class Question:
     seed: int = 0
     ci_prob: float = 0.9
     ess: float | None = None
+    threads: int | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, beliefs: Beliefs, target: str, state: str | None = None, *,
+           ci_prob: float = 0.9) -> Question:
+        """The question P(``target`` = ``state`` | the beliefs' evidence) asked of ``beliefs``."""
+        q = cls(beliefs.net, target, state, beliefs.evidence, draws=beliefs.draws,
+                seed=beliefs.seed, ci_prob=ci_prob, ess=beliefs.ess, threads=beliefs.threads)
+        q.__dict__["beliefs"] = beliefs  # the same draws, if already made
+        return q
+
+    @cached_property
+    def beliefs(self) -> Beliefs:
+        """The beliefs this question is asked of."""
+        return Beliefs(self.net, self.evidence, draws=self.draws, seed=self.seed, ess=self.ess,
+                       threads=self.threads)
 
     def __post_init__(self) -> None:
         spec = self.net.spec
@@ -118,13 +141,11 @@ class Question:
                 raise
             return float("nan")
 
-    @cached_property
-    def parameters(self) -> DatasetDraws | None:
-        """The analysis' parameter draws (one set for all its queries), or None if draws=0."""
-        if not self.draws:
-            return None
-        source = source_for(self.net, self.draws, self.seed, self.ess)
-        return DatasetDraws(self.net.spec, source_dataset(self.net.spec, source))
+    @property
+    def parameters(self) -> ParameterSource | None:
+        """The analysis' parameter draws (one set for all its queries, kept by
+        :attr:`beliefs`), or None if draws=0."""
+        return self.beliefs.parameters if self.draws else None
 
     def draws_of(self, node: str, evidence: Evidence) -> NDArray:
         """P(node | evidence) in every draw, shape ``(draws, card)``; NaN rows where the
@@ -134,7 +155,8 @@ class Question:
         if self.parameters is None:
             return out
         try:
-            post = posterior_draws(self.net, node, evidence, parameters=self.parameters)
+            post = posterior_draws(self.net, node, evidence, parameters=self.parameters,
+                                   threads=self.threads)
         except (ImpossibleEvidenceError, EvidenceError):
             # Impossible in every draw, or fixed marginals that cannot hold with the extra
             # observation: no posterior in any draw.
@@ -147,10 +169,9 @@ class Question:
         return self.draws_of(self.target, evidence or self.evidence)[:, self.state_index]
 
     def provenance(self, method: str) -> dict[str, Any]:
-        attrs: dict[str, Any] = {k: v for k, v in self.net.provenance.items()
-                                 if isinstance(v, (str, int, float))}
-        if "parameters" in self.__dict__ and self.parameters is not None:  # drawn already
-            attrs.update(self.parameters.provenance)
+        attrs: dict[str, Any] = (self.beliefs.provenance if "beliefs" in self.__dict__ else
+                                 {k: v for k, v in self.net.provenance.items()
+                                  if isinstance(v, (str, int, float))})
         return {**attrs, "target": self.target, "state": str(self.state),
                 "evidence": self.evidence.describe(), "draws": self.draws, "seed": self.seed,
                 "ci_prob": self.ci_prob, "method": method}
@@ -307,43 +328,12 @@ def _split(joint: NDArray) -> tuple[NDArray, NDArray]:
     return p_node, given
 
 
-def observe_and_do(q: Question, nodes: Sequence[str], source: DatasetDraws | None,
+def observe_and_do(q: Question, nodes: Sequence[str], source: ParameterSource | None,
                    start: int, stop: int) -> dict[str, tuple[NDArray, NDArray]]:
-    """For each node X, from one contraction and its gradient: the joint P(T = t, X = x, e)
-    and the unnormalised P(T = t, e; do(X = x)), both ``(t, x, draws)``.
-
-    do(X = x) replaces X's CPT by certainty in x whatever its parents (graph surgery), and
-    P(T, e) is linear in that CPT, so the intervened value is the gradient paired with that
-    one-hot table. Draws ``start:stop`` of ``source``, or the point CPTs (draws = 1).
-    """
-    pq = prepare_query(q.net, q.target, q.evidence)
-    spec = pq.work.spec
-    keep = spec.ancestors({q.target, *q.evidence.nodes(), *nodes})
-
-    def cpt_of(node: str) -> tuple[NDArray, bool]:
-        if source is not None and node not in q.evidence.do and not source.is_fixed(node):
-            return draw_axis_last(source.block(node, start, stop)), True
-        return np.asarray(pq.work.cpts[node]), False
-
-    factors = query_factors(spec, keep, pq.hard, q.target, q.evidence.likelihood, cpt_of)
-    drawn = any(DRAW in axes for _, axes in factors)
-    output = [q.target, DRAW] if drawn else [q.target]
-    _, grads = contract_with_gradients(factors, output)
-    own = cpt_factor_index(spec, keep)
-    draw_axis = (DRAW,) if drawn else ()
-    out = {}
-    for node in nodes:
-        grad, factor = grads[own[node]], factors[own[node]]
-        obs = pair_with_gradient(grad, factor, (GRAD_PREFIX + q.target, node, *draw_axis))
-        # One-hot CPTs for every state at once: an identity over (state, node).
-        card = spec.node(node).card
-        eye = (np.eye(card), ("\0do:" + node, node))
-        done = pair_with_gradient(grad, eye, (GRAD_PREFIX + q.target, "\0do:" + node,
-                                              *draw_axis))
-        if not drawn:
-            obs, done = obs[..., None], done[..., None]
-        out[node] = (obs, done)
-    return out
+    """:func:`cruxnet.inference.observe.observe_and_do` for the question's target and evidence:
+    per node, P(T = t, X = x, e) and the unnormalised P(T = t, e; do(X = x)), ``(t, x, draws)``,
+    in draws ``start:stop`` of ``source`` or at the point CPTs."""
+    return engine_observe_and_do(q.net, q.target, q.evidence, nodes, source, start, stop)
 
 
 def do_conditionals(q: Question, nodes: Sequence[str]) -> dict[str, tuple[NDArray, NDArray]]:

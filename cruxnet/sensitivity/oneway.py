@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cruxnet.inference.factors import Query, cpt_factor_index, prepare_query, query_factors
-from cruxnet.inference.gradients import contract_with_gradients
+from cruxnet.inference.factors import prepare_query
+from cruxnet.inference.observe import table_gradients
 from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
@@ -153,29 +153,6 @@ def _row_covaried(row: NDArray, x: int, theta: float) -> NDArray:
     return out
 
 
-def _cpt_gradients(q: Question, pq: Query, nodes: Sequence[str]
-                   ) -> dict[str, tuple[NDArray, float, float]]:
-    """Per node: the gradient of P(target = t, e) by its full CPT ``(t, *parents, node)``
-    (zero where hard evidence slices the CPT), P(target = state, e) and P(e)."""
-    spec = pq.work.spec
-    factors = query_factors(spec, pq.keep, pq.hard, q.target, q.evidence.likelihood,
-                            lambda n: (np.asarray(pq.work.cpts[n]), False))
-    out, grads = contract_with_gradients(factors, [q.target])
-    index = cpt_factor_index(spec, pq.keep)
-    result = {}
-    for node in nodes:
-        if node not in index:
-            continue
-        cpt = np.asarray(pq.work.cpts[node])
-        full = np.zeros((out.shape[0], *cpt.shape))
-        axes = (*spec.node(node).parents, node)
-        sliced = tuple(pq.hard[a] if a in pq.hard and a != q.target else slice(None)
-                       for a in axes)
-        full[(slice(None), *sliced)] = grads[index[node]][0]
-        result[node] = (full, float(out[q.state_index]), float(out.sum()))
-    return result
-
-
 @described_result
 def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr.Dataset:
     """Exact sensitivity functions P(target = state | e)(theta) for every CPT entry.
@@ -229,7 +206,7 @@ def sensitivity_functions(q: Question, nodes: Sequence[str] | None = None) -> xr
     else:
         chosen = [n for n in candidate_nodes(q, nodes) if n in pq.keep]
     spec = pq.work.spec
-    gradient = _cpt_gradients(q, pq, chosen)
+    gradient = table_gradients(q.net, q.target, q.evidence, chosen, q.state_index)
     labels, rows = [], []
     drawn = q.parameters
     for node in chosen:

@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from cruxnet.inference.batched import posterior_draws
-from cruxnet.inference.contract import contract_factors
-from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
-from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
+from cruxnet.inference.factors import prepare_query
+from cruxnet.inference.observe import table_swaps
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.draws import (
     TINY_ALPHA,
@@ -233,6 +232,13 @@ class _SampleSource:
         out[:, states] = self.values(start, stop, c0, c1)
         return out
 
+    def tables(self, node: str) -> tuple[NDArray, np.ndarray[Any, Any]]:
+        """``node``'s CPT at every (base point, pattern), draw-last, and each row type's
+        pattern (:meth:`prepare`)."""
+        if node not in self._cpts:
+            self.prepare()
+        return self._cpts[node]
+
     def block(self, node: str, start: int, stop: int) -> NDArray:
         if node not in self._cpts:
             self.prepare()
@@ -240,6 +246,9 @@ class _SampleSource:
         rows = np.arange(start, stop)
         drawn = table[..., rows // self.types, type_to_pattern[rows % self.types]]
         return np.moveaxis(drawn, -1, 0)  # (n, ..., card), draw axis innermost in memory
+
+    def check(self, nodes: Sequence[str]) -> None:
+        """Nothing to check: the layout drew one of every parameter already."""
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -305,9 +314,7 @@ def _outputs_by_gradients(q: Question, source: _SampleSource) -> NDArray:
     (:func:`~cruxnet.inference.gradients.contract_with_gradients`). So each base point costs a
     forward and backward pass at A, a forward pass at B, and one small sum per factor.
     """
-    pq = prepare_query(q.net, q.target, q.evidence)
-    spec, hard, lik = pq.work.spec, pq.hard, q.evidence.likelihood
-    index = cpt_factor_index(spec, pq.keep)
+    work = prepare_query(q.net, q.target, q.evidence).work
     types = source.types
     owner = []  # per factor (row type 1..G): the node whose CPT it changes
     for k in range(types - 2):
@@ -323,22 +330,17 @@ def _outputs_by_gradients(q: Question, source: _SampleSource) -> NDArray:
             """CPTs of row type ``row_type`` (only ``swap``'s, if given; A's otherwise)."""
             def cpt_of(n: str) -> tuple[NDArray, bool]:
                 if n not in source.columns or n in q.evidence.do:
-                    return np.asarray(pq.work.cpts[n]), False
-                table, type_to_pattern = source._cpts[n]
+                    return np.asarray(work.cpts[n]), False
+                table, type_to_pattern = source.tables(n)
                 t = row_type if swap is None or n == swap else 0
                 return table[..., s0:s1, type_to_pattern[t]], True
             return cpt_of
 
-        factors_a = query_factors(spec, pq.keep, hard, q.target, lik, cpt_at(0))
-        out_a, grads = contract_with_gradients(factors_a, [q.target, DRAW])
-        out_b = contract_factors(query_factors(spec, pq.keep, hard, q.target, lik,
-                                               cpt_at(types - 1)), [q.target, DRAW])
-        rows = [out_a]
-        for k, node in enumerate(owner):
-            i = index[node]
-            swapped = query_factors(spec, pq.keep, hard, q.target, lik, cpt_at(k + 1, node))[i]
-            rows.append(pair_with_gradient(grads[i], swapped, (GRAD_PREFIX + q.target, DRAW)))
-        rows.append(out_b)
+        out_a, swapped = table_swaps(q.net, q.target, q.evidence, cpt_at(0),
+                                     [(node, cpt_at(k + 1, node))
+                                      for k, node in enumerate(owner)])
+        out_b, _ = table_swaps(q.net, q.target, q.evidence, cpt_at(types - 1), [])
+        rows = [out_a, *swapped, out_b]
         stacked = np.stack(rows, axis=-1)  # (target states, n, types)
         with np.errstate(invalid="ignore", divide="ignore"):
             total = stacked.sum(axis=0)

@@ -137,11 +137,12 @@ def _latent_prior(net: BayesNet, latent: Sequence[str], given: Mapping[str, str]
                   configs: Sequence[tuple[str, ...]], n: int, seed: int) -> NDArray:
     """Draws of P(latent configuration | given), shape (n, configs), by the chain rule; with
     ``n == 0`` the exact value at the point CPTs, shape (1, configs)."""
-    from cruxnet.inference.batched import posterior_draws
+    from cruxnet.beliefs import Beliefs
     from cruxnet.inference.evidence import Evidence
     from cruxnet.inference.exact import posterior
 
     joint = np.ones((max(n, 1), len(configs)))
+    held = Beliefs(net, draws=n, seed=seed) if n else None  # one set of draws for every query
     for i, var in enumerate(latent):
         prefixes = sorted({c[:i] for c in configs})
         for prefix in prefixes:
@@ -149,7 +150,8 @@ def _latent_prior(net: BayesNet, latent: Sequence[str], given: Mapping[str, str]
             if n == 0:
                 probs = np.asarray(posterior(net, var, ev).probs)[None]
             else:
-                probs = np.nan_to_num(posterior_draws(net, var, ev, draws=n, seed=seed).probs)
+                assert held is not None
+                probs = np.nan_to_num(held.posterior_draws(var, ev, shared=True).probs)
             states = net.spec.node(var).states
             for j, c in enumerate(configs):
                 if c[:i] == prefix:

@@ -67,6 +67,8 @@ from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabil
 if TYPE_CHECKING:
     import xarray as xr
 
+    from cruxnet.beliefs import Beliefs
+
 __all__ = ["KINDS", "LedgerEntry", "LedgerError", "apply_entries", "read_ledger",
            "replay_ledger"]
 
@@ -457,12 +459,16 @@ def apply_entries(net: BayesNet, entries: Sequence[LedgerEntry], file: str = "le
     return net, Evidence(hard=hard, likelihood=lik, fixed=fixed, do=do)
 
 
-def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
+def replay_ledger(net: BayesNet | Beliefs, entries: Sequence[LedgerEntry], *, target: str,
                   state: str | None = None, cruxes: Sequence[str] = (), draws: int = 2000,
                   seed: int = 0, ci_prob: float = 0.9, file: str = "ledger") -> xr.Dataset:
     """The belief trajectory: P(target = state) before any entry and after each, with a
     credible interval over parameter draws, and the headline cruxes' point values and
     intervals.
+
+    ``net`` may be a person's :class:`~cruxnet.beliefs.Beliefs`: then its stated marginals,
+    evidence (the ledger's entries on top), draws, seed and threads are the replay's, and
+    ``draws``/``seed`` are not used.
 
     Returns
     -------
@@ -475,10 +481,11 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     """
     import xarray as xr
 
+    from cruxnet.beliefs import Beliefs
     from cruxnet.errors import ImpossibleEvidenceError
-    from cruxnet.inference.batched import posterior_draws
-    from cruxnet.inference.exact import posterior
 
+    beliefs = net if isinstance(net, Beliefs) else Beliefs(net, draws=draws, seed=seed)
+    net = beliefs.net
     states = net.spec.node(target).states
     s = net.spec.node(target).state_of_interest if state is None else state
     if s not in states:
@@ -486,19 +493,20 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     idx = states.index(s)
     rows = []
     for k in range(len(entries) + 1):
-        step_net, ev = apply_entries(net, entries[:k], file, seed=seed)
+        step_net, ev = apply_entries(net, entries[:k], file, seed=beliefs.seed)
+        step = replace(beliefs, net=step_net, evidence=beliefs.evidence.combined(ev))
         where = "the prior" if k == 0 else f"{file}: line {entries[k - 1].line}"
         try:
-            point = posterior(step_net, target, ev)[s]
-            post = posterior_draws(step_net, target, ev, draws=draws, seed=seed)
+            point = step.posterior(target)[s]
+            post = step.posterior_draws(target)
         except ImpossibleEvidenceError as exc:
             raise LedgerError(f"after {where}: {exc}") from None
         summ = post.summary(ci_prob)
         crux_p = []
         for c in cruxes:
-            c_post = posterior_draws(step_net, c, ev, draws=draws, seed=seed).summary(ci_prob)
+            c_post = step.posterior_draws(c).summary(ci_prob)
             focus = net.spec.node(c).state_of_interest
-            crux_p.append((posterior(step_net, c, ev)[focus], c_post.interval[focus]))
+            crux_p.append((step.posterior(c)[focus], c_post.interval[focus]))
         rows.append((point, float(np.mean(post.probs[:, idx])), summ.interval[s],
                      post.n_impossible, crux_p))
     meta = [("prior", 0, "", "", "")] + [(e.describe(), e.line, e.date, e.by, e.citation)
@@ -519,5 +527,6 @@ def replay_ledger(net: BayesNet, entries: Sequence[LedgerEntry], *, target: str,
     return xr.Dataset(data, coords=coords,
                       attrs={**{k: v for k, v in net.provenance.items()
                                 if isinstance(v, (str, int, float))},
-                             "target": target, "state": s, "draws": draws, "seed": seed,
+                             "target": target, "state": s, "draws": beliefs.draws,
+                             "seed": beliefs.seed,
                              "ci_prob": ci_prob, "ledger": file, "method": "ledger replay"})

@@ -19,7 +19,7 @@ LAYERS = {
     "models": 2,
     "priors": 3,
     "inference": 4, "io": 4,
-    "catalog": 5, "describe": 6, "netview": 6,
+    "catalog": 5, "beliefs": 5, "describe": 6, "netview": 6,
     "sensitivity": 6, "updating": 6,
     "report": 7, "interview": 7, "explorer": 7,
     "__init__": 8, "examples": 8,
@@ -99,6 +99,27 @@ def test_no_private_name_crosses_modules() -> None:
                 for target, names in _imports(tree) for n in names
                 if n.startswith("_") and not n.startswith("__") and target != mod]
     assert not crossing, crossing
+
+
+#: The engine's inner workings: its axis names, factors, gradients and fitting. The layers
+#: above call its public primitives (posterior, posterior_draws, observe_and_do, table_swaps,
+#: table_gradients, draw_plan, prepare_query) instead.
+ENGINE_INSIDE = {"cruxnet.inference.contract", "cruxnet.inference.gradients",
+                 "cruxnet.inference.jeffrey"}
+ENGINE_NAMES = {"DRAW", "LAST_AXIS", "GRAD_PREFIX", "query_factors", "cpt_factor_index",
+                "contract_with_gradients", "pair_with_gradient", "draw_axis_last"}
+
+
+def test_analyses_use_the_engines_public_primitives() -> None:
+    inside = []
+    for mod, tree in MODULES.items():
+        if mod.startswith("cruxnet.inference"):
+            continue
+        for target, names in _imports(tree):
+            if target in ENGINE_INSIDE or (target.startswith("cruxnet.inference")
+                                           and set(names) & ENGINE_NAMES):
+                inside.append(f"{mod} -> {target} {sorted(set(names) & ENGINE_NAMES)}")
+    assert not inside, inside
 
 
 def test_pymc_only_in_the_updating_package() -> None:
