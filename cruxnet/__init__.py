@@ -23,6 +23,7 @@ and the same question across draws of the worldview's uncertain parameters::
 Heavy dependencies (xarray, pgmpy, PyMC, ArviZ) are imported only where they are used.
 """
 
+from cruxnet.beliefs import Beliefs
 from cruxnet.catalog import load_model, load_network
 from cruxnet.errors import (
     CruxnetError,
@@ -42,6 +43,7 @@ from cruxnet.version import cruxnet_version
 __version__ = cruxnet_version()
 
 __all__ = [
+    "Beliefs",
     "CruxnetError",
     "DrawsError",
     "Evidence",

@@ -45,6 +45,10 @@ class SensitivityError(CruxnetError):
 class Question:
     """P(``target`` = ``state`` | ``evidence``) on ``net``, with ``draws`` parameter draws.
 
+    A question is a person's :class:`~cruxnet.beliefs.Beliefs` (network, evidence, draws) and a
+    target: :meth:`Question.of` makes one from them, :attr:`beliefs` gives them back, and every
+    analysis gets its parameter draws from there (made once, shared by all its queries).
+
     Parameters
     ----------
     net
@@ -62,10 +66,6 @@ class Question:
         Effective sample size for CPT rows that state no uncertainty (BIF networks).
     threads
         Threads that share the draws (default: one per core).
-
-    A question is a person's :class:`~cruxnet.beliefs.Beliefs` (network, evidence, draws) and a
-    target: :meth:`Question.of` makes one from them, :attr:`beliefs` gives them back, and every
-    analysis gets its parameter draws from there (made once, shared by all its queries).
     """
 
     net: BayesNet
