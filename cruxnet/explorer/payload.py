@@ -37,13 +37,11 @@ from cruxnet.models.layout import Layout
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.draws import (
     BLOCK,
-    ORDER_TOL,
     ReplayValues,
     cpt_name,
-    impose_orderings,
     record_parameters,
 )
-from cruxnet.priors.forms import NDArray
+from cruxnet.priors.forms import NDArray, cause_name
 from cruxnet.priors.network import BayesNet
 from cruxnet.version import cruxnet_version
 
@@ -151,12 +149,7 @@ def draws_dataset(data: Mapping[str, Any], net: BayesNet, worldview: int = 0) ->
 def _rebuild(spec: ModelSpec, node: str, enc: Mapping[str, Any], n: int, form: Any) -> NDArray:
     """A node's CPT draws from the page's parameters, by the Python form (and orderings)."""
     arrays = [_decode_parameter(p, n, p["shape"]) for p in enc["params"]]
-    cpt = np.asarray(form.cpt(spec, ReplayValues(arrays, n)))
-    if not enc["ordered"]:
-        return cpt
-    # Orderings hold stream block by stream block, as the Python draws are made.
-    return np.concatenate([np.asarray(impose_orderings(spec, node, cpt[b0:b0 + BLOCK]))
-                           for b0 in range(0, n, BLOCK)], axis=0)
+    return np.asarray(form.cpt(spec, ReplayValues(arrays, n)))
 
 
 def evidence_json(ev: Evidence, spec: ModelSpec) -> dict[str, Any]:
@@ -221,7 +214,7 @@ def form_program(spec: ModelSpec, form: Any, names: Sequence[str]) -> dict[str, 
     elif form.kind == "noisy_or":
         out["leak"] = ids.take("leak")
         out["causes"] = [{"when": _conditions(spec, node, conds),
-                          "p": ids.by_parent(node, p, f"cause{i}")}
+                          "p": ids.by_parent(node, p, cause_name(i, conds))}
                          for i, (conds, p) in enumerate(form.causes)]
     elif form.kind == "logit_additive":
         out["base"] = ids.by_parent(node, form.base, "base")
@@ -273,12 +266,9 @@ def _node_draws(net: BayesNet, node: str, source: Any, n: int, seed: int,
     form = prior.cpts[node] if prior is not None else None
     if (form is not None and form.kind in PAGE_FORMS and node not in net.marginals
             and prior is not None):
+        # The parameters as drawn: those an ordering compares already coupled.
         rec = record_parameters(net.spec, prior, node, n, seed=seed, ess=ess)
-        nspec = net.spec.node(node)
-        orders = ([[nspec.parents.index(p), True] for p in nspec.expect.increases_with]
-                  + [[nspec.parents.index(p), False] for p in nspec.expect.decreases_with])
         return {"program": form_program(net.spec, form, rec.names),
-                "ordered": bool(prior.ordered_draws), "orders": orders,
                 "params": [dict(_encode_parameter(k, a), shape=list(a.shape[1:]))
                            for k, a in zip(rec.kinds, rec.arrays, strict=True)]}
     return encode_draws(np.asarray(source.block(node, 0, n)))
@@ -365,7 +355,7 @@ def page_data(nets: Sequence[BayesNet], layout: Layout, *, target: str, evidence
         "junction": jt.to_json(),
         "plan": plan.steps,
         "draws": int(draws), "seed": int(seed), "ci_prob": float(ci_prob),
-        "block": BLOCK, "order_tol": ORDER_TOL,
+        "block": BLOCK,
         "ess": ess,
         "worldviews": _shared_draws([_worldview_json(net, draws, seed, ess, lab)
                                      for net, lab in zip(nets, labels, strict=True)]),

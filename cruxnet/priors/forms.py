@@ -268,6 +268,13 @@ class KnownTableForm(TableForm):
     deterministic: ClassVar[bool] = True
 
 
+def cause_name(i: int, conds: Conditions) -> str:
+    """A noisy-OR cause's parameter name: ``cause{i}`` and each single state its ``when``
+    picks (``cause5[lead_time=under_2wk]``), so the draws can tell which causes an ordering
+    compares (:func:`cruxnet.priors.draws.coupling_key`)."""
+    return f"cause{i}" + "".join(f"[{p}={next(iter(s))}]" for p, s in conds if len(s) == 1)
+
+
 @dataclass(frozen=True)
 class NoisyOrForm(CPTForm):
     """Generalised noisy-OR: each cause fires with its probability when its conditions hold."""
@@ -282,7 +289,7 @@ class NoisyOrForm(CPTForm):
         stay = out[..., 0, :]  # P(no) = (1 - leak) * prod over active causes of (1 - p)
         stay[...] = 1.0 - values.scalar("leak", self.leak)
         for i, (conds, p) in enumerate(self.causes):
-            keep = _last(1.0 - p.array(model, node, values, f"cause{i}"))
+            keep = _last(1.0 - p.array(model, node, values, cause_name(i, conds)))
             for idx in _condition_index(model, node, conds):
                 view = stay[(*idx, slice(None))]
                 view *= keep[(*(sl if keep.shape[j] > 1 else slice(None)

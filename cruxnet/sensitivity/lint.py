@@ -221,13 +221,31 @@ def _monotonicity(net: BayesNet, node: str, parent: str, rising: bool, source: A
             + "; ".join(np.array2string(r, precision=3) for r in cpt[first])))
     if source is not None and not source.is_fixed(node):
         drawn = np.moveaxis(source.block(node, 0, source.n), 1 + axis, -2)
-        broken = _dominance_breaks(drawn, rising).reshape(source.n, -1).any(axis=1).mean()
+        tail = np.cumsum(drawn[..., ::-1], axis=-1)[..., ::-1][..., 1:]
+        step = np.diff(tail, axis=-2)  # (draws, ..., pairs of parent states, tails)
+        crossed = (step < -EPS) if rising else (step > EPS)
+        per_pair = crossed.any(axis=-1)
+        broken = per_pair.reshape(source.n, -1).any(axis=1).mean()
         if broken > draw_tolerance:
+            # The draws couple what an ordering compares, so what breaks is a pair whose
+            # stated distributions cross: name the one that crosses most often.
+            share = per_pair.mean(axis=0)
+            worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(share)), share.shape))
+            gaps: Any = np.where(crossed, np.abs(step), 0.0)
+            size = float(gaps[(slice(None), *worst)].max())
+            states = net.spec.node(parent).states
+            others = [p for p in spec.parents if p != parent]
+            ctx = ", ".join(f"{p}={net.spec.node(p).states[i]}"
+                            for p, i in zip(others, worst[:-1], strict=True))
+            pair = (f"P({node}) at {parent}={states[worst[-1]]} and at "
+                    f"{parent}={states[worst[-1] + 1]}" + (f" ({ctx})" if ctx else ""))
             out.append(Finding(
                 "monotonicity", node, "warning",
                 f"should {word} with {parent}; holds at the point values but breaks in "
-                f"{broken:.0%} of {source.n} parameter draws: the stated uncertainty allows "
-                "the opposite order (tighter rows, or a form that builds the order in)"))
+                f"{broken:.0%} of {source.n} parameter draws: {pair} cross in "
+                f"{float(share[worst]):.0%} of draws, by up to {size:.3g}. Their stated "
+                "distributions overlap, so no coupling orders them (state them further "
+                "apart or tighter, or use a form that builds the order in)"))
     return out
 
 

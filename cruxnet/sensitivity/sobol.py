@@ -32,9 +32,13 @@ from cruxnet.inference.observe import table_swaps
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.draws import (
     TINY_ALPHA,
-    impose_orderings,
+    coupled_row,
+    coupled_scalar,
+    coupling_key,
     marginal_alpha,
+    ordering_parents,
     row_alphas,
+    row_coupling_key,
     scalar_distribution,
 )
 from cruxnet.priors.forms import CPTForm, NDArray
@@ -65,11 +69,25 @@ class _VariateValues:
     returns point values (n = 1)."""
 
     def __init__(self, node: str, v: NDArray | None, ess: float | None,
-                 where: tuple[str | None, str]):
+                 where: tuple[str | None, str], ordered: frozenset[str] = frozenset()):
         self.node, self.v, self.ess, self.where = node, v, ess, where
+        self.ordered = ordered
         self.n = 1 if v is None else int(v.shape[0])
         self.col = 0
         self.layout: list[tuple[str, list[Kind]]] = []  # (parameter label, column kinds)
+        # Parameters an ordering couples share uniform columns (as the draws share uniforms):
+        # one input, one factor, read through the same quantile functions.
+        self.groups: dict[str, NDArray | None] = {}
+
+    def _group(self, key: str, k: int) -> NDArray | None:
+        """The shared uniform columns of coupling group ``key`` (laid out on first use)."""
+        if key not in self.groups:
+            if self.v is None:
+                self.layout.append((f"{self.node}: {key}", [("uniform", 0.0)] * k))
+                self.groups[key] = None
+            else:
+                self.groups[key] = self._take(k)
+        return self.groups[key]
 
     def _take(self, k: int) -> NDArray:
         assert self.v is not None
@@ -81,6 +99,12 @@ class _VariateValues:
         dist, spread = scalar_distribution(name, param, self.ess, self.where)
         alphas = np.array([1.0 - param.value, param.value]) * spread
         drawn = dist in ("lognormal", "normal") or (dist == "beta" and (alphas > 0).sum() > 1)
+        key = coupling_key(name, self.ordered) if drawn else None
+        if key is not None:
+            cols = self._group(key, 1)
+            if cols is None:
+                return np.array([param.value])
+            return coupled_scalar(dist, param.value, spread, cols[:, 0])
         if self.v is None:
             if drawn:
                 kinds = _gamma_kinds(alphas) if dist == "beta" else [("normal", 0.0)]
@@ -98,16 +122,24 @@ class _VariateValues:
     def rows(self, name: str, labels: Sequence[str], means: NDArray,
              ess: Sequence[float | None]) -> NDArray:
         alphas = row_alphas(labels, means, ess, self.ess, self.where)
+        card = alphas.shape[1]
+        keys = [row_coupling_key(name, label, self.ordered) for label in labels]
         if self.v is None:
-            for label, row in zip(labels, alphas, strict=True):
-                if (row > 0).sum() > 1:
+            for label, row, key in zip(labels, alphas, keys, strict=True):
+                if key is not None:
+                    self._group(key, max(card - 1, 1))
+                elif (row > 0).sum() > 1:
                     self.layout.append((f"{self.node}: {name}[{label}]" if label
                                         else f"{self.node}: {name}", _gamma_kinds(row)))
             return means[None]
         out = np.moveaxis(np.zeros((*alphas.shape, self.n)), -1, 0)  # draw axis innermost
         for r, row in enumerate(alphas):
             pos = np.flatnonzero(row > 0)
-            if len(pos) > 1:
+            if keys[r] is not None:
+                cols = self._group(str(keys[r]), max(card - 1, 1))
+                assert cols is not None
+                out[:, r] = coupled_row(row, cols)
+            elif len(pos) > 1:
                 cols = self._take(len(pos))
                 for j, c in enumerate(pos):
                     out[:, r, c] = cols[:, j]
@@ -141,7 +173,9 @@ def column_values(u: NDArray, layout: Sequence[list[Kind]]) -> NDArray:
         k = len(kinds)
         x = u[:, c:c + k]
         a = np.array([alpha for _, alpha in kinds])
-        if kinds[0][0] == "normal":
+        if kinds[0][0] == "uniform":  # a coupled group's own uniforms
+            out[:, c:c + k] = x
+        elif kinds[0][0] == "normal":
             out[:, c] = ndtri(x[:, 0])
         else:
             if kinds[0][0] == "tiny":
@@ -217,10 +251,9 @@ class _SampleSource:
             m = self.a.shape[0]
             vals = np.where(patterns[None], self.b[:, None, c0:c1], self.a[:, None, c0:c1])
             values = _VariateValues(node, vals.reshape(-1, c1 - c0), self.ess,
-                                    (self.worldview.file, node))
+                                    (self.worldview.file, node),
+                                    ordering_parents(self.model, self.worldview, node))
             cpt = self.worldview.cpts[node].cpt(self.model, values)  # (m * P, ..., card)
-            if self.worldview.ordered_draws:
-                cpt = impose_orderings(self.model, node, cpt)
             cpt = cpt.reshape(m, len(patterns), *cpt.shape[1:])
             self._cpts[node] = (np.ascontiguousarray(np.moveaxis(cpt, (0, 1), (-2, -1))),
                                 type_to_pattern.reshape(-1))
@@ -256,8 +289,9 @@ class _SampleSource:
 
 
 def _layout(model: ModelSpec, form: CPTForm, node: str, ess: float | None,
-            file: str | None) -> list[tuple[str, list[Kind]]]:
-    values = _VariateValues(node, None, ess, (file, node))
+            file: str | None, ordered: frozenset[str] = frozenset()
+            ) -> list[tuple[str, list[Kind]]]:
+    values = _VariateValues(node, None, ess, (file, node), ordered)
     form.cpt(model, values)
     return values.layout
 
@@ -417,7 +451,8 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     for node in net.spec.node_ids:
         if node not in above and (node not in pq.keep or node in q.evidence.do):
             continue
-        layout = _layout(net.spec, prior.cpts[node], node, q.ess, prior.file)
+        layout = _layout(net.spec, prior.cpts[node], node, q.ess, prior.file,
+                         ordering_parents(net.spec, prior, node))
         start = len(names)
         for label, col_kinds in layout:
             add(label, col_kinds, node if by == "node" else label)

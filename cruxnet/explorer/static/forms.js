@@ -2,8 +2,7 @@
  *
  * A node's parameter draws (a few numbers per draw) become its table draws here, by the same
  * arithmetic as cruxnet.priors.forms, in the same order (so the results agree with Python's to
- * rounding), then the orderings of cruxnet.priors.draws.impose_orderings, stream block by
- * stream block. The programs come from cruxnet.explorer.payload.form_program; a test rebuilds
+ * rounding); the parameters an ordering compares arrive coupled, as Python draws them. The programs come from cruxnet.explorer.payload.form_program; a test rebuilds
  * every table in Python from the same parameters and compares.
  *
  * Arrays are entry-major, draw-minor: entry e of draw d is at e * D + d.
@@ -135,61 +134,5 @@ const CruxForms = (() => {
     return out;
   }
 
-  /** cruxnet.priors.draws.impose_orderings on draws [d0, d1) of a table (in place). */
-  function imposeOrderings(out, orders, pc, k, D, d0, d1, tol) {
-    if (!orders.length) return;
-    const np = pc.length, states = configurations(pc), m = states.length / np;
-    const strides = new Array(np);
-    let s = 1;
-    for (let j = np - 1; j >= 0; j--) { strides[j] = s; s *= pc[j]; }
-    // tails[i][c] = P(node >= i + 1) in configuration c, summed from the top as Python does.
-    const tails = (d) => {
-      const t = [];
-      for (let i = 0; i < k - 1; i++) t.push(new Float64Array(m));
-      for (let c = 0; c < m; c++) {
-        let acc = out[(c * k + k - 1) * D + d];
-        t[k - 2][c] = acc;
-        for (let j = k - 2; j >= 1; j--) { acc = acc + out[(c * k + j) * D + d]; t[j - 1][c] = acc; }
-      }
-      return t;
-    };
-    const broken = (t) => {
-      for (const tail of t) {
-        for (const [axis, rising] of orders) {
-          for (let c = 0; c < m; c++) {
-            if (states[c * np + axis] === pc[axis] - 1) continue;
-            const step = tail[c + strides[axis]] - tail[c];
-            if (rising ? step < -tol : step > tol) return true;
-          }
-        }
-      }
-      return false;
-    };
-    const bad = [];
-    for (let d = d0; d < d1; d++) if (broken(tails(d))) bad.push(d);
-    if (!bad.length) return;
-    const every = bad.length / (d1 - d0) > 0.5;
-    const which = every ? Array.from({length: d1 - d0}, (_, i) => d0 + i) : bad;
-    for (const d of which) {
-      const t = tails(d);
-      for (const tail of t) {
-        for (const [axis, rising] of orders) {
-          for (let c = 0; c < m; c++) {
-            if (states[c * np + axis] !== 0) continue;   // one context per line along axis
-            const vals = [];
-            for (let i = 0; i < pc[axis]; i++) vals.push(tail[c + i * strides[axis]]);
-            vals.sort((a, b) => (rising ? a - b : b - a));
-            for (let i = 0; i < pc[axis]; i++) tail[c + i * strides[axis]] = vals[i];
-          }
-        }
-      }
-      for (let c = 0; c < m; c++) {
-        out[(c * k) * D + d] = Math.max(1 - t[0][c], 0);
-        for (let j = 1; j < k - 1; j++) out[(c * k + j) * D + d] = t[j - 1][c] - t[j][c];
-        out[(c * k + k - 1) * D + d] = t[k - 2][c];
-      }
-    }
-  }
-
-  return {evaluate, imposeOrderings};
+  return {evaluate};
 })();

@@ -68,8 +68,8 @@ const CruxModel = (() => {
       return out;
     }
 
-    /** A table rebuilt from its form's parameter draws (forms.js), orderings imposed per
-     *  stream block as cruxnet.priors.draws does. */
+    /** A table rebuilt from its form's parameter draws (forms.js; the parameters an ordering
+     *  compares come coupled, as cruxnet.priors.draws draws them). */
     function fromForm(enc, i) {
       const params = enc.params.map((p) => {
         if (p.rows) return decodeColumns(p.rows, p.shape[0] * p.shape[1]);
@@ -78,11 +78,6 @@ const CruxModel = (() => {
       });
       const pc = nodes[i].parents.map((j) => nodes[j].states.length), k = nodes[i].states.length;
       const out = CruxForms.evaluate(enc.program, params, pc, k, D);
-      if (enc.ordered) {
-        for (let b0 = 0; b0 < D; b0 += DATA.block) {
-          CruxForms.imposeOrderings(out, enc.orders, pc, k, D, b0, Math.min(b0 + DATA.block, D), DATA.order_tol);
-        }
-      }
       return out;
     }
 

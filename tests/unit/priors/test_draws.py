@@ -13,13 +13,14 @@ from numpy.testing import assert_allclose
 from support.models import WORLDVIEWS
 
 from cruxnet import draw_parameters, load_network, posterior_draws
-from cruxnet.catalog import load_model
 from cruxnet.errors import DrawsError, SpecError
 from cruxnet.priors.draws import (
     DatasetDraws,
+    WorldviewDraws,
+    beta_quantiles,
     cpt_name,
     draw_worldview,
-    impose_orderings,
+    record_parameters,
     to_inference_data,
 )
 from cruxnet.sensitivity import lint_worldview
@@ -115,14 +116,102 @@ def test_missing_uncertainty_names_node_and_parameter(tmp_path: object) -> None:
     assert posterior_draws(bare, "alignment_difficulty", draws=10).n_draws == 10
 
 
-# Issue 14 (the crux network v0.2), R5.
+# Issue 14 (the crux network v0.2), R5, and issue 23, finding 4.
 @pytest.mark.slow
 @pytest.mark.parametrize("worldview", WORLDVIEWS)
-def test_no_declared_ordering_breaks_in_ten_thousand_draws(worldview: str) -> None:
+def test_orderings_break_only_where_the_stated_distributions_cross(worldview: str) -> None:
+    """The draws couple what each ordering compares, so in 10,000 draws an ordering breaks
+    only where two stated distributions cross: here the 'improved' research factor
+    (log-normal, median 0.98, sd_log 0.3) against the fixed 1.0 of a breakthrough, which it
+    exceeds with probability 1 - Phi(log(1 / 0.98) / 0.3) (closed form); lint names that pair
+    and the share of draws matches."""
+    from scipy.stats import norm
+
     net = load_network("crux_network", worldview)
     rep = lint_worldview(net, draws=10_000, seed=3)
-    assert not [f for f in rep.findings if f.kind == "monotonicity"], rep.text()
     assert rep.checked["monotonicity declarations"] >= 40
+    for f in (f for f in rep.findings if f.kind == "monotonicity"):
+        assert f.severity == "warning" and f.node in ("elicitation_success", "in_sweet_spot"), \
+            rep.text()
+        assert "alignment_research=improved and at alignment_research=breakthrough" in f.message
+        form = net.prior.cpts[f.node]
+        factor = next(b for b in form.factors if b.parent == "alignment_research")
+        improved = factor.values[factor.states.index("improved")]
+        want = 1 - norm.cdf(np.log(1 / improved.value) / improved.spread)
+        share = float(f.message.split(" cross in ")[1].split("%")[0]) / 100
+        assert abs(share - want) < 0.02, (f.message, want)
+
+
+@pytest.mark.parametrize(("a", "b"), [(0.025, 4.975), (0.5, 4.5), (2.5, 2.5), (30.0, 70.0),
+                                      (4.5, 0.5), (1e-3, 2e-3)])
+def test_quantile_tables_follow_the_exact_distribution(a: float, b: float) -> None:
+    """Coupled Beta draws go through a table of the quantile in logit-logit space: at 2,000
+    random u the exact CDF of the value drawn (SciPy's regularised incomplete beta) is u to
+    within 5e-4 of min(u, 1 - u), and the draws rise with u."""
+    from scipy.special import betainc, expit, logit
+
+    from cruxnet.priors.draws import LOGIT_U
+
+    u = np.sort(np.random.default_rng(0).uniform(1e-12, 1 - 1e-12, 2000))
+    x = np.interp(logit(u), LOGIT_U, beta_quantiles(a, b))
+    assert np.all(np.diff(x) >= 0)
+    q, not_q = expit(x), expit(-x)
+    cdf = np.where(x < 0, betainc(a, b, q), 1 - betainc(b, a, not_q))
+    fine = np.minimum(q, not_q) > 1e-300  # representable as a double
+    assert fine.sum() > 500
+    rel = np.abs(cdf - u)[fine] / np.minimum(u, 1 - u)[fine]
+    assert rel.max() < 5e-4, rel.max()
+
+
+def test_coupled_parameters_keep_their_stated_distributions() -> None:
+    """Each parameter an ordering couples keeps exactly its stated distribution (Kolmogorov-
+    Smirnov against the stated Beta or log-normal, 8,000 draws), including the 0.5% cause of
+    misaligned takeover that rearranging rows once shrank 100-fold; rows stated alike are
+    drawn alike, and stochastically ordered rows are ordered in every draw."""
+    from scipy import stats
+
+    net = load_network("crux_network", "gs_deference")
+    n = 8000
+    rec = record_parameters(net.spec, net.prior, "misaligned_takeover", n, seed=2)
+    cause = rec.arrays[rec.names.index(next(m for m in rec.names
+                                             if "alignment_difficulty=easy" in m
+                                             and m.startswith("cause2")))]
+    assert stats.kstest(cause, stats.beta(0.005 * 5, 0.995 * 5).cdf).pvalue > 1e-3
+    assert abs(cause.mean() - 0.005) < 4 * stats.beta(0.025, 4.975).std() / np.sqrt(n)
+    rec = record_parameters(net.spec, net.prior, "elicitation_success", n, seed=2)
+    f = rec.arrays[rec.names.index("factor[alignment_research=status_quo]")]
+    assert stats.kstest(f, stats.lognorm(s=0.3, scale=0.95).cdf).pvalue > 1e-3
+    src = WorldviewDraws(net.spec, net.prior, n, 5)
+    form = net.prior.cpts["deception_demonstrated"]
+    drawn = src.block("deception_demonstrated", 0, n)  # (draws, difficulty, research, 2)
+    spec = net.spec.node("deception_demonstrated")
+    for key, (means, ess) in form.rows.items():
+        where = dict(zip(form.by, key, strict=True))
+        idx = tuple(net.spec.node(p).states.index(where[p]) for p in spec.parents)
+        row = drawn[(slice(None), *idx, 1)]
+        assert stats.kstest(row, stats.beta(means[1] * ess, means[0] * ess).cdf).pvalue > 1e-3
+    # improved and breakthrough are stated alike at easy difficulty: drawn alike
+    assert np.array_equal(drawn[:, 0, 1], drawn[:, 0, 2])
+    # rising with research at hard difficulty, stated further apart: ordered in every draw
+    assert np.all(np.diff(drawn[:, 2, :, 1], axis=1) >= -1e-15)
+    # a three-state table row: each state's marginal is its Beta(alpha_j, rest)
+    row = src.block("capability_restraint", 0, n)[:, 0, 0]
+    means, ess = net.prior.cpts["capability_restraint"].rows[("none", "moderate")]
+    for j, m in enumerate(means):
+        assert stats.kstest(row[:, j], stats.beta(m * ess, (1 - m) * ess).cdf).pvalue > 1e-3
+
+
+@pytest.mark.slow
+def test_coupling_leaves_the_headline_mean() -> None:
+    """P(catastrophe) is linear in each node's table, so coupling the rows within a node moves
+    its spread but not its mean: coupled and independent draws agree on the mean within Monte
+    Carlo error (rearranging rows moved human_labor_first's from 0.727 to 0.765)."""
+    net = load_network("crux_network", "human_labor_first")
+    loose = dataclasses.replace(net, prior=dataclasses.replace(net.prior, ordered_draws=False))
+    a = posterior_draws(net, "catastrophe", draws=20_000, seed=4).probs[:, 1]
+    b = posterior_draws(loose, "catastrophe", draws=20_000, seed=4).probs[:, 1]
+    se = np.sqrt(a.var() / a.size + b.var() / b.size)
+    assert abs(a.mean() - b.mean()) < 4 * se, (a.mean(), b.mean(), se)
 
 
 def test_independent_draws_do_break_the_orderings() -> None:
@@ -135,41 +224,5 @@ def test_independent_draws_do_break_the_orderings() -> None:
     assert {"deference_goodness_tax", "bgd_exists"} <= broken, rep.text()
 
 
-def _orderings_hold(model, node: str, cpts: np.ndarray) -> bool:
-    nspec = model.node(node)
-    tails = np.cumsum(cpts[..., ::-1], axis=-1)[..., ::-1][..., 1:]
-    for parent, rising in ([(p, True) for p in nspec.expect.increases_with]
-                           + [(p, False) for p in nspec.expect.decreases_with]):
-        step = np.diff(tails, axis=1 + nspec.parents.index(parent))
-        if (step < -1e-12).any() if rising else (step > 1e-12).any():
-            return False
-    return True
 
 
-@pytest.mark.parametrize("node", ["deference_goodness_tax", "lead_time", "exogenous_catastrophe",
-                                  "scheming", "good_initialization", "safety_loop_outpaces"])
-def test_rearrangement_on_random_tables(node: str, rng: np.random.Generator) -> None:
-    """On random Dirichlet tables: every declared ordering holds after, every row is a
-    distribution, each tail keeps its set of values per context of the other parents, and a
-    draw that already respected the orderings comes back unchanged."""
-    model = load_model("crux_network").spec
-    nspec = model.node(node)
-    shape = (200, *(model.node(p).card for p in nspec.parents), nspec.card)
-    draws = rng.dirichlet(np.full(nspec.card, 0.8), size=shape[:-1])
-    # Some rows with a first entry of 1e-17 (so P(node >= 1) rounds to 1 and a sloppy rebuild
-    # of the first entry would go negative).
-    tiny = rng.random(shape[:-1]) < 0.2
-    draws[tiny, 0] = 1e-17
-    draws[tiny] /= draws[tiny].sum(axis=-1, keepdims=True)
-    out = impose_orderings(model, node, draws)
-    assert _orderings_hold(model, node, out)
-    assert_allclose(out.sum(axis=-1), 1.0, atol=1e-12)
-    assert (out >= 0).all()  # never a negative entry, not even by rounding
-    # The multiset of all tail values in each draw is kept (values move between rows only).
-    tails_in = np.sort(np.cumsum(draws[..., ::-1], axis=-1)[..., ::-1][..., 1:]
-                       .reshape(200, -1, nspec.card - 1), axis=1)
-    tails_out = np.sort(np.cumsum(out[..., ::-1], axis=-1)[..., ::-1][..., 1:]
-                        .reshape(200, -1, nspec.card - 1), axis=1)
-    assert_allclose(tails_in, tails_out, atol=1e-12)
-    again = impose_orderings(model, node, out)
-    assert np.array_equal(again, out)

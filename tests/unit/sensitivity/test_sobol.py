@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 from support.models import CHAIN, premise
 
 from cruxnet import Evidence, load_network
-from cruxnet.priors.draws import impose_orderings
+from cruxnet.priors.draws import ordering_parents
 from cruxnet.sensitivity import Question, SensitivityError, sobol_indices
 
 
@@ -116,7 +116,8 @@ def test_pattern_cpts_equal_forms_evaluated_row_by_row(by, rng):
     columns, groups, layout = {}, [], []
     for node in ["alignment_difficulty", "scheming", "lead_time", "safety_loop_outpaces"]:
         start = len(groups)
-        for label, kinds in _layout(net.spec, prior.cpts[node], node, None, prior.file):
+        for label, kinds in _layout(net.spec, prior.cpts[node], node, None, prior.file,
+                                    ordering_parents(net.spec, prior, node)):
             layout.append(kinds)
             groups += [node if by == "node" else label] * len(kinds)
         columns[node] = (start, len(groups))
@@ -127,8 +128,8 @@ def test_pattern_cpts_equal_forms_evaluated_row_by_row(by, rng):
     for node, (c0, c1) in columns.items():
         for s, e in [(0, src.n), (5, 29)]:
             direct = prior.cpts[node].cpt(net.spec, _VariateValues(
-                node, src.values(s, e, c0, c1), None, (None, node)))
-            direct = impose_orderings(net.spec, node, direct)  # as every draw source does
+                node, src.values(s, e, c0, c1), None, (None, node),
+                ordering_parents(net.spec, prior, node)))
             assert_allclose(src.block(node, s, e), direct, rtol=0, atol=1e-15)
 
 
