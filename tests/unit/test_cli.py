@@ -28,6 +28,23 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120, check=False)
 
 
+def run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """``cruxnet ARGS`` in this process (no interpreter to start): for the many bad-input
+    checks; what the command prints and returns, as :func:`run` gives it."""
+    import contextlib
+    import io
+
+    from cruxnet.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = main(list(args))
+        except SystemExit as exc:  # argparse's own errors
+            rc = int(exc.code or 0)
+    return subprocess.CompletedProcess(["cruxnet", *args], rc, out.getvalue(), err.getvalue())
+
+
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
@@ -109,13 +126,13 @@ def test_help_on_every_command(command: str) -> None:
     (["export", "--format", "pdf"], ["invalid choice: 'pdf'"]),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], needles: list[str]) -> None:
-    assert_one_line_error(run(*args), *needles)
+    assert_one_line_error(run_here(*args), *needles)
 
 
 def test_malformed_yaml_model_reports_line(tmp_path: Path) -> None:
     bad = tmp_path / "m.yaml"
     bad.write_text("model: m\nnodes:\n  - {id: a, states: [no, yes]\n")
-    assert_one_line_error(run("query", "a", "--model", str(bad)), "m.yaml", "line 4")
+    assert_one_line_error(run_here("query", "a", "--model", str(bad)), "m.yaml", "line 4")
 
 
 @pytest.mark.slow
@@ -142,7 +159,7 @@ def test_validate(tmp_path: Path) -> None:
     assert proc.returncode == 0 and proc.stdout.count(": ok") == 2, proc.stderr
     bad = tmp_path / "w.yaml"
     bad.write_text("worldview: w\nmodel: carlsmith_2021\ncpts: {aps_systems: {p: 2}}\n")
-    assert_one_line_error(run("validate", str(bad)), "w.yaml")
+    assert_one_line_error(run_here("validate", str(bad)), "w.yaml")
 
 
 def test_export_opens_in_pyagrum_and_pgmpy(tmp_path: Path) -> None:
@@ -217,7 +234,7 @@ def test_query_with_draws_text_and_aggregation_note() -> None:
 
 def test_query_draws_on_a_bif_file_needs_an_ess() -> None:
     path = str(bnlearn_path("asia"))
-    assert_one_line_error(run("query", "lung", "-m", path, "--normalize", "--draws", "100"),
+    assert_one_line_error(run_here("query", "lung", "-m", path, "--normalize", "--draws", "100"),
                           "states no uncertainty", "--ess")
     proc = run("query", "lung", "-m", path, "--normalize", "--draws", "100", "--ess", "20",
                "--json")
@@ -237,7 +254,7 @@ def test_query_draws_on_a_bif_file_needs_an_ess() -> None:
     (["--draws", "1e15"], "GiB"),
 ])
 def test_bad_draw_options_are_one_line_errors(extra: list[str], needle: str) -> None:
-    assert_one_line_error(run("query", "catastrophe", *extra), needle)
+    assert_one_line_error(run_here("query", "catastrophe", *extra), needle)
 
 
 @pytest.mark.slow
@@ -293,17 +310,17 @@ def test_sensitivity_text_methods_and_bad_input(tmp_path: Path) -> None:
                "-n", "0", "--nodes", "scheming,lead_time")
     assert proc.returncode == 0, proc.stderr
     assert "across 0.3" in proc.stdout and "scheming" in proc.stdout
-    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "cruxes"),
+    assert_one_line_error(run_here("sensitivity", "catastrophe", "--method", "cruxes"),
                           "needs --threshold")
-    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "cruxes",
+    assert_one_line_error(run_here("sensitivity", "catastrophe", "--method", "cruxes",
                               "--threshold", "1.5"), "--threshold must be a number in (0, 1)")
-    assert_one_line_error(run("sensitivity", "catastrophy"), "unknown target node 'catastrophy'")
-    assert_one_line_error(run("sensitivity", "catastrophe", "--method", "sobol",
+    assert_one_line_error(run_here("sensitivity", "catastrophy"), "unknown target node 'catastrophy'")
+    assert_one_line_error(run_here("sensitivity", "catastrophe", "--method", "sobol",
                               "--samples", "1000"), "power of 2", "1024")
-    assert_one_line_error(run("sensitivity", "catastrophe", "--nodes", "schemin"),
+    assert_one_line_error(run_here("sensitivity", "catastrophe", "--nodes", "schemin"),
                           "unknown node 'schemin'")
     other = ROOT / "cruxnet/priors/worldviews/carlsmith_2021/carlsmith.yaml"
-    assert_one_line_error(run("sensitivity", "catastrophe", "--compare", str(other)),
+    assert_one_line_error(run_here("sensitivity", "catastrophe", "--compare", str(other)),
                           "carlsmith_2021", "not 'crux_network'")
     assert run("sensitivity", "--help").returncode == 0
 
