@@ -314,7 +314,8 @@ def test_sensitivity_text_methods_and_bad_input(tmp_path: Path) -> None:
                           "needs --threshold")
     assert_one_line_error(run_here("sensitivity", "catastrophe", "--method", "cruxes",
                               "--threshold", "1.5"), "--threshold must be a number in (0, 1)")
-    assert_one_line_error(run_here("sensitivity", "catastrophy"), "unknown target node 'catastrophy'")
+    assert_one_line_error(run_here("sensitivity", "catastrophy"),
+                          "unknown target node 'catastrophy'")
     assert_one_line_error(run_here("sensitivity", "catastrophe", "--method", "sobol",
                               "--samples", "1000"), "power of 2", "1024")
     assert_one_line_error(run_here("sensitivity", "catastrophe", "--nodes", "schemin"),
