@@ -30,8 +30,8 @@ from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import Posterior, posterior
 from cruxnet.inference.marginals import MarginalValue, with_stated_marginals
 from cruxnet.priors.draws import DEFAULT_DRAWS, DEFAULT_SEED, check_draws, check_seed
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     from cruxnet.inference.source import ParameterSource

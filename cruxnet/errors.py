@@ -1,20 +1,32 @@
-"""The small error taxonomy of cruxnet.
+"""The small error taxonomy of cruxnet: every error and warning it raises, in one module.
 
 Every error a user can cause is a :class:`CruxnetError` whose message is one line naming the file,
 node, state or value at fault; the CLI prints it as ``cruxnet: error: <message>`` and exits 2.
+Bad input is also a :class:`ValueError`; a numerical fit that did not converge
+(:class:`ConvergenceError`, :class:`FitError`) is also a :class:`RuntimeError`, as PyMC's
+sampling errors are. The modules that raise them re-export them under their old names.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "ConvergenceError",
     "CruxnetError",
     "DrawsError",
+    "ElicitationError",
+    "ElicitationWarning",
     "EvidenceError",
+    "FitError",
     "ImpossibleEvidenceError",
+    "InterviewStopped",
+    "JeffreyNotConverged",
+    "LedgerError",
+    "RoundedRowsWarning",
+    "SensitivityError",
     "SpecError",
     "did_you_mean",
     "one_line",
@@ -68,8 +80,49 @@ class DrawsError(CruxnetError):
     or more draws than memory holds (the message says how much they would need)."""
 
 
-class ConvergenceError(CruxnetError):
+class ConvergenceError(CruxnetError, RuntimeError):
     """A numerical fit that did not converge: slow, which is not the same as impossible."""
+
+
+class JeffreyNotConverged(ConvergenceError):
+    """The fit of fixed marginals did not converge (on the sweeps' fallback path)."""
+
+
+class FitError(ConvergenceError):
+    """A fit whose diagnostics fail (or that cannot be set up); never silently used.
+
+    ``diagnostics`` holds the worst r_hat, the smallest bulk ESS, the number of divergences and
+    the parameters they were found on.
+    """
+
+    def __init__(self, message: str, diagnostics: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.diagnostics = dict(diagnostics or {})
+
+
+class ElicitationError(CruxnetError):
+    """Elicited numbers that cannot describe a distribution (names the bad value)."""
+
+
+class LedgerError(CruxnetError):
+    """A ledger line that does not parse or does not fit the model (names file and line)."""
+
+
+class SensitivityError(CruxnetError):
+    """A sensitivity analysis asked for something it cannot do (bad node, threshold, size)."""
+
+
+class InterviewStopped(CruxnetError):
+    """The person stopped the interview (Ctrl-D or Ctrl-C); nothing was written."""
+
+
+class ElicitationWarning(UserWarning):
+    """The fitted distribution reproduces the elicited numbers only approximately."""
+
+
+class RoundedRowsWarning(UserWarning):
+    """A network file's rows summed to 1 only up to the rounding of their printed digits and
+    were normalised (the CLI prints it as a note)."""
 
 
 def did_you_mean(name: str, choices: Sequence[str]) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from cruxnet.catalog import ModelEntry, network_for, worldview_names
-from cruxnet.errors import CruxnetError, EvidenceError, SpecError, one_line
+from cruxnet.errors import EvidenceError, InterviewStopped, SpecError, one_line
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.priors.elicit import ElicitationError, beta_from_interval
@@ -42,10 +42,6 @@ __all__ = ["Answer", "Interview", "InterviewStopped", "parse_answer"]
 
 #: An interval without "N% sure" is read as 90% sure (and the echo says so).
 DEFAULT_SURE = 0.9
-
-
-class InterviewStopped(CruxnetError):
-    """The person stopped the interview (Ctrl-D or Ctrl-C); nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,9 @@ from cruxnet.priors.draws import (
     cpt_name,
     record_parameters,
 )
-from cruxnet.priors.forms import NDArray, cause_name
+from cruxnet.priors.forms import cause_name
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 from cruxnet.version import cruxnet_version
 
 if TYPE_CHECKING:

@@ -52,8 +52,8 @@ from cruxnet.priors.draws import (
     check_draws,
     source_dataset,
 )
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

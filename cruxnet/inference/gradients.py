@@ -26,7 +26,7 @@ import numpy as np
 import opt_einsum as oe
 
 from cruxnet.inference.contract import LAST_AXIS, Factor, contraction_plan, factor_signature
-from cruxnet.priors.forms import NDArray
+from cruxnet.types import NDArray
 
 __all__ = ["GRAD_PREFIX", "contract_with_gradients", "pair_with_gradient"]
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import ConvergenceError
+from cruxnet.errors import ConvergenceError, JeffreyNotConverged
 from cruxnet.inference.contract import (
     LAST_AXIS,
     UNDERFLOW,
@@ -41,7 +41,7 @@ from cruxnet.inference.contract import (
     contract_factors,
     contract_factors_scaled,
 )
-from cruxnet.priors.forms import NDArray
+from cruxnet.types import NDArray
 
 __all__ = ["JEFFREY_MAX_SWEEPS", "JEFFREY_TOL", "JOINT_LIMIT", "JeffreyFit",
            "JeffreyNotConverged", "contract_draws", "fit_fixed_marginals", "unsupported_states"]
@@ -57,10 +57,6 @@ _NEWTON_STEPS = 2000
 _QUICK_STEPS = 60
 
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
-
-
-class JeffreyNotConverged(ConvergenceError):
-    """The fit did not converge (on the fallback path, in :data:`JEFFREY_MAX_SWEEPS` sweeps)."""
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,10 @@ from cruxnet.inference.contract import LAST_AXIS, Factor, contract_factors
 from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.inference.jeffrey import contract_draws
 from cruxnet.priors.draws import BLOCK, draw_marginal, redraw_marginal
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import TRANSFORMS, BayesNet
 from cruxnet.priors.params import normalized_probabilities
 from cruxnet.priors.stated import StatedMarginal, parse_stated_marginal
+from cruxnet.types import NDArray
 
 __all__ = ["MARGINAL_TOL", "StatedMarginalDraws", "stated_marginal_vector", "tilt_cpt",
            "tilt_cpts", "with_stated_marginals"]

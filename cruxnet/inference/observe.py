@@ -24,8 +24,8 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
 from cruxnet.inference.source import ParameterSource
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 __all__ = ["CptOf", "observe_and_do", "table_gradients", "table_swaps"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from cruxnet.priors.forms import NDArray
+from cruxnet.types import NDArray
 
 __all__ = ["ParameterSource"]
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 
 from cruxnet.errors import DrawsError
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import SpecError
+from cruxnet.errors import RoundedRowsWarning, SpecError
 from cruxnet.models.spec import ModelSpec, NodeSpec, build_model_spec
 from cruxnet.priors.network import BayesNet
 from cruxnet.priors.params import SUM_TOL
@@ -174,11 +174,6 @@ def parse_bif(text: str, *, file: str = "<bif>", name: str | None = None,
     tables = {v: _cpt(spec, spec.node(v), bodies[v], file, normalize) for v in states}
     return network_with_rounding(spec, {v: t for v, (t, _) in tables.items()},
                                  sum(n for _, n in tables.values()), file, normalize)
-
-
-class RoundedRowsWarning(UserWarning):
-    """A network file's rows summed to 1 only up to the rounding of their printed digits and
-    were normalised (the CLI prints it as a note)."""
 
 
 def network_with_rounding(spec: ModelSpec, cpts: dict[str, Any], n_rounded: int, file: str,

@@ -34,10 +34,11 @@ import numpy as np
 
 from cruxnet.errors import DrawsError, SpecError
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import POINT, NDArray
+from cruxnet.priors.forms import POINT
 from cruxnet.priors.params import Param
 from cruxnet.priors.stated import StatedMarginal
 from cruxnet.priors.worldview import Worldview
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

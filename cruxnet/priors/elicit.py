@@ -32,11 +32,12 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError
+from cruxnet.errors import ElicitationError, ElicitationWarning
+from cruxnet.types import NDArray
 
 __all__ = ["FIT_WARNING", "LOG_FIT_WARNING", "Distribution", "ElicitationError",
            "ElicitationWarning", "FittedBeta", "beta_from_interval", "beta_from_quantiles",
@@ -52,15 +53,6 @@ FIT_WARNING = 0.05
 LOG_FIT_WARNING = 0.05
 
 
-NDArray = np.ndarray[Any, np.dtype[np.float64]]
-
-
-class ElicitationError(CruxnetError):
-    """Elicited numbers that cannot describe a distribution (names the bad value)."""
-
-
-class ElicitationWarning(UserWarning):
-    """The fitted distribution reproduces the elicited numbers only approximately."""
 
 
 @dataclass(frozen=True)

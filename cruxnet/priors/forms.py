@@ -40,11 +40,11 @@ from cruxnet.priors.params import (
     parse_param,
     parse_prob_vector,
 )
+from cruxnet.types import NDArray
 
 __all__ = ["FORMS", "POINT", "CPTForm", "KnownTableForm", "ParamValues", "PointValues", "parse_cpt"]
 
 Conditions = tuple[tuple[str, frozenset[str]], ...]
-NDArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
 # ----------------------------------------------------------------------------------- helpers

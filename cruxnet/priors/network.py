@@ -13,7 +13,7 @@ import numpy as np
 
 from cruxnet.errors import EvidenceError
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import NDArray
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

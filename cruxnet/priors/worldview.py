@@ -30,10 +30,11 @@ import numpy as np
 
 from cruxnet.errors import SpecError
 from cruxnet.models.spec import ModelSpec, state_name
-from cruxnet.priors.forms import CPTForm, NDArray, TableForm, parse_cpt
+from cruxnet.priors.forms import CPTForm, TableForm, parse_cpt
 from cruxnet.priors.params import ParseContext
 from cruxnet.priors.paths import describe_value, parameter_paths, path_set, with_value
 from cruxnet.priors.stated import StatedMarginal, parse_stated_marginals
+from cruxnet.types import NDArray
 from cruxnet.yamlio import load_yaml_mapping
 
 __all__ = ["BUNDLED_WORLDVIEWS", "Override", "Worldview", "load_worldview", "point_table",

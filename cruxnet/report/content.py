@@ -17,8 +17,8 @@ import numpy as np
 
 from cruxnet.inference.evidence import Evidence
 from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
 
-    from cruxnet.priors.forms import NDArray
     from cruxnet.report.content import Report
+    from cruxnet.types import NDArray
 
 __all__ = ["axis_range", "distribution_figure", "plot_trajectory", "png",
            "trajectory_figure"]

@@ -23,9 +23,9 @@ from cruxnet.errors import ImpossibleEvidenceError
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 from cruxnet.sensitivity.common import Question, SensitivityError, described_result
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

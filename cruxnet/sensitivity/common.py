@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from cruxnet.beliefs import Beliefs
-from cruxnet.errors import CruxnetError, EvidenceError, ImpossibleEvidenceError, did_you_mean
+from cruxnet.errors import (
+    EvidenceError,
+    ImpossibleEvidenceError,
+    SensitivityError,
+    did_you_mean,
+)
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
@@ -26,8 +31,8 @@ from cruxnet.inference.observe import observe_and_do as engine_observe_and_do
 from cruxnet.inference.source import ParameterSource
 from cruxnet.inference.summary import check_ci_prob, equal_tailed
 from cruxnet.priors.draws import check_draws, check_seed
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -35,10 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["Conditionals", "Question", "SensitivityError", "all_conditionals", "candidate_nodes",
            "conditionals", "do_conditionals", "interval", "observe_and_do", "observe_and_do_all",
            "quiet", "shared_observe_and_do"]
-
-
-class SensitivityError(CruxnetError):
-    """A sensitivity analysis asked for something it cannot do (bad node, threshold, size)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
@@ -31,6 +30,7 @@ from cruxnet.sensitivity.common import (
     observe_and_do,
     quiet,
 )
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
@@ -25,6 +24,7 @@ from cruxnet.sensitivity.common import (
     quiet,
     shared_observe_and_do,
 )
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from cruxnet.inference.exact import posterior
-from cruxnet.priors.forms import NDArray
 from cruxnet.priors.network import BayesNet
 from cruxnet.priors.worldview import Worldview
 from cruxnet.sensitivity.common import SensitivityError
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -18,7 +18,6 @@ import numpy as np
 
 from cruxnet.inference.factors import prepare_query
 from cruxnet.inference.observe import table_gradients
-from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
@@ -29,6 +28,7 @@ from cruxnet.sensitivity.common import (
     interval,
     quiet,
 )
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -41,10 +41,11 @@ from cruxnet.priors.draws import (
     row_coupling_key,
     scalar_distribution,
 )
-from cruxnet.priors.forms import CPTForm, NDArray
+from cruxnet.priors.forms import CPTForm
 from cruxnet.priors.params import Param
 from cruxnet.priors.worldview import Worldview
 from cruxnet.sensitivity.common import Question, SensitivityError, described_result
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cruxnet.inference.exact import posterior
-from cruxnet.priors.forms import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     all_conditionals,
@@ -37,6 +36,7 @@ from cruxnet.sensitivity.common import (
     interval,
     quiet,
 )
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

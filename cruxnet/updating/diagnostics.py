@@ -11,29 +11,17 @@ import contextlib
 import itertools
 import logging
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError
+from cruxnet.errors import FitError
 
 __all__ = ["ESS_MIN", "RHAT_MAX", "FitError", "check_fit", "quiet_sampling"]
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
-
-
-class FitError(CruxnetError):
-    """A fit whose diagnostics fail (or that cannot be set up); never silently used.
-
-    ``diagnostics`` holds the worst r_hat, the smallest bulk ESS, the number of divergences and
-    the parameters they were found on.
-    """
-
-    def __init__(self, message: str, diagnostics: Mapping[str, Any] | None = None):
-        super().__init__(message)
-        self.diagnostics = dict(diagnostics or {})
 
 
 def check_fit(idata: Any, var_names: Sequence[str], *, what: str,

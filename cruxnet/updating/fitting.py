@@ -37,7 +37,8 @@ import numpy as np
 
 from cruxnet.errors import ImpossibleEvidenceError
 from cruxnet.priors.elicit import moment_dirichlet
-from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.priors.forms import TableForm
+from cruxnet.types import NDArray
 from cruxnet.updating.diagnostics import FitError, check_fit, quiet_sampling
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.priors.elicit import Distribution, ElicitationError, moment_concentration
-from cruxnet.priors.forms import NDArray
+from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
 

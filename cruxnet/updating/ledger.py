@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import CruxnetError, did_you_mean
+from cruxnet.errors import LedgerError, did_you_mean
 from cruxnet.inference.evidence import Evidence
 from cruxnet.models.spec import ModelSpec
 from cruxnet.priors.forms import KnownTableForm, TableForm
@@ -77,10 +77,6 @@ _COMMON = {"kind", "node", "citation", "date", "by"}
 _FIELDS = {"hard": {"state"}, "do": {"state"}, "likelihood": {"weights"},
            "fixed": {"marginal"}, "data": {"counts", "k", "n", "state", "given", "cases"}}
 CASES = ("independent", "same")
-
-
-class LedgerError(CruxnetError):
-    """A ledger line that does not parse or does not fit the model (names file and line)."""
 
 
 @dataclass(frozen=True)

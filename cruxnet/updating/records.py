@@ -85,7 +85,7 @@ from cruxnet.priors.elicit import (
     lognormal_from_quantiles,
     pool_distributions,
 )
-from cruxnet.priors.forms import NDArray, TableForm
+from cruxnet.priors.forms import TableForm
 from cruxnet.priors.paths import parameter_paths, path_get, path_set
 from cruxnet.priors.worldview import (
     BUNDLED_WORLDVIEWS,
@@ -94,6 +94,7 @@ from cruxnet.priors.worldview import (
     read_worldview_file,
     worldview_from_mapping,
 )
+from cruxnet.types import NDArray
 from cruxnet.yamlio import load_yaml_mapping
 
 if TYPE_CHECKING:

@@ -15,3 +15,17 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path: list[str] = []
 suppress_warnings = ["ref.python"]  # numpy-style "Returns" names types Sphinx cannot resolve
+
+
+def _errors_once(app, what, name, obj, skip, options):  # type: ignore[no-untyped-def]
+    """Every error and warning is documented once, under ``cruxnet.errors``: the modules that
+    raise them re-export them, and those listings are skipped."""
+    if isinstance(obj, type) and issubclass(obj, BaseException | Warning) and \
+            getattr(obj, "__module__", "") == "cruxnet.errors" and what == "module" and \
+            options.get("module", "cruxnet.errors") != "cruxnet.errors":
+        return True
+    return skip
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("autodoc-skip-member", _errors_once)

@@ -15,7 +15,7 @@ PACKAGE = ROOT / "cruxnet"
 #: Each room (a subpackage or a top-level module) and its layer; imports go to the same or a
 #: lower layer. Data flows: specs -> worldviews -> draws -> inference -> analyses -> reports.
 LAYERS = {
-    "errors": 0, "version": 0, "thirdparty": 0, "yamlio": 1, "figure": 1, "display": 1,
+    "errors": 0, "types": 0, "version": 0, "thirdparty": 0, "yamlio": 1, "figure": 1, "display": 1,
     "models": 2,
     "priors": 3,
     "inference": 4, "io": 4,
@@ -152,3 +152,27 @@ def test_everything_the_notebooks_use_is_public() -> None:
                     assert exported is None or alias.name in exported, (node.module, alias.name)
                     seen += 1
     assert seen > 20
+
+
+def test_every_error_and_warning_lives_in_one_module() -> None:
+    """Every exception and warning class is defined in ``cruxnet/errors.py`` (the other modules
+    re-export what they raise); fits that do not converge are RuntimeErrors, bad input
+    ValueErrors."""
+    import cruxnet.errors as errors
+
+    elsewhere = []
+    for mod, tree in MODULES.items():
+        if mod == "cruxnet.errors":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_") and any(
+                    isinstance(b, ast.Name) and b.id.endswith(("Error", "Warning", "Exception",
+                                                                "NotConverged"))
+                    for b in node.bases):
+                elsewhere.append(f"{mod}.{node.name}")
+    assert not elsewhere, elsewhere
+    assert issubclass(errors.FitError, RuntimeError)
+    assert issubclass(errors.ConvergenceError, RuntimeError)
+    assert issubclass(errors.JeffreyNotConverged, errors.ConvergenceError)
+    assert issubclass(errors.SpecError, ValueError)
+    assert issubclass(errors.SensitivityError, errors.CruxnetError)
