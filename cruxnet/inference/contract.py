@@ -25,10 +25,9 @@ LAST_AXIS = "\0draw"
 Factor = tuple[np.ndarray[Any, np.dtype[np.float64]], tuple[str, ...]]
 
 
-try:  # numpy's C einsum, without the Python wrapper's per-call argument handling
-    from numpy._core.multiarray import c_einsum as _C_EINSUM
-except ImportError:  # pragma: no cover - other numpy layouts
-    _C_EINSUM = np.einsum
+def _C_EINSUM(eq: str, *operands: Any) -> Any:
+    """NumPy's einsum on one planned pairwise step (the plan is ours: no path search)."""
+    return np.einsum(eq, *operands, optimize=False)
 
 Signature = tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]
 

@@ -62,10 +62,23 @@ def _check_kind(ci_kind: str) -> str:
 
 
 def _hdi(values: NDArray, ci_prob: float) -> tuple[float, float]:
-    from cruxnet.thirdparty import arviz
+    """The narrowest interval holding ``ci_prob`` of the draws (ArviZ's rule: of the sorted
+    draws, the shortest window spanning floor(ci_prob * n) steps; NaN ignored).
 
-    lo, hi = arviz().hdi(np.ascontiguousarray(values), hdi_prob=ci_prob)
-    return float(lo), float(hi)
+    >>> _hdi(np.array([0.0, 0.1, 0.2, 0.3, 5.0]), 0.6)
+    (0.0, 0.2)
+    """
+    ary = np.sort(np.asarray(values, dtype=float).ravel())
+    ary = ary[~np.isnan(ary)]
+    n = len(ary)
+    if n == 0:
+        return float("nan"), float("nan")
+    inc = int(np.floor(ci_prob * n))
+    if inc >= n:
+        return float(ary[0]), float(ary[-1])
+    width = ary[inc:] - ary[:n - inc]
+    i = int(np.argmin(width))
+    return float(ary[i]), float(ary[i + inc])
 
 
 def equal_tailed(values: NDArray, ci_prob: float, axis: int = 0) -> NDArray:

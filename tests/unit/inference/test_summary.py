@@ -3,6 +3,7 @@ closed forms, the interval probability checked, and the aggregation trio of a ch
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from scipy import optimize, stats
 
@@ -49,3 +50,16 @@ def test_ci_outside_unit_interval(ci: float) -> None:
     post = posterior_draws(load_network("carlsmith_2021"), "catastrophe", draws=100)
     with pytest.raises(DrawsError, match=r"\(0, 1\)"):
         post.summary(ci)
+
+
+def test_the_numpy_hdi_is_arviz_hdi() -> None:
+    """The highest-density interval is a few lines of NumPy (ArviZ is not imported for it):
+    the same interval as ArviZ's own on random draws of several sizes and masses."""
+    from cruxnet.inference.summary import _hdi
+    from cruxnet.thirdparty import arviz
+
+    rng = np.random.default_rng(3)
+    for n in (7, 100, 1001, 20_000):
+        for prob in (0.5, 0.9, 0.95):
+            x = rng.beta(2, 5, n)
+            assert _hdi(x, prob) == pytest.approx(tuple(arviz().hdi(x, hdi_prob=prob)), abs=0)
