@@ -65,8 +65,8 @@ def _hdi(values: NDArray, ci_prob: float) -> tuple[float, float]:
     """The narrowest interval holding ``ci_prob`` of the draws (ArviZ's rule: of the sorted
     draws, the shortest window spanning floor(ci_prob * n) steps; NaN ignored).
 
-    >>> _hdi(np.array([0.0, 0.1, 0.2, 0.3, 5.0]), 0.6)
-    (0.0, 0.2)
+    >>> _hdi(np.array([0.0, 0.1, 0.2, 0.3, 5.0]), 0.6)   # windows of 3 steps
+    (0.0, 0.3)
     """
     ary = np.sort(np.asarray(values, dtype=float).ravel())
     ary = ary[~np.isnan(ary)]

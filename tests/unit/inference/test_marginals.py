@@ -352,7 +352,7 @@ def _strictly_reachable(rows: np.ndarray, w: np.ndarray, q: np.ndarray) -> float
     return float(res.x[-1]) if res.status == 0 else -1.0
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(4))
 def test_reachability_is_decided_exactly(seed: int) -> None:
     """Random rows with structural zeros (3 to 5 states) and random marginals: a marginal is
     accepted exactly when a linear programme finds a positive mixing that gives it (far from
@@ -398,7 +398,7 @@ def test_reachability_is_decided_exactly(seed: int) -> None:
             if found.group(3) is not None:
                 assert_allclose(float(found.group(3)), w @ ~allowed[:, ~mask].any(axis=1),
                                 rtol=1e-3, atol=1e-12)
-    assert decided >= 30
+    assert decided >= 30  # of 40 random cases, the rest on the boundary
 
 
 def test_per_state_ranges_that_hold_do_not_hide_the_broken_constraint() -> None:
@@ -444,7 +444,7 @@ def test_bnlearn_insurance_this_car_cost_takes_its_own_marginal(tmp_path) -> Non
     assert run.returncode == 0, run.stderr
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(4))
 def test_redraws_with_four_states_and_structural_zeros_always_find_a_marginal(seed: int) -> None:
     """A wide stated uncertainty on a four-state node whose rows have structural zeros: every
     draw's marginal is drawn again until its rows reach it (each candidate tested exactly), so

@@ -120,7 +120,7 @@ def test_missing_uncertainty_names_node_and_parameter(tmp_path: object) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("worldview", WORLDVIEWS)
 def test_orderings_break_only_where_the_stated_distributions_cross(worldview: str) -> None:
-    """The draws couple what each ordering compares, so in 10,000 draws an ordering breaks
+    """The draws couple what each ordering compares, so in 5,000 draws an ordering breaks
     only where two stated distributions cross: here the 'improved' research factor
     (log-normal, median 0.98, sd_log 0.3) against the fixed 1.0 of a breakthrough, which it
     exceeds with probability 1 - Phi(log(1 / 0.98) / 0.3) (closed form); lint names that pair
@@ -128,7 +128,7 @@ def test_orderings_break_only_where_the_stated_distributions_cross(worldview: st
     from scipy.stats import norm
 
     net = load_network("crux_network", worldview)
-    rep = lint_worldview(net, draws=10_000, seed=3)
+    rep = lint_worldview(net, draws=5000, seed=3)
     assert rep.checked["monotonicity declarations"] >= 40
     for f in (f for f in rep.findings if f.kind == "monotonicity"):
         assert f.severity == "warning" and f.node in ("elicitation_success", "in_sweet_spot"), \
@@ -139,7 +139,7 @@ def test_orderings_break_only_where_the_stated_distributions_cross(worldview: st
         improved = factor.values[factor.states.index("improved")]
         want = 1 - norm.cdf(np.log(1 / improved.value) / improved.spread)
         share = float(f.message.split(" cross in ")[1].split("%")[0]) / 100
-        assert abs(share - want) < 0.02, (f.message, want)
+        assert abs(share - want) < 0.03, (f.message, want)  # 4 standard errors
 
 
 @pytest.mark.parametrize(("a", "b"), [(0.025, 4.975), (0.5, 4.5), (2.5, 2.5), (30.0, 70.0),
@@ -208,8 +208,8 @@ def test_coupling_leaves_the_headline_mean() -> None:
     Carlo error (rearranging rows moved human_labor_first's from 0.727 to 0.765)."""
     net = load_network("crux_network", "human_labor_first")
     loose = dataclasses.replace(net, prior=dataclasses.replace(net.prior, ordered_draws=False))
-    a = posterior_draws(net, "catastrophe", draws=20_000, seed=4).probs[:, 1]
-    b = posterior_draws(loose, "catastrophe", draws=20_000, seed=4).probs[:, 1]
+    a = posterior_draws(net, "catastrophe", draws=10_000, seed=4).probs[:, 1]
+    b = posterior_draws(loose, "catastrophe", draws=10_000, seed=4).probs[:, 1]
     se = np.sqrt(a.var() / a.size + b.var() / b.size)
     assert abs(a.mean() - b.mean()) < 4 * se, (a.mean(), b.mean(), se)
 
