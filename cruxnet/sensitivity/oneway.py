@@ -62,7 +62,8 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
         Read ``swing`` as "how far the answer moves if we learned this node's state".
         ``contradicts_evidence``: the node's states that have a chance under the current
         belief but cannot be observed with the evidence (a fixed marginal they would break),
-        comma-separated ("" for none); such nodes come first, their low/high/swing over the
+        comma-separated ("" for none), and ``p_contradiction`` their probability now; such
+        nodes come first, their low/high/swing over the
         states left (swing NaN when one state is left: there is nothing to compare it with).
         ``do_low``/``do_high``/``do_swing`` (and ``do_swing_ci``): the same for setting the
         node by intervention, "how far it moves if we made the node so"; the two differ where
@@ -89,9 +90,10 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
         # cannot take (a fixed marginal it would break): named, not scored as no swing.
         clash = ",".join(str(st) for st, ok, p in zip(c.states, finite, c.p_node, strict=True)
                          if not ok and p > 0)
+        p_clash = float(np.sum(np.where(~finite & (c.p_node > 0), c.p_node, 0.0)))
         if not finite.any():
             rows.append((node, np.nan, np.nan, "", "", np.array([np.nan, np.nan]), np.nan,
-                         np.nan, np.array([np.nan, np.nan]), clash, True))
+                         np.nan, np.array([np.nan, np.nan]), clash, True, p_clash))
             continue
         lo_i = int(np.nanargmin(np.where(finite, c.p_target, np.inf)))
         hi_i = int(np.nanargmax(np.where(finite, c.p_target, -np.inf)))
@@ -112,7 +114,7 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
             do_lo = do_hi = np.nan  # setting it to the other state contradicts the evidence
             do_ci = none
         rows.append((node, c.p_target[lo_i], c.p_target[hi_i], c.states[lo_i], c.states[hi_i],
-                     ci, do_lo, do_hi, do_ci, clash, finite.sum() < 2))
+                     ci, do_lo, do_hi, do_ci, clash, finite.sum() < 2, p_clash))
     # Nodes whose observation could contradict the evidence first (their swing over the
     # states left is shown, or none when one is left), then by swing.
     rows.sort(key=lambda r: (not r[9], -np.nan_to_num(r[2] - r[1], nan=np.inf)))
@@ -123,6 +125,7 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
          "high_state": ("node", [r[4] for r in rows]),
          "swing": ("node", [np.nan if r[9] and r[10] else r[2] - r[1] for r in rows]),
          "contradicts_evidence": ("node", [r[9] for r in rows]),
+         "p_contradiction": ("node", [r[11] for r in rows]),
          "swing_ci": (("node", "ci_bound"), np.array([r[5] for r in rows]).reshape(-1, 2)),
          "do_low": ("node", [r[6] for r in rows]), "do_high": ("node", [r[7] for r in rows]),
          "do_swing": ("node", [r[7] - r[6] for r in rows]),

@@ -15,7 +15,7 @@ __all__ = ["COLUMNS", "to_records", "to_text"]
 #: Per method: the columns a text table shows, in order (``name_ci`` shows as an interval).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "tornado": ("low_state", "low", "high_state", "high", "swing", "swing_ci", "do_swing",
-                "contradicts_evidence"),
+                "contradicts_evidence", "p_contradiction"),
     "functions": ("value", "theta_low", "theta_high", "f_low", "f_high", "swing"),
     "voi": ("variance_reduction", "variance_reduction_ci", "mutual_information",
             "expected_shift", "contradicts_evidence", "p_contradiction"),

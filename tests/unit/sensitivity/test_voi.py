@@ -123,6 +123,8 @@ def test_observations_that_contradict_a_fixed_marginal_are_named_and_the_rest_co
     assert_allclose(float(swings.low.sel(node="A")), p_t_a0, atol=EXACT)
     p_a = marginal(after, names, ["A"]) / after.sum()
     assert_allclose(float(voi.p_contradiction.sel(node="A")), p_a[1], atol=EXACT)
+    assert_allclose(float(swings.p_contradiction.sel(node="A")), p_a[1], atol=EXACT)
+    assert float(swings.p_contradiction.sel(node="B")) == 0.0
     assert_allclose(float(voi.variance_reduction.sel(node="A")), (p_t_a0 - base) ** 2,
                     atol=EXACT)
     # B: every state possible; brute-force conditionals and measures.
