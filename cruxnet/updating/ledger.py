@@ -305,13 +305,18 @@ def _marginal_update(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
             f"{where}: {entry.node} has a stated marginal (P({entry.node}) as you put it), so "
             "data on it must be counts of independent cases with no parent given; counts "
             "given its parents would change a table the stated marginal overrides")
-    alpha = m.alpha if m.alpha is not None else (
-        None if m.exact or net.prior is None or net.prior.default_ess is None
-        else tuple(net.prior.default_ess * p for p in m.probs))
-    if alpha is None:
+    from cruxnet.errors import SpecError
+    from cruxnet.priors.draws import marginal_alpha
+
+    try:  # the weights its draws come from (the worldview's default_ess if it states none)
+        if m.exact:
+            raise SpecError("exact")
+        alpha = marginal_alpha(m, net.prior.default_ess if net.prior else None, None)[0]
+    except SpecError:
         raise LedgerError(f"{where}: the stated marginal of {entry.node} states no "
-                          "uncertainty, so it has no prior weight to update; give it an ess")
-    new_alpha = tuple(a + k for a, k in zip(alpha, entry.counts, strict=True))
+                          "uncertainty, so it has no prior weight to update; give it an "
+                          "ess") from None
+    new_alpha = tuple(float(a) + k for a, k in zip(alpha, entry.counts, strict=True))
     total = math.fsum(new_alpha)
     updated = replace(m, probs=tuple(a / total for a in new_alpha), alpha=new_alpha,
                       exact=False, said=f"{m.said}, updated by counts {list(entry.counts)}")
