@@ -32,12 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from support.oracles import bnlearn_path, pgmpy_bnlearn, pgmpy_from_bif_text
 
 from cruxnet import Evidence, load_network
+from cruxnet.draws.dataset import DatasetDraws
+from cruxnet.draws.streams import BLOCK, _generator
+from cruxnet.draws.values import DrawValues
+from cruxnet.draws.worldview import draw_worldview
 from cruxnet.inference.batched import MIN_SUB_CHUNK, posterior_draws, source_for
 from cruxnet.inference.contract import contraction_work
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.io.bif import format_bif
-from cruxnet.priors.draws import BLOCK, DatasetDraws, DrawValues, _generator, draw_worldview
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 
 def best_of(fn: Any, repeat: int = 3) -> float:
@@ -143,7 +146,7 @@ def variates_seconds(net: BayesNet, target: str, n: int, threads: int) -> float:
 
 
 def _prior(net: BayesNet) -> Any:
-    from cruxnet.priors.worldview import worldview_from_cpts
+    from cruxnet.model.worldview import worldview_from_cpts
 
     return worldview_from_cpts(net.worldview, net.spec, net.cpts)
 
@@ -174,7 +177,7 @@ def ordering_seconds(net: BayesNet, n: int) -> tuple[float, float]:
     orderings imposed and with independent rows."""
     import dataclasses
 
-    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.draws.worldview import WorldviewDraws
 
     out = []
     for ordered in (True, False):

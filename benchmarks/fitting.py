@@ -12,9 +12,11 @@ import dataclasses
 import time
 
 from cruxnet import load_network
-from cruxnet.catalog import WORLDVIEWS_DIR, load_model
+from cruxnet.base.bundled import worldview_dir
+from cruxnet.catalog import load_model
 from cruxnet.updating.fitting import fit_latent_counts
-from cruxnet.updating.records import compile_elicitation, load_elicitation
+from cruxnet.updating.pooling import compile_elicitation
+from cruxnet.updating.records import load_elicitation
 
 
 def timed(label: str, fn) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +41,7 @@ def main() -> None:
           lambda: fit_latent_counts(crux, "scheming", [7, 3]).diagnostics)
     spec = load_model("crux_network").spec
     records = dataclasses.replace(
-        load_elicitation(WORLDVIEWS_DIR / "crux_network" / "panel_2026.elicit.yaml", spec),
+        load_elicitation(worldview_dir("crux_network") / "panel_2026.elicit.yaml", spec),
         pool="hierarchical")
 
     def pool() -> dict[str, float]:

@@ -23,22 +23,23 @@ and the same question across draws of the worldview's uncertain parameters::
 Heavy dependencies (xarray, pgmpy, PyMC, ArviZ) are imported only where they are used.
 """
 
-from cruxnet.beliefs import Beliefs
-from cruxnet.catalog import load_model, load_network
-from cruxnet.errors import (
+from cruxnet.base.errors import (
     CruxnetError,
     DrawsError,
     EvidenceError,
     ImpossibleEvidenceError,
     SpecError,
 )
+from cruxnet.base.version import cruxnet_version
+from cruxnet.beliefs import Beliefs
+from cruxnet.catalog import load_model, load_network
 from cruxnet.explorer import explore
-from cruxnet.inference.batched import PosteriorDraws, draw_parameters, posterior_draws
+from cruxnet.inference.batched import draw_parameters, posterior_draws
 from cruxnet.inference.evidence import Evidence
-from cruxnet.inference.exact import Posterior, joint_posterior, posterior, posteriors
+from cruxnet.inference.exact import joint_posterior, posterior, posteriors
 from cruxnet.inference.marginals import with_stated_marginals
-from cruxnet.netview import show
-from cruxnet.version import cruxnet_version
+from cruxnet.inference.results import Posterior, PosteriorDraws
+from cruxnet.views.netview import show
 
 __version__ = cruxnet_version()
 

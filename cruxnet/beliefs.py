@@ -24,17 +24,19 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from cruxnet.errors import DrawsError
-from cruxnet.inference.batched import PosteriorDraws, posterior_draws, source_for
+from cruxnet.base.errors import DrawsError
+from cruxnet.base.types import NDArray
+from cruxnet.base.validate import check_draws, check_seed
+from cruxnet.draws.streams import DEFAULT_DRAWS, DEFAULT_SEED
+from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.evidence import Evidence, EvidenceLike
-from cruxnet.inference.exact import Posterior, posterior
+from cruxnet.inference.exact import posterior
 from cruxnet.inference.marginals import MarginalValue, with_stated_marginals
-from cruxnet.priors.draws import DEFAULT_DRAWS, DEFAULT_SEED, check_draws, check_seed
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.inference.results import Posterior, PosteriorDraws
+from cruxnet.model.network import BayesNet
 
 if TYPE_CHECKING:
-    from cruxnet.inference.source import ParameterSource
+    from cruxnet.draws.source import ParameterSource
 
 __all__ = ["Beliefs"]
 
@@ -119,7 +121,7 @@ class Beliefs:
     @cached_property
     def parameters(self) -> ParameterSource:
         """:attr:`source` with every draw made and kept (for many queries on the same draws)."""
-        from cruxnet.priors.draws import DatasetDraws, source_dataset
+        from cruxnet.draws.dataset import DatasetDraws, source_dataset
 
         return DatasetDraws(self.net.spec, source_dataset(self.net.spec, self.source))
 

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError, SpecError
-from cruxnet.models.spec import ModelSpec, load_model_spec
-from cruxnet.priors.network import BayesNet
-from cruxnet.priors.worldview import Worldview, load_worldview
-from cruxnet.version import cruxnet_version
+from cruxnet.base.bundled import bundled_model_names, model_file, worldview_dir
+from cruxnet.base.errors import EvidenceError, SpecError
+from cruxnet.base.version import cruxnet_version
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec
+from cruxnet.model.worldview import Worldview
+from cruxnet.spec.model import load_model_spec
+from cruxnet.spec.worldview import load_worldview
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -34,9 +37,6 @@ __all__ = [
     "worldview_names",
 ]
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-MODELS_DIR = PACKAGE_DIR / "models" / "specs"
-WORLDVIEWS_DIR = PACKAGE_DIR / "priors" / "worldviews"
 DEFAULT_MODEL = "crux_network"
 _NETWORK_SUFFIXES = (".bif", ".bif.gz", ".xml", ".xmlbif", ".bifxml", ".xml.gz")
 
@@ -57,7 +57,7 @@ def bundled_models() -> list[str]:
     >>> bundled_models()
     ['carlsmith_2021', 'crux_network', 'honeypot_tests']
     """
-    return sorted(p.stem for p in MODELS_DIR.glob("*.yaml"))
+    return bundled_model_names()
 
 
 def worldview_names(entry: ModelEntry) -> list[str]:
@@ -117,7 +117,7 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
     text = str(model)
     path = Path(text)
     if text in bundled_models():
-        path = MODELS_DIR / f"{text}.yaml"
+        path = model_file(text)
     elif not path.exists():
         if path.suffix or "/" in text:
             raise SpecError("file not found", file=text)
@@ -133,8 +133,10 @@ def load_model(model: str | Path = DEFAULT_MODEL, *, normalize: bool = False) ->
         net = reader(path, normalize=normalize)
         return ModelEntry(net.spec, path, (path.parent,), net)
     spec = load_model_spec(path)
-    dirs = [path.parent / "worldviews" / spec.name, path.parent, WORLDVIEWS_DIR / spec.name]
-    return ModelEntry(spec, path, tuple(d for d in dirs if d.is_dir()))
+    dirs = [path.parent / "worldviews" / spec.name, path.parent / "worldviews", path.parent,
+            worldview_dir(spec.name)]
+    dirs = list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+    return ModelEntry(spec, path, tuple(dirs))
 
 
 def _yaml_path(text: str) -> Path | None:

@@ -78,7 +78,7 @@ show(net, Evidence(hard={"scheming": "no"}, do={"capability_restraint": "pause"}
 
 # %% tags=["figure"]
 from cruxnet import posterior_draws  # noqa: E402
-from cruxnet.figure import new_figure  # noqa: E402  (cruxnet.figure: one module, no package)
+from cruxnet.base import new_figure  # noqa: E402
 
 fig = new_figure(figsize=(7, 3.5), layout="constrained")
 ax = fig.add_subplot()

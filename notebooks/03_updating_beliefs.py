@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cruxnet import load_model, load_network, posterior
-from cruxnet.priors import ElicitationWarning, beta_from_interval, beta_from_quantiles
+from cruxnet.model import ElicitationWarning, beta_from_interval, beta_from_quantiles
 from cruxnet.report import plot_trajectory
 from cruxnet.updating import (
     compile_elicitation,

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from support.fuzz import KIND_FILES, ok, run_case
 
-from cruxnet.catalog import MODELS_DIR, WORLDVIEWS_DIR, load_network
+from cruxnet.base.bundled import model_file, worldview_dir
+from cruxnet.catalog import load_network
 from cruxnet.io.xmlbif import format_xmlbif
 
 YAML_TOKENS = ["0.5", "-1", "1e309", ".nan", "yes", "[]", "{}", "null", "~", "[a, b]",
@@ -127,8 +128,8 @@ def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
             "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e]\n"
             "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n")
     tag = "!!python/object/apply:os.system ['touch CRUXNET_FUZZ_MARKER']"
-    wv = (WORLDVIEWS_DIR / "crux_network" / "gs_deference.yaml").read_text(encoding="utf-8")
-    model = (MODELS_DIR / "crux_network.yaml").read_text(encoding="utf-8")
+    wv = (worldview_dir("crux_network") / "gs_deference.yaml").read_text(encoding="utf-8")
+    model = (model_file("crux_network")).read_text(encoding="utf-8")
     out: list[tuple[str, bytes | None, list[str], str]] = []
     for kind in ("model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif"):
         out.append((kind, b"", [], "empty file"))
@@ -194,7 +195,7 @@ def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
     out.append(("hugin", b"net\n{\n}\nnode a\n{\n  states = (\"x\" \"y\");\n}\n", [],
                 "a Hugin .net file"))
     out.append(("netica", b"// ~->[DNET-1]->~\nbnet n {\n};\n", [], "a Netica .dne file"))
-    shared = (WORLDVIEWS_DIR / "crux_network" / "_shared.yaml").read_text(encoding="utf-8")
+    shared = (worldview_dir("crux_network") / "_shared.yaml").read_text(encoding="utf-8")
     out.append(("shared", re.sub(r"(?m)^default_sd_log:.*$", "", shared).encode(),
                 ["--draws", "64"], "bare odds ratios with no default_sd_log, drawn"))
     out.append(("cli", None, ["report", "--out", "rep", "--fixed", "catastrophe=no:0.9,yes:0.1",
@@ -213,8 +214,8 @@ def _sources() -> dict[str, str]:
     """The valid inputs the mutants start from."""
     import pgmpy  # only for the bnlearn file it ships
 
-    wv_dir = WORLDVIEWS_DIR / "crux_network"
-    model = (MODELS_DIR / "crux_network.yaml").read_text(encoding="utf-8")
+    wv_dir = worldview_dir("crux_network")
+    model = (model_file("crux_network")).read_text(encoding="utf-8")
     sources = {"model": model, "worldview": (wv_dir / "gs_deference.yaml").read_text("utf-8"),
                "shared": (wv_dir / "_shared.yaml").read_text("utf-8"),
                "elicit": (wv_dir / "panel_2026.elicit.yaml").read_text("utf-8"),

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from support.bruteforce import SmallNet, awkward_cpts, ipfp, marginal
 
 from cruxnet import Evidence, posterior
-from cruxnet.errors import ConvergenceError, EvidenceError, ImpossibleEvidenceError
+from cruxnet.base.errors import ConvergenceError, EvidenceError, ImpossibleEvidenceError
 
 
 def random_case(rng: np.random.Generator) -> tuple[SmallNet, list[str], list[np.ndarray], str]:

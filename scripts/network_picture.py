@@ -1,6 +1,6 @@
 """The README's picture of the network with its beliefs: the crux network under
 karnofsky_playbook, scheming observed absent and a pause set by do(), a 90% interval over
-1,000 parameter draws on every bar, drawn by cruxnet.netview and photographed by headless
+1,000 parameter draws on every bar, drawn by cruxnet.views.netview and photographed by headless
 Chromium (Playwright) at its natural size.
 
 Run: python scripts/network_picture.py [--out docs/network.png]
@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from cruxnet import Evidence, load_network
-from cruxnet.netview import network_view
+from cruxnet.views.netview import network_view
 
 
 def main() -> None:

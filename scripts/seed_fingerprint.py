@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def words(text: str) -> list[str]:
-    """The tokens the paraphrase check compares (shared with tests/unit/models/test_specs.py)."""
+    """The tokens the paraphrase check compares (shared with tests/unit/model/test_specs.py)."""
     return re.findall(r"[a-z0-9']+", text.lower())
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from cruxnet.models.spec import ModelSpec
+from cruxnet.model.spec import ModelSpec
 
 __all__ = ["JunctionTree", "junction_tree"]
 

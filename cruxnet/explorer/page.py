@@ -1,6 +1,6 @@
 """The explorer page: one self-contained HTML file (no network access, no external files).
 
-The network picture is :func:`cruxnet.netview.network_svg` (the same look and layout as
+The network picture is :func:`cruxnet.views.netview.network_svg` (the same look and layout as
 ``cruxnet show``) with the elements the page updates in place; the data is
 :func:`cruxnet.explorer.payload.page_data` as JSON in a ``<script type="application/json">``
 (``<``, ``>`` and ``&`` written as JSON escapes, so no text in a model can close the script);
@@ -20,13 +20,15 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from cruxnet.errors import EvidenceError
+from cruxnet.base.bundled import worldview_dir
+from cruxnet.base.errors import EvidenceError
 from cruxnet.explorer.junction import junction_tree
 from cruxnet.explorer.payload import page_data
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.plan import draw_plan
-from cruxnet.netview import (
+from cruxnet.model.network import VIEWS, BayesNet
+from cruxnet.views.netview import (
     BAR_W,
     EVIDENCE_COLOURS,
     NAME_W,
@@ -34,8 +36,6 @@ from cruxnet.netview import (
     network_layout,
     network_svg,
 )
-from cruxnet.priors.network import VIEWS, BayesNet
-from cruxnet.priors.worldview import BUNDLED_WORLDVIEWS
 
 __all__ = ["DRAW_WORK_LIMIT", "ENGINE_LIMIT", "Explorer", "explore", "explorer_page"]
 
@@ -189,7 +189,7 @@ def explore(nets: BayesNet | Sequence[BayesNet], evidence: EvidenceLike = None, 
     """The explorer for a notebook cell: ``explore(net)`` or ``explore([net_a, net_b],
     {"scheming": "no"}, draws=1000)`` shows the page inline (in an iframe) and ``.save(path)``
     writes it. ``net.explore(evidence, draws=...)`` is the same (registered in
-    :data:`cruxnet.priors.network.VIEWS`). See :func:`explorer_page`."""
+    :data:`cruxnet.model.network.VIEWS`). See :func:`explorer_page`."""
     many = [nets] if isinstance(nets, BayesNet) else list(nets)
     return explorer_page(many, evidence, draws=draws, seed=seed, target=target, ess=ess)
 
@@ -204,6 +204,6 @@ def _source(net: BayesNet) -> str:
     if not file or not str(file).endswith((".yaml", ".yml")):
         return ""
     path = Path(file).resolve()
-    bundled = (BUNDLED_WORLDVIEWS / net.spec.name).resolve()
+    bundled = worldview_dir(net.spec.name).resolve()
     return path.stem if path.parent == bundled else str(path)
 

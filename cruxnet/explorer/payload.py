@@ -6,7 +6,7 @@ the Python engine's to 1e-12). Parameter draws travel as float32, in one of two 
 
 * a node whose CPT form the page rebuilds (:data:`PAGE_FORMS`) travels as its form's program
   (:func:`form_program`) and the draws of the parameters it reads, a few numbers per draw
-  (:func:`cruxnet.priors.draws.record_parameters`); ``static/forms.js`` rebuilds its table in
+  (:func:`cruxnet.draws.worldview.record_parameters`); ``static/forms.js`` rebuilds its table in
   every draw, orderings included;
 * any other node (a table read from a network file, one tilted to a stated marginal) travels
   as table columns (:func:`encode_draws`): per row every state but one, only the columns that
@@ -29,22 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cruxnet.base.bundled import model_file
+from cruxnet.base.types import NDArray
+from cruxnet.base.version import cruxnet_version
 from cruxnet.beliefs import Beliefs
+from cruxnet.draws.streams import BLOCK
+from cruxnet.draws.values import ReplayValues, cpt_name, record_parameters
 from cruxnet.explorer.junction import JunctionTree, junction_tree
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.plan import DrawPlan, draw_plan
-from cruxnet.models.layout import Layout
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.draws import (
-    BLOCK,
-    ReplayValues,
-    cpt_name,
-    record_parameters,
-)
-from cruxnet.priors.forms import cause_name
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
-from cruxnet.version import cruxnet_version
+from cruxnet.model.forms import cause_name
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec
+from cruxnet.views.layout import Layout
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -115,7 +112,7 @@ def decode_draws(enc: Mapping[str, Any], shape: Sequence[int], n: int) -> NDArra
 def draws_dataset(data: Mapping[str, Any], net: BayesNet, worldview: int = 0) -> xr.Dataset:
     """The parameter draws a page holds for one of its worldviews (``net``: that worldview's
     network), as the Dataset :func:`cruxnet.draw_parameters` returns: what the page's
-    intervals come from. Give it to :class:`~cruxnet.priors.draws.DatasetDraws` to run the
+    intervals come from. Give it to :class:`~cruxnet.draws.worldview.DatasetDraws` to run the
     Python engine on them. Tables the page rebuilds from their forms' parameters are rebuilt
     here by the Python forms from the same parameters.
     """
@@ -201,7 +198,7 @@ def _conditions(spec: ModelSpec, node: Any, conds: Any) -> list[list[Any]]:
 
 def form_program(spec: ModelSpec, form: Any, names: Sequence[str]) -> dict[str, Any]:
     """What static/forms.js needs to rebuild ``form``'s CPT draws from its parameter arrays
-    (ids in the order :func:`cruxnet.priors.draws.record_parameters` recorded ``names``)."""
+    (ids in the order :func:`cruxnet.draws.worldview.record_parameters` recorded ``names``)."""
     node = spec.node(form.node)
     ids = _Ids(names)
     out: dict[str, Any] = {"kind": form.kind, "require": _conditions(spec, node, form.require),
@@ -301,12 +298,12 @@ def _worldview_json(net: BayesNet, draws: int, seed: int, ess: float | None,
 def _model_argument(spec: ModelSpec) -> str:
     """What ``cruxnet query -m`` takes to load this model: "" for the default, a bundled
     model's name, or a model file's absolute path."""
-    from cruxnet.catalog import DEFAULT_MODEL, MODELS_DIR
+    from cruxnet.catalog import DEFAULT_MODEL
 
     if not spec.file:
         return spec.name
     path = Path(spec.file).resolve()
-    if path.parent == MODELS_DIR.resolve():
+    if path == model_file(spec.name).resolve():
         return "" if spec.name == DEFAULT_MODEL else spec.name
     return str(path)
 

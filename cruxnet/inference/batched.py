@@ -1,12 +1,12 @@
 """Batched exact inference: P(target | evidence) for every parameter draw in one contraction.
 
-For ``N`` draws of the CPTs (:mod:`cruxnet.priors.draws`), the query's factors carry a trailing
+For ``N`` draws of the CPTs (:mod:`cruxnet.draws.worldview`), the query's factors carry a trailing
 draw axis and one contraction (path found once per problem shape and cached, see
 :mod:`cruxnet.inference.contract`) gives all ``N`` posteriors. Evidence is the foundation's:
 hard, likelihood, fixed marginals (Jeffrey's rule, fitted per draw) and do (graph surgery; the
 intervened node is fixed, so it is not drawn).
 
-**Memory.** Draws are processed one stream block (:data:`~cruxnet.priors.draws.BLOCK` draws)
+**Memory.** Draws are processed one stream block (:data:`~cruxnet.draws.worldview.BLOCK` draws)
 per chunk and worker, and inside a chunk the contraction runs on sub-chunks. Peak memory stays
 within ``memory_limit`` (default :data:`MEMORY_LIMIT`, 512 MiB) for the contraction's
 intermediates, plus one block of drawn CPTs per worker, plus the results themselves,
@@ -15,7 +15,7 @@ intermediates, plus one block of drawn CPTs per worker, plus the results themsel
 **Impossible draws.** Evidence can have probability 0 in some draws and not others (a drawn
 probability underflows to 0; fixed marginals that cannot hold in a draw). Those draws are
 dropped and counted (``n_impossible``); the rest are summarised. Only if every draw is
-impossible is it an :class:`~cruxnet.errors.ImpossibleEvidenceError`. Evidence that is merely
+impossible is it an :class:`~cruxnet.base.errors.ImpossibleEvidenceError`. Evidence that is merely
 very unlikely keeps its precision: draws where P(e) falls below
 :data:`~cruxnet.inference.contract.UNDERFLOW` are contracted again with every intermediate
 rescaled (:func:`~cruxnet.inference.contract.contract_factors_scaled`), so a long product of
@@ -27,12 +27,17 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import DrawsError, EvidenceError, ImpossibleEvidenceError
+from cruxnet.base.errors import DrawsError, EvidenceError, ImpossibleEvidenceError
+from cruxnet.base.types import NDArray
+from cruxnet.base.validate import check_draws
+from cruxnet.draws.dataset import source_dataset
+from cruxnet.draws.source import ParameterSource
+from cruxnet.draws.streams import BLOCK, DEFAULT_DRAWS, DEFAULT_SEED
+from cruxnet.draws.worldview import WorldviewDraws
 from cruxnet.inference.contract import (
     UNDERFLOW,
     Factor,
@@ -43,24 +48,14 @@ from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.factors import DRAW, prepare_query, query_factors
 from cruxnet.inference.jeffrey import contract_draws, fit_fixed_marginals
 from cruxnet.inference.marginals import StatedMarginalDraws
-from cruxnet.inference.source import ParameterSource
-from cruxnet.priors.draws import (
-    BLOCK,
-    DEFAULT_DRAWS,
-    DEFAULT_SEED,
-    WorldviewDraws,
-    check_draws,
-    source_dataset,
-)
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.inference.results import PosteriorDraws
+from cruxnet.model.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr
 
-    from cruxnet.inference.summary import PosteriorSummary
 
-__all__ = ["MEMORY_LIMIT", "ParameterSource", "PosteriorDraws", "draw_axis_last", "draw_parameters",
+__all__ = ["MEMORY_LIMIT", "ParameterSource", "draw_axis_last", "draw_parameters",
            "posterior_draws", "source_for"]
 
 #: Default bound on the memory of drawn CPTs and intermediates per chunk (bytes).
@@ -72,83 +67,6 @@ MAX_WORKERS = 8
 CACHE_BYTES = 2**20
 #: Fewest draws per contraction (below this, per-call overhead dominates).
 MIN_SUB_CHUNK = 256
-
-
-@dataclass(frozen=True)
-class PosteriorDraws:
-    """P(target | evidence) in each parameter draw where the evidence is possible.
-
-    Attributes
-    ----------
-    target, states
-        The query node and its states.
-    probs
-        Shape ``(n_possible, card)``: one posterior per possible draw (rows sum to 1).
-    draw
-        The draw indices of the rows of ``probs`` (0..n_draws-1, impossible ones left out).
-    p_evidence
-        P(hard and likelihood evidence) in each possible draw.
-    n_draws
-        How many draws were made.
-    """
-
-    target: str
-    states: tuple[str, ...]
-    probs: NDArray
-    draw: np.ndarray[Any, np.dtype[np.int64]]
-    p_evidence: NDArray
-    n_draws: int
-    evidence: Evidence = field(default_factory=Evidence)
-    provenance: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def n_impossible(self) -> int:
-        """Draws in which the evidence has probability 0 (left out of ``probs``)."""
-        return self.n_draws - len(self.draw)
-
-    def __getitem__(self, state: str) -> NDArray:
-        """P(target = state | evidence) across the possible draws."""
-        return self.probs[:, self.states.index(state)]
-
-    @property
-    def attrs(self) -> dict[str, Any]:
-        """Provenance plus the query: what every exported object carries."""
-        return {**self.provenance, "target": self.target, "evidence": self.evidence.describe(),
-                "method": "batched exact", "draws": self.n_draws,
-                "impossible_draws": self.n_impossible}
-
-    def to_inference_data(self) -> Any:
-        """ArviZ InferenceData: P(target) per draw in the posterior group (one chain), named
-        ``P(target)``, with the states as a coordinate; ``az.summary`` reads it."""
-        from cruxnet.thirdparty import arviz
-
-        az = arviz()
-
-        da = self.to_xarray().expand_dims(chain=[0])
-        return az.InferenceData(posterior=da.to_dataset(name=f"P({self.target})"))
-
-    def __repr__(self) -> str:
-        means = ", ".join(f"{s} {m:.3f}" for s, m in
-                          zip(self.states, self.probs.mean(axis=0), strict=True))
-        return (f"PosteriorDraws(P({self.target} | {self.evidence.describe()}) in "
-                f"{len(self.draw)} of {self.n_draws} draws; mean {means})")
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
-
-    def to_xarray(self) -> xr.DataArray:
-        """As a DataArray with dims ``("draw", target)``, the target's states as coordinates."""
-        import xarray as xr
-
-        return xr.DataArray(self.probs, dims=("draw", self.target),
-                            coords={"draw": self.draw, self.target: list(self.states)},
-                            name=f"P({self.target})", attrs=self.attrs)
-
-    def summary(self, ci_prob: float = 0.9, ci_kind: str = "eti") -> PosteriorSummary:
-        """Mean, median and credible interval of each state's probability (see ``summary``)."""
-        from cruxnet.inference.summary import summarize
-
-        return summarize(self, ci_prob=ci_prob, ci_kind=ci_kind)
 
 
 class _DoDraws:
@@ -199,7 +117,7 @@ def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None
     """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``), with its
     stated marginals holding draw by draw (:class:`~cruxnet.inference.marginals
     .StatedMarginalDraws`)."""
-    from cruxnet.priors.worldview import worldview_from_cpts
+    from cruxnet.model.worldview import worldview_from_cpts
 
     prior = net.prior or worldview_from_cpts(net.worldview, net.spec, net.cpts,
                                              file=net.spec.file)
@@ -222,7 +140,7 @@ def draw_parameters(net: BayesNet, *, draws: int = DEFAULT_DRAWS, seed: int = DE
     """``draws`` parameter draws of ``net``'s CPTs as an ``xarray.Dataset`` (one variable per
     CPT, dims ``("draw", *parents, node)``): the same draws :func:`posterior_draws` uses for
     the same seed, stated marginals included. ``to_inference_data(ds)``
-    (:mod:`cruxnet.priors.draws`) gives ArviZ InferenceData.
+    (:mod:`cruxnet.draws.worldview`) gives ArviZ InferenceData.
 
     >>> from cruxnet.catalog import load_network
     >>> ds = draw_parameters(load_network("carlsmith_2021"), draws=500, seed=3)
@@ -253,7 +171,7 @@ def posterior_draws(net: BayesNet, target: str, evidence: EvidenceLike = None, *
     evidence
         Hard, likelihood, fixed-marginal and do evidence (see :class:`Evidence`).
     draws
-        Number of parameter draws (default :data:`~cruxnet.priors.draws.DEFAULT_DRAWS`,
+        Number of parameter draws (default :data:`~cruxnet.draws.worldview.DEFAULT_DRAWS`,
         10,000); not with ``parameters``, which bring their own.
     seed
         A non-negative integer; the same seed gives identical results.

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError, did_you_mean
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
+from cruxnet.base.errors import EvidenceError, did_you_mean
+from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
+from cruxnet.model.spec import ModelSpec
 
 __all__ = [
     "Evidence",
@@ -61,7 +61,7 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
     >>> state_vector(spec, "catastrophe", {"yes": 2}, "likelihood")
     Traceback (most recent call last):
     ...
-    cruxnet.errors.EvidenceError: likelihood for catastrophe leaves out state 'no': give a ...
+    cruxnet.base.errors.EvidenceError: likelihood for catastrophe leaves out state 'no': give a ...
     """
     _check_node(spec, node, kind)
     states = spec.node(node).states
@@ -245,7 +245,7 @@ class Evidence:
         >>> Evidence(hard={"catastrophe": "maybe"}).validate(spec)
         Traceback (most recent call last):
         ...
-        cruxnet.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe (states: ...)
+        cruxnet.base.errors.EvidenceError: evidence: unknown state 'maybe' of catastrophe ...
         """
         if any(isinstance(v, Mapping) for v in (*self.likelihood.values(),
                                                  *self.fixed.values())):

@@ -10,84 +10,28 @@ The algorithm, for a query on ``target`` with :class:`~cruxnet.inference.evidenc
    the fixed nodes; :mod:`cruxnet.inference.jeffrey`): every fixed node's posterior equals its
    target to 1e-12.
 5. One contraction to the target's axis (path cached); normalise. P(e) = 0 raises
-   :class:`~cruxnet.errors.ImpossibleEvidenceError`.
+   :class:`~cruxnet.base.errors.ImpossibleEvidenceError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
+from cruxnet.base.errors import EvidenceError, ImpossibleEvidenceError
 from cruxnet.inference.contract import UNDERFLOW, Factor, contract_factors, contract_factors_scaled
 from cruxnet.inference.evidence import Evidence, EvidenceLike
 from cruxnet.inference.factors import prepare_query, query_factors
 from cruxnet.inference.jeffrey import fit_fixed_marginals
-from cruxnet.priors.network import BayesNet
+from cruxnet.inference.results import Posterior
+from cruxnet.model.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["Posterior", "joint_posterior", "posterior", "posteriors"]
-
-
-
-@dataclass(frozen=True)
-class Posterior:
-    """The answer to a query: P(target | evidence) over the target's states.
-
-    Attributes
-    ----------
-    target, states, probs
-        The node, its states and their posterior probabilities (sum to 1).
-    p_evidence, log_p_evidence
-        Probability of the hard and likelihood evidence in the (mutilated) network, and its
-        logarithm (which stays exact where the probability is below float64's range); for
-        likelihood evidence it is relative to the scale of the vectors. Fixed marginals do not
-        enter it.
-    """
-
-    target: str
-    states: tuple[str, ...]
-    probs: np.ndarray[Any, np.dtype[np.float64]]
-    p_evidence: float
-    evidence: Evidence = field(default_factory=Evidence)
-    provenance: Mapping[str, str] = field(default_factory=dict)
-    log_p_evidence: float = 0.0  # log of p_evidence, exact where p_evidence underflows to 0
-
-    def __repr__(self) -> str:
-        probs = ", ".join(f"{s} {p:.4g}" for s, p in zip(self.states, self.probs, strict=True))
-        return f"Posterior(P({self.target} | {self.evidence.describe()}): {probs})"
-
-    def _repr_html_(self) -> str:
-        from cruxnet.display import bar_html, html_table
-
-        rows = [(s, f"{p:.4f}", bar_html(float(p)))
-                for s, p in zip(self.states, self.probs, strict=True)]
-        where = self.provenance.get("worldview", "")
-        return html_table(("state", "P", ""), rows, raw=(2,),
-                          caption=f"P({self.target} | {self.evidence.describe()})"
-                                  + (f" under {where}" if where else ""))
-
-    def __getitem__(self, state: str) -> float:
-        return float(self.probs[self.states.index(state)])
-
-    def as_dict(self) -> dict[str, float]:
-        """State -> probability."""
-        return {s: float(p) for s, p in zip(self.states, self.probs, strict=True)}
-
-    def to_xarray(self) -> xr.DataArray:
-        """As an ``xarray.DataArray`` with dim named after the target and provenance attrs."""
-        import xarray as xr
-
-        return xr.DataArray(self.probs, dims=(self.target,),
-                            coords={self.target: list(self.states)},
-                            name=f"P({self.target})",
-                            attrs={**self.provenance, "evidence": self.evidence.describe(),
-                                   "method": "exact"})
+__all__ = ["joint_posterior", "posterior", "posteriors"]
 
 
 def _impossible(net: BayesNet, evidence: Evidence) -> ImpossibleEvidenceError:

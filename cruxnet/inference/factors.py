@@ -12,11 +12,11 @@ from typing import Any, cast
 
 import numpy as np
 
-from cruxnet.errors import EvidenceError, did_you_mean
+from cruxnet.base.errors import EvidenceError, did_you_mean
 from cruxnet.inference.contract import LAST_AXIS, Factor
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec
 
 __all__ = ["DRAW", "Query", "cpt_factor_index", "prepare_query", "query_factors"]
 

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
+from cruxnet.base.types import NDArray
 from cruxnet.inference.contract import LAST_AXIS, Factor, contraction_plan, factor_signature
-from cruxnet.types import NDArray
 
 __all__ = ["GRAD_PREFIX", "contract_with_gradients", "pair_with_gradient"]
 

@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import ConvergenceError, JeffreyNotConverged
+from cruxnet.base.errors import ConvergenceError, JeffreyNotConverged
+from cruxnet.base.types import NDArray
 from cruxnet.inference.contract import (
     LAST_AXIS,
     UNDERFLOW,
@@ -41,7 +42,6 @@ from cruxnet.inference.contract import (
     contract_factors,
     contract_factors_scaled,
 )
-from cruxnet.types import NDArray
 
 __all__ = ["JEFFREY_MAX_SWEEPS", "JEFFREY_TOL", "JOINT_LIMIT", "JeffreyFit",
            "JeffreyNotConverged", "contract_draws", "fit_fixed_marginals", "unsupported_states"]

@@ -19,13 +19,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
+from cruxnet.draws.source import ParameterSource
 from cruxnet.inference.batched import draw_axis_last
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import DRAW, cpt_factor_index, prepare_query, query_factors
 from cruxnet.inference.gradients import GRAD_PREFIX, contract_with_gradients, pair_with_gradient
-from cruxnet.inference.source import ParameterSource
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.model.network import BayesNet
 
 __all__ = ["CptOf", "observe_and_do", "table_gradients", "table_swaps"]
 

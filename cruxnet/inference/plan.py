@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cruxnet.inference.contract import LAST_AXIS, contraction_plan
-from cruxnet.models.spec import ModelSpec
+from cruxnet.model.spec import ModelSpec
 
 __all__ = ["DrawPlan", "draw_plan"]
 

@@ -12,32 +12,22 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import DrawsError
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.base.errors import DrawsError
+from cruxnet.base.types import NDArray
+from cruxnet.base.validate import check_ci_prob
+from cruxnet.model.network import BayesNet
 
 if TYPE_CHECKING:
-    import xarray as xr
 
-    from cruxnet.inference.source import ParameterSource
+    from cruxnet.draws.source import ParameterSource
 
-__all__ = [
-    "CI_KINDS",
-    "AggregationTrio",
-    "PosteriorSummary",
-    "aggregation_trio",
-    "chain_premises",
-    "check_ci_prob",
-    "credible_interval",
-    "equal_tailed",
-    "summarize",
-]
+__all__ = ["CI_KINDS", "AggregationTrio", "aggregation_trio", "chain_premises",
+           "credible_interval", "equal_tailed"]
 
 CIKind = Literal["eti", "hdi"]
 #: Interval kinds: equal-tailed and highest-density.
@@ -46,26 +36,18 @@ CI_KINDS = frozenset({"eti", "hdi"})
 TRIO_RATIO = 2.0
 
 
-def check_ci_prob(ci_prob: object) -> float:
-    """A credible mass must be a number strictly between 0 and 1."""
-    if (isinstance(ci_prob, bool) or not isinstance(ci_prob, (int, float))
-            or not 0.0 < float(ci_prob) < 1.0):
-        raise DrawsError(f"the credible interval probability must be in (0, 1), got {ci_prob!r}")
-    return float(ci_prob)
-
-
-def _check_kind(ci_kind: str) -> str:
+def check_ci_kind(ci_kind: str) -> str:
     if ci_kind not in CI_KINDS:
         raise DrawsError(f"unknown interval kind {ci_kind!r}; allowed: "
                          f"{', '.join(sorted(CI_KINDS))}")
     return ci_kind
 
 
-def _hdi(values: NDArray, ci_prob: float) -> tuple[float, float]:
+def hdi_interval(values: NDArray, ci_prob: float) -> tuple[float, float]:
     """The narrowest interval holding ``ci_prob`` of the draws (ArviZ's rule: of the sorted
     draws, the shortest window spanning floor(ci_prob * n) steps; NaN ignored).
 
-    >>> _hdi(np.array([0.0, 0.1, 0.2, 0.3, 5.0]), 0.6)   # windows of 3 steps
+    >>> hdi_interval(np.array([0.0, 0.1, 0.2, 0.3, 5.0]), 0.6)   # windows of 3 steps
     (0.0, 0.3)
     """
     ary = np.sort(np.asarray(values, dtype=float).ravel())
@@ -108,8 +90,8 @@ def credible_interval(values: NDArray, ci_prob: float = 0.9,
     [0.05, 0.95]
     """
     ci_prob = check_ci_prob(ci_prob)
-    if _check_kind(ci_kind) == "hdi":
-        return _hdi(values, ci_prob)
+    if check_ci_kind(ci_kind) == "hdi":
+        return hdi_interval(values, ci_prob)
     lo, hi = equal_tailed(values, ci_prob)
     return float(lo), float(hi)
 
@@ -226,135 +208,3 @@ def aggregation_trio(net: BayesNet, target: str, state: str, source: ParameterSo
         median_of_product=float(np.median(product)), mean=float(product.mean()))
 
 
-@dataclass(frozen=True)
-class PosteriorSummary:
-    """Mean, median and a credible interval of each state's posterior probability.
-
-    Attributes
-    ----------
-    mean, median
-        State -> probability (the mean is the probability to act on).
-    interval
-        State -> ``(lower, upper)`` with mass ``ci_prob`` (kind ``ci_kind``).
-    draws, impossible_draws
-        Draws made, and draws where the evidence was impossible (left out).
-    """
-
-    target: str
-    states: tuple[str, ...]
-    mean: Mapping[str, float]
-    median: Mapping[str, float]
-    interval: Mapping[str, tuple[float, float]]
-    ci_prob: float
-    ci_kind: str
-    draws: int
-    impossible_draws: int
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON fields of ``cruxnet query --draws``."""
-        return {"draws": self.draws, "impossible_draws": self.impossible_draws,
-                "mean": dict(self.mean), "median": dict(self.median),
-                "interval": {s: list(v) for s, v in self.interval.items()},
-                "ci_prob": self.ci_prob, "ci_kind": self.ci_kind}
-
-    def to_xarray(self) -> xr.Dataset:
-        """``mean`` and ``median`` (dim: target) and ``interval`` (target, ci_bound)."""
-        import xarray as xr
-
-        t = self.target
-        coords = {t: list(self.states), "ci_bound": ["lower", "upper"]}
-        return xr.Dataset(
-            {"mean": ((t,), [self.mean[s] for s in self.states]),
-             "median": ((t,), [self.median[s] for s in self.states]),
-             "interval": ((t, "ci_bound"), [list(self.interval[s]) for s in self.states],
-                          {"ci_kind": self.ci_kind, "ci_prob": self.ci_prob})},
-            coords=coords, attrs=dict(self.attrs))
-
-    def __repr__(self) -> str:
-        pct = f"{self.ci_prob * 100:g}%"
-        parts = ", ".join(f"{s} {self.mean[s]:.3f} [{self.interval[s][0]:.3f}, "
-                          f"{self.interval[s][1]:.3f}]" for s in self.states)
-        return (f"PosteriorSummary(P({self.target}) over {self.draws} draws, mean and {pct} "
-                f"{self.ci_kind}: {parts})")
-
-    def _repr_html_(self) -> str:
-        from cruxnet.display import html_table
-
-        pct = f"{self.ci_prob * 100:g}%"
-        rows = [(s, f"{self.mean[s]:.4f}", f"{self.median[s]:.4f}",
-                 f"[{self.interval[s][0]:.4f}, {self.interval[s][1]:.4f}]") for s in self.states]
-        kind = "equal-tailed" if self.ci_kind == "eti" else "highest-density"
-        return html_table(("state", "mean", "median", f"{pct} {kind} interval"), rows,
-                          caption=f"P({self.target}) over {self.draws} parameter draws"
-                                  + (f" ({self.impossible_draws} impossible)"
-                                     if self.impossible_draws else ""))
-
-    def text(self) -> str:
-        """A compact block for a terminal."""
-        kind = "equal-tailed" if self.ci_kind == "eti" else "highest-density"
-        pct = f"{self.ci_prob * 100:g}%"
-        width = max(len(s) for s in self.states)
-        lines = [f"{s:<{width}}  mean {self.mean[s]:.4f}  median {self.median[s]:.4f}  "
-                 f"{pct} [{self.interval[s][0]:.4f}, {self.interval[s][1]:.4f}]"
-                 for s in self.states]
-        foot = f"{self.draws} draws, {pct} {kind} intervals"
-        if self.impossible_draws:
-            foot += (f"; the evidence was impossible in {self.impossible_draws} draws, "
-                     "summarised over the rest")
-        return "\n".join([*lines, foot])
-
-
-class DrawnPosterior(Protocol):
-    """What :func:`summarize` reads (a :class:`~cruxnet.inference.batched.PosteriorDraws`)."""
-
-    @property
-    def target(self) -> str: ...
-
-    @property
-    def states(self) -> tuple[str, ...]: ...
-
-    @property
-    def probs(self) -> NDArray: ...
-
-    @property
-    def n_draws(self) -> int: ...
-
-    @property
-    def n_impossible(self) -> int: ...
-
-    @property
-    def attrs(self) -> dict[str, Any]: ...
-
-
-def summarize(post: DrawnPosterior, ci_prob: float = 0.9, ci_kind: str = "eti"
-              ) -> PosteriorSummary:
-    """Summarise batched posteriors (see :meth:`PosteriorDraws.summary`).
-
-    Examples
-    --------
-    >>> from cruxnet.catalog import load_network
-    >>> from cruxnet.inference.batched import posterior_draws
-    >>> post = posterior_draws(load_network("carlsmith_2021"), "aps_systems", draws=4000, seed=3)
-    >>> s = summarize(post, 0.9)
-    >>> lo, hi = s.interval["yes"]
-    >>> bool(lo < s.median["yes"] < hi), s.ci_kind
-    (True, 'eti')
-    """
-    ci_prob = check_ci_prob(ci_prob)
-    _check_kind(ci_kind)
-    probs = post.probs
-    if ci_kind == "eti":
-        med = np.median(probs, axis=0)
-        lo, hi = np.moveaxis(equal_tailed(probs, ci_prob), -1, 0)
-        interval = {s: (float(lo[i]), float(hi[i])) for i, s in enumerate(post.states)}
-    else:
-        med = np.median(probs, axis=0)
-        interval = {s: _hdi(probs[:, i], ci_prob) for i, s in enumerate(post.states)}
-    mean = probs.mean(axis=0)
-    return PosteriorSummary(
-        target=post.target, states=post.states,
-        mean={s: float(mean[i]) for i, s in enumerate(post.states)},
-        median={s: float(med[i]) for i, s in enumerate(post.states)},
-        interval=interval, ci_prob=ci_prob, ci_kind=ci_kind, draws=post.n_draws,
-        impossible_draws=post.n_impossible, attrs=post.attrs)

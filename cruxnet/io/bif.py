@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import RoundedRowsWarning, SpecError
-from cruxnet.models.spec import ModelSpec, NodeSpec, build_model_spec
-from cruxnet.priors.network import BayesNet
-from cruxnet.priors.params import SUM_TOL
+from cruxnet.base.errors import RoundedRowsWarning, SpecError
+from cruxnet.base.validate import SUM_TOL
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec, NodeSpec
+from cruxnet.spec.model import build_model_spec
 
 __all__ = ["RoundedRowsWarning", "parse_bif", "read_bif", "write_bif"]
 
@@ -43,7 +44,7 @@ def read_text(path: str | Path) -> str:
         raise SpecError(f"cannot read file ({exc.__class__.__name__})", file=str(p)) from None
 
 
-def _blocks(text: str, file: str) -> list[tuple[str, str, str]]:
+def block_ranges(text: str, file: str) -> list[tuple[str, str, str]]:
     """Top-level ``keyword header { body }`` blocks."""
     out = []
     i, n = 0, len(text)
@@ -134,7 +135,7 @@ def parse_bif(text: str, *, file: str = "<bif>", name: str | None = None,
     parents: dict[str, tuple[str, ...]] = {}
     bodies: dict[str, str] = {}
     net_name = None
-    for kw, header, body in _blocks(text, file):
+    for kw, header, body in block_ranges(text, file):
         if kw == "network":
             net_name = header.strip().strip('"') or None
         elif kw == "variable":
@@ -250,7 +251,7 @@ def checked_table(arr: Any, spec: ModelSpec, node: NodeSpec, file: str, normaliz
     rows were normalised (off by more than the tolerance).
 
     Shared by the BIF and XMLBIF readers; the error names the file, node and row. A row off
-    by more than :data:`~cruxnet.priors.params.SUM_TOL` is normalised when ``normalize`` is
+    by more than :data:`~cruxnet.model.params.SUM_TOL` is normalised when ``normalize`` is
     set, or when its deviation is explained by the rounding of its printed digits (less than
     half a unit in the last printed place per entry, summed over the row: ``rounding``,
     same shape as ``arr``). Any other row is an error naming ``--normalize``.

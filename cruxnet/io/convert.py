@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from cruxnet.io.bif import format_bif, parse_bif
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 __all__ = ["from_pgmpy", "to_pgmpy", "to_pyagrum"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cruxnet.errors import SpecError
+from cruxnet.base.errors import SpecError
 from cruxnet.io.bif import (
     Numbers,
     check_exportable_names,
@@ -20,8 +20,9 @@ from cruxnet.io.bif import (
     numbers,
     read_text,
 )
-from cruxnet.models.spec import NodeSpec, build_model_spec
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import NodeSpec
+from cruxnet.spec.model import build_model_spec
 
 __all__ = ["parse_xmlbif", "read_xmlbif", "write_xmlbif"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cruxnet.inference.evidence import Evidence
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 from cruxnet.report.content import (
     Report,
     SectionSettings,
@@ -43,8 +43,8 @@ def preflight(nets: Sequence[BayesNet], settings: SectionSettings) -> None:
     evidence against the model, the evidence possible (and fixed marginals feasible) under
     each worldview at its point values, and every CPT the draws need drawable (uncertainty
     stated, or an --ess for bare tables). Raises the error the late step would raise."""
+    from cruxnet.base.errors import ImpossibleEvidenceError
     from cruxnet.beliefs import Beliefs
-    from cruxnet.errors import ImpossibleEvidenceError
     from cruxnet.inference.exact import posterior
     from cruxnet.inference.factors import prepare_query
     from cruxnet.sensitivity import Question
@@ -110,10 +110,10 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         Worker processes (:func:`cruxnet.report.render.figure_workers`) to compute the
         worldviews in parallel, one thread each; the numbers are the same either way.
     """
+    from cruxnet.base.version import cruxnet_version
     from cruxnet.catalog import load_model, network_for, worldview_names
     from cruxnet.sensitivity import Question, worldview_shapley
     from cruxnet.sensitivity.cruxes import check_threshold
-    from cruxnet.version import cruxnet_version
 
     def step(label: str) -> None:
         if progress is not None:
@@ -171,7 +171,7 @@ def build_report(model: str = "crux_network", worldviews: Sequence[str] | None =
         "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),
     }
     step("the network with its beliefs")
-    from cruxnet.netview import network_view
+    from cruxnet.views.netview import network_view
 
     view = network_view(nets[0], ev, target=target)
     step("the interactive explorer")

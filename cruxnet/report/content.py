@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec
 
 if TYPE_CHECKING:
     import xarray as xr
 
-    from cruxnet.inference.summary import AggregationTrio, PosteriorSummary
+    from cruxnet.inference.results import PosteriorSummary
+    from cruxnet.inference.summary import AggregationTrio
 
 __all__ = ["PACKAGES", "Report", "SectionSettings", "WorldviewSection", "compute_section",
            "node_texts", "package_versions"]
@@ -85,7 +86,7 @@ class Report:
     spec: ModelSpec | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
     #: The network drawn with the first worldview's beliefs under the evidence (an SVG,
-    #: :mod:`cruxnet.netview`), and that worldview's name.
+    #: :mod:`cruxnet.views.netview`), and that worldview's name.
     network_svg: str = ""
     network_worldview: str = ""
     #: The interactive explorer of the report's worldviews (:mod:`cruxnet.explorer`), or ""
@@ -140,7 +141,8 @@ def compute_section(net: BayesNet, c: SectionSettings, step: Callable[[str], Non
              ) -> WorldviewSection:
     """One worldview's headline, crux table, Sobol indices, levers, crux finder, trajectory."""
     from cruxnet.beliefs import Beliefs
-    from cruxnet.inference.summary import aggregation_trio, summarize
+    from cruxnet.inference.results import summarize
+    from cruxnet.inference.summary import aggregation_trio
     from cruxnet.sensitivity import (
         Question,
         decisive_observations,
@@ -200,10 +202,10 @@ def _differences(net: BayesNet, c: SectionSettings, point: float
                  ) -> tuple[tuple[str, str, str], ...]:
     """What a personal worldview (one that extends another, or one given stated marginals)
     changes against its base, in words, with P(target) under both."""
+    from cruxnet.base.errors import CruxnetError
     from cruxnet.catalog import network_from_worldview
-    from cruxnet.errors import CruxnetError
     from cruxnet.inference.exact import posterior
-    from cruxnet.priors.worldview import load_worldview
+    from cruxnet.spec.worldview import load_worldview
 
     wv = net.prior
     if wv is None or (wv.base_file is None and not net.marginals):

@@ -1,5 +1,5 @@
 """The report's figures: the headline distributions and the belief trajectory (the sensitivity
-plots come from :mod:`cruxnet.sensitivity.plots`, the network from :mod:`cruxnet.netview`).
+plots come from :mod:`cruxnet.sensitivity.plots`, the network from :mod:`cruxnet.views.netview`).
 Each returns a matplotlib Figure; :func:`png` encodes one for inlining."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
 
+    from cruxnet.base.types import NDArray
     from cruxnet.report.content import Report
-    from cruxnet.types import NDArray
 
 __all__ = ["axis_range", "distribution_figure", "plot_trajectory", "png",
            "trajectory_figure"]
@@ -23,8 +23,8 @@ WORLDVIEW_COLOURS = ("#3b7dd8", "#d8553b", "#4f9d69", "#8e5bb5", "#e0a020", "#55
 
 
 def png(fig: Figure, dpi: int = 90) -> bytes:
-    """The figure as PNG bytes for a report (:func:`cruxnet.figure.png_bytes` at 90 dpi)."""
-    from cruxnet.figure import png_bytes
+    """The figure as PNG bytes for a report (:func:`cruxnet.base.figure.png_bytes` at 90 dpi)."""
+    from cruxnet.base.figure import png_bytes
 
     return png_bytes(fig, dpi)
 
@@ -48,7 +48,7 @@ def axis_range(samples: Sequence[NDArray]) -> tuple[float, float]:
 def distribution_figure(report: Report) -> Figure:
     """P(target) across parameter draws, one histogram outline per worldview, with the
     90% intervals marked."""
-    from cruxnet.figure import new_figure
+    from cruxnet.base.figure import new_figure
 
     fig = new_figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.add_subplot()
@@ -83,7 +83,7 @@ def plot_trajectory(trajectories: xr.Dataset | Mapping[str, xr.Dataset]) -> Figu
     entry with its credible band, one line per worldview (a Dataset, or name -> Dataset)."""
     import xarray as xr
 
-    from cruxnet.figure import new_figure
+    from cruxnet.base.figure import new_figure
 
     if isinstance(trajectories, xr.Dataset):  # (a Dataset is itself a Mapping)
         trajectories = {str(trajectories.attrs.get("worldview", "")): trajectories}

@@ -18,7 +18,7 @@ import numpy as np
 
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 __all__ = ["ANCHORS", "PLAYS_BOTTOM", "UNORDERED_LEVERS", "Anchor", "AnchorResult",
            "check_anchor", "research_unlock"]

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.base.errors import ImpossibleEvidenceError
+from cruxnet.base.types import NDArray
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.factors import prepare_query
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 from cruxnet.sensitivity.common import Question, SensitivityError, described_result
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -17,22 +17,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from cruxnet.beliefs import Beliefs
-from cruxnet.errors import (
+from cruxnet.base.errors import (
     EvidenceError,
     ImpossibleEvidenceError,
     SensitivityError,
     did_you_mean,
 )
+from cruxnet.base.types import NDArray
+from cruxnet.base.validate import check_ci_prob, check_draws, check_seed
+from cruxnet.beliefs import Beliefs
+from cruxnet.draws.source import ParameterSource
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.observe import observe_and_do as engine_observe_and_do
-from cruxnet.inference.source import ParameterSource
-from cruxnet.inference.summary import check_ci_prob, equal_tailed
-from cruxnet.priors.draws import check_draws, check_seed
-from cruxnet.priors.network import BayesNet
-from cruxnet.types import NDArray
+from cruxnet.inference.summary import equal_tailed
+from cruxnet.model.network import BayesNet
 
 if TYPE_CHECKING:
     import xarray as xr

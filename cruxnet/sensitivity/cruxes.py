@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
@@ -30,7 +31,6 @@ from cruxnet.sensitivity.common import (
     observe_and_do,
     quiet,
 )
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

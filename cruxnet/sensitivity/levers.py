@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.sensitivity.common import (
     Question,
     SensitivityError,
@@ -24,7 +25,6 @@ from cruxnet.sensitivity.common import (
     quiet,
     shared_observe_and_do,
 )
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.inference.exact import posterior
-from cruxnet.priors.network import BayesNet
-from cruxnet.priors.worldview import Worldview
+from cruxnet.model.network import BayesNet
+from cruxnet.model.worldview import Worldview
 from cruxnet.sensitivity.common import SensitivityError
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -75,7 +75,7 @@ class LintReport:
                 f"finding(s), {self.errors} error(s))")
 
     def _repr_html_(self) -> str:
-        from cruxnet.display import html_table
+        from cruxnet.base.display import html_table
 
         checked = ", ".join(f"{v} {k}" for k, v in self.checked.items())
         rows = [(f.severity, f.node, f.message, f.kind) for f in self.findings]
@@ -146,7 +146,7 @@ def lint_worldview(net: BayesNet, *, max_ess: float = 200.0, marginal_tolerance:
                "stated marginals": 0}
     source = None
     if draws:
-        from cruxnet.priors.draws import WorldviewDraws
+        from cruxnet.draws.worldview import WorldviewDraws
 
         source = WorldviewDraws(net.spec, wv, draws, seed)
     for spec in net.spec.nodes:
@@ -176,7 +176,7 @@ def lint_worldview(net: BayesNet, *, max_ess: float = 200.0, marginal_tolerance:
                         f"{name} has ess {param.spread:g} > {max_ess:g}: as firm as "
                         f"{param.spread:g} observations, with no data behind it"))
     findings.extend(_stated_marginals(net, wv, marginal_tolerance, max_odds_ratio, checked))
-    from cruxnet.priors.draws import unstated_uncertainty
+    from cruxnet.draws.worldview import unstated_uncertainty
 
     for exc in unstated_uncertainty(net.spec, wv):
         findings.append(Finding(

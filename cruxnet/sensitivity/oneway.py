@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.inference.factors import prepare_query
 from cruxnet.inference.observe import table_gradients
 from cruxnet.sensitivity.common import (
@@ -28,7 +29,6 @@ from cruxnet.sensitivity.common import (
     interval,
     quiet,
 )
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -20,7 +20,7 @@ LOW, HIGH, NEUTRAL = "#3b7dd8", "#d8553b", "#777777"
 
 
 def _figure(rows: int) -> tuple[Figure, Any]:
-    from cruxnet.figure import new_figure
+    from cruxnet.base.figure import new_figure
 
     fig = new_figure(figsize=(8, 1.2 + 0.32 * max(rows, 1)), layout="constrained")
     ax = fig.add_subplot()

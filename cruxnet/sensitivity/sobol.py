@@ -26,26 +26,23 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.inference.batched import posterior_draws
-from cruxnet.inference.factors import prepare_query
-from cruxnet.inference.observe import table_swaps
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.draws import (
-    TINY_ALPHA,
+from cruxnet.base.types import NDArray
+from cruxnet.draws.coupling import (
     coupled_row,
     coupled_scalar,
     coupling_key,
-    marginal_alpha,
     ordering_parents,
-    row_alphas,
     row_coupling_key,
-    scalar_distribution,
 )
-from cruxnet.priors.forms import CPTForm
-from cruxnet.priors.params import Param
-from cruxnet.priors.worldview import Worldview
+from cruxnet.draws.marginal import TINY_ALPHA, marginal_alpha, row_alphas, scalar_distribution
+from cruxnet.inference.batched import posterior_draws
+from cruxnet.inference.factors import prepare_query
+from cruxnet.inference.observe import table_swaps
+from cruxnet.model.forms import CPTForm
+from cruxnet.model.params import Param
+from cruxnet.model.spec import ModelSpec
+from cruxnet.model.worldview import Worldview
 from cruxnet.sensitivity.common import Question, SensitivityError, described_result
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -429,7 +426,7 @@ def sobol_indices(q: Question, *, samples: int = 1024, by: By = "node",
     net = q.net
     prior = net.prior
     if prior is None:
-        from cruxnet.priors.worldview import worldview_from_cpts
+        from cruxnet.model.worldview import worldview_from_cpts
 
         prior = worldview_from_cpts(net.worldview, net.spec, net.cpts, file=net.spec.file)
     pq = prepare_query(net, q.target, q.evidence)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cruxnet.base.types import NDArray
 from cruxnet.inference.exact import posterior
 from cruxnet.sensitivity.common import (
     Question,
@@ -36,7 +37,6 @@ from cruxnet.sensitivity.common import (
     interval,
     quiet,
 )
-from cruxnet.types import NDArray
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -2,7 +2,7 @@
 
 The one place PyMC and ArviZ are used. Its distribution maths (elicited quantiles and
 intervals to Beta, Dirichlet and log-normal distributions, the moment-matched Dirichlet, the
-weights check and the pools) is :mod:`cruxnet.priors.elicit`, one implementation each, pure
+weights check and the pools) is :mod:`cruxnet.model.elicit`, one implementation each, pure
 NumPy/SciPy, below this package because worldview files use the same fits. From the bottom up:
 
 * :mod:`~cruxnet.updating.diagnostics`: ``FitError`` and ``check_fit`` (ArviZ r_hat, bulk ESS,
@@ -20,12 +20,12 @@ from cruxnet.updating.diagnostics import FitError, check_fit
 from cruxnet.updating.fitting import CountFit, fit_latent_counts
 from cruxnet.updating.hierarchical import hierarchical_pool
 from cruxnet.updating.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
-from cruxnet.updating.records import (
-    CompiledElicitation,
-    compile_elicitation,
-    load_elicitation,
-    pooled_parameter_draws,
+from cruxnet.updating.pooling import (
+           CompiledElicitation,
+           compile_elicitation,
+           pooled_parameter_draws,
 )
+from cruxnet.updating.records import load_elicitation
 
 __all__ = ["CompiledElicitation", "CountFit", "FitError", "LedgerError", "apply_entries",
            "check_fit", "compile_elicitation", "fit_latent_counts", "hierarchical_pool",

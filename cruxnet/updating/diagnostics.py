@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cruxnet.errors import FitError
+from cruxnet.base.errors import FitError
 
 __all__ = ["ESS_MIN", "RHAT_MAX", "FitError", "check_fit", "quiet_sampling"]
 
@@ -34,7 +34,7 @@ def check_fit(idata: Any, var_names: Sequence[str], *, what: str,
         ``r_hat`` (the largest), ``r_hat_at``, ``ess_bulk`` (the smallest), ``ess_at``,
         ``divergences``.
     """
-    from cruxnet.thirdparty import arviz
+    from cruxnet.base.thirdparty import arviz
 
     az = arviz()
 

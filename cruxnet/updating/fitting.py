@@ -35,14 +35,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import ImpossibleEvidenceError
-from cruxnet.priors.elicit import moment_dirichlet
-from cruxnet.priors.forms import TableForm
-from cruxnet.types import NDArray
+from cruxnet.base.errors import ImpossibleEvidenceError
+from cruxnet.base.types import NDArray
+from cruxnet.model.elicit import moment_dirichlet
+from cruxnet.model.forms import TableForm
 from cruxnet.updating.diagnostics import FitError, check_fit, quiet_sampling
 
 if TYPE_CHECKING:
-    from cruxnet.priors.network import BayesNet
+    from cruxnet.model.network import BayesNet
 
 __all__ = ["CountFit", "config_likelihood", "fit_latent_counts", "prior_row_dirichlets"]
 
@@ -105,7 +105,7 @@ def _model(n_config: int, card: int, cases: Cases) -> Any:
     key = (n_config, card, cases)
     if key in _MODELS:
         return _MODELS[key]
-    from cruxnet.thirdparty import quiet_arviz_notice
+    from cruxnet.base.thirdparty import quiet_arviz_notice
 
     with quiet_arviz_notice():
         import pymc as pm
@@ -174,7 +174,7 @@ def prior_row_dirichlets(net: BayesNet, node: str, given: Mapping[str, str], *,
     FitError
         An unknown parent or state; rows without uncertainty.
     """
-    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.draws.worldview import WorldviewDraws
 
     spec = net.spec
     nspec = spec.node(node)
@@ -251,7 +251,7 @@ def fit_latent_counts(net: BayesNet, node: str, counts: Sequence[int],
         Bad counts or parents; the observed parents impossible; rows without uncertainty; a
         fit that fails r_hat <= 1.01, bulk ESS >= 400 or has divergences.
     """
-    from cruxnet.thirdparty import quiet_arviz_notice
+    from cruxnet.base.thirdparty import quiet_arviz_notice
 
     with quiet_arviz_notice():
         import pymc as pm

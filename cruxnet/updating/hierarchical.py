@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.priors.elicit import Distribution, ElicitationError, moment_concentration
-from cruxnet.types import NDArray
+from cruxnet.base.types import NDArray
+from cruxnet.model.elicit import Distribution, ElicitationError, moment_concentration
 
 if TYPE_CHECKING:
 
@@ -89,7 +89,7 @@ def hierarchical_pool(targets: Mapping[str, Sequence[Distribution]],
     FitError
         r_hat > 1.01, bulk ESS < 400 or divergences on the reported parameters.
     """
-    from cruxnet.thirdparty import quiet_arviz_notice
+    from cruxnet.base.thirdparty import quiet_arviz_notice
     from cruxnet.updating.diagnostics import check_fit, quiet_sampling
 
     with quiet_arviz_notice():

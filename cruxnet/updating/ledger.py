@@ -57,12 +57,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.errors import LedgerError, did_you_mean
+from cruxnet.base.errors import LedgerError, did_you_mean
+from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
 from cruxnet.inference.evidence import Evidence
-from cruxnet.models.spec import ModelSpec
-from cruxnet.priors.forms import KnownTableForm, TableForm
-from cruxnet.priors.network import BayesNet
-from cruxnet.priors.params import SUM_TOL, in_unit_interval, normalized_probabilities
+from cruxnet.model.forms import KnownTableForm, TableForm
+from cruxnet.model.network import BayesNet
+from cruxnet.model.spec import ModelSpec
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -276,7 +276,7 @@ def _updated(net: BayesNet, forms: Mapping[str, Any], record: list[Any],
              spec: ModelSpec | None = None) -> BayesNet:
     """``net`` with some CPT forms replaced (and optionally a new structure ``spec``), the
     update recorded in the worldview's hash and provenance."""
-    from cruxnet.version import cruxnet_version
+    from cruxnet.base.version import cruxnet_version
 
     wv = net.prior
     assert wv is not None
@@ -305,8 +305,8 @@ def _marginal_update(net: BayesNet, entry: LedgerEntry, file: str) -> BayesNet:
             f"{where}: {entry.node} has a stated marginal (P({entry.node}) as you put it), so "
             "data on it must be counts of independent cases with no parent given; counts "
             "given its parents would change a table the stated marginal overrides")
-    from cruxnet.errors import SpecError
-    from cruxnet.priors.draws import marginal_alpha
+    from cruxnet.base.errors import SpecError
+    from cruxnet.draws.marginal import marginal_alpha
 
     try:  # the weights its draws come from (the worldview's default_ess if it states none)
         if m.exact:
@@ -336,8 +336,8 @@ _FITS: dict[tuple[Any, ...], Any] = {}
 
 def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet:
     """The network after a PyMC fit of counts with latent parents (see the module doc)."""
-    from cruxnet.models.spec import NodeSpec
-    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.draws.worldview import WorldviewDraws
+    from cruxnet.model.spec import NodeSpec
     from cruxnet.updating.diagnostics import FitError
     from cruxnet.updating.fitting import (
         config_likelihood,
@@ -385,7 +385,7 @@ def _fitted(net: BayesNet, entry: LedgerEntry, file: str, seed: int) -> BayesNet
             states = dict(zip(nspec.parents, c, strict=True))
             prior_rows[c] = form.rows[tuple(states[b] for b in form.by)]
     else:
-        from cruxnet.priors.elicit import moment_dirichlet
+        from cruxnet.model.elicit import moment_dirichlet
 
         src = WorldviewDraws(spec, wv, 4000, seed, None)
         block = np.asarray(src.point(entry.node)[None] if src.is_fixed(entry.node)
@@ -482,8 +482,8 @@ def replay_ledger(net: BayesNet | Beliefs, entries: Sequence[LedgerEntry], *, ta
     """
     import xarray as xr
 
+    from cruxnet.base.errors import ImpossibleEvidenceError
     from cruxnet.beliefs import Beliefs
-    from cruxnet.errors import ImpossibleEvidenceError
 
     beliefs = net if isinstance(net, Beliefs) else Beliefs(net, draws=draws, seed=seed)
     net = beliefs.net

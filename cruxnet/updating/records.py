@@ -1,4 +1,4 @@
-"""Elicitation records: what each expert said, with who/when/source, compiled to a pooled worldview.
+"""Elicitation records: what each expert said, with who/when/source, read from a file.
 
 An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml``)::
 
@@ -38,7 +38,7 @@ An elicitation file lives beside the worldviews of its model (``NAME.elicit.yaml
         when: 2026-10-02
         source: "interview notes"
 
-A ``param`` path is one ``cruxnet describe NODE`` lists (:mod:`cruxnet.priors.paths`): a single
+A ``param`` path is one ``cruxnet describe NODE`` lists (:mod:`cruxnet.model.paths`): a single
 parameter, a row of probabilities (a table's ``rows.hard``, a shifted form's ``base.rows.moderate``;
 ``state`` names the state the numbers are about), or ``marginal``: the node's marginal, compiled
 as a stated marginal (its own table moves by the smallest change that makes the network imply
@@ -46,21 +46,17 @@ it). A wrong path is an error listing the paths that exist.
 
 What a record may give: ``quantiles: {p: value}`` or ``interval: {low, high, prob}`` (a Beta, or a
 log-normal with ``kind: ratio``), fitted with the fit error reported (see
-:mod:`cruxnet.priors.elicit`); or ``mean``/``mode`` with ``concentration`` (a Dirichlet over the
+:mod:`cruxnet.model.elicit`); or ``mean``/``mode`` with ``concentration`` (a Dirichlet over the
 row; a scalar is the probability of ``state``). A Beta for one state of a multi-state row keeps
 the other states in the base row's proportions (the Dirichlet whose marginal is that Beta). An
 expert's later record on the same target supersedes the earlier one.
 
-Experts' distributions for a target are pooled (:func:`pool_distributions`): ``linear`` (the
-mixture, moment-matched to one Dirichlet or log-normal), ``log`` (the normalised weighted
-product of densities: for Dirichlets and log-normals, exactly a Dirichlet / log-normal again) or
-``hierarchical`` (a PyMC random-effects model, :mod:`cruxnet.updating.hierarchical`). The result is
-a complete worldview (:func:`compile_elicitation`) that can be saved and queried like any other.
+Pooling the experts' distributions into a complete worldview is
+:mod:`cruxnet.updating.pooling`.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import hashlib
 import json
@@ -73,9 +69,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cruxnet.errors import SpecError, did_you_mean
-from cruxnet.models.spec import ModelSpec, state_name
-from cruxnet.priors.elicit import (
+from cruxnet.base.bundled import worldview_dir
+from cruxnet.base.errors import SpecError, did_you_mean
+from cruxnet.base.types import NDArray
+from cruxnet.base.yamlio import load_yaml_mapping
+from cruxnet.model.elicit import (
     Distribution,
     ElicitationError,
     ElicitationWarning,
@@ -83,25 +81,17 @@ from cruxnet.priors.elicit import (
     dirichlet_from_mean,
     dirichlet_from_mode,
     lognormal_from_quantiles,
-    pool_distributions,
 )
-from cruxnet.priors.forms import TableForm
-from cruxnet.priors.paths import parameter_paths, path_get, path_set
-from cruxnet.priors.worldview import (
-    BUNDLED_WORLDVIEWS,
-    Worldview,
-    load_worldview,
-    read_worldview_file,
-    worldview_from_mapping,
-)
-from cruxnet.types import NDArray
-from cruxnet.yamlio import load_yaml_mapping
+from cruxnet.model.forms import TableForm
+from cruxnet.model.paths import parameter_paths, path_get
+from cruxnet.model.spec import ModelSpec, state_name
+from cruxnet.model.worldview import Worldview
+from cruxnet.spec.worldview import load_worldview
 
 if TYPE_CHECKING:
-    import xarray as xr
+    pass
 
-__all__ = ["POOLS", "CompiledElicitation", "ElicitationRecords", "Record", "Target",
-           "compile_elicitation", "load_elicitation", "pooled_parameter_draws"]
+__all__ = ["POOLS", "ElicitationRecords", "Record", "Target", "load_elicitation"]
 
 POOLS = ("linear", "log", "hierarchical")
 Pool = Literal["linear", "log", "hierarchical"]
@@ -172,7 +162,8 @@ class ElicitationRecords:
         return out
 
 
-def _error(file: str, message: str, node: str | None = None) -> SpecError:
+def records_error(file: str, message: str, node: str | None = None) -> SpecError:
+    """The one-line error about an elicitation file (naming the node where there is one)."""
     return SpecError(message, file=file, node=node)
 
 
@@ -311,7 +302,7 @@ def _path_target(base: Worldview, model: ModelSpec, node: str, path: str, kind: 
     form = base.cpts[node]
     paths = dict(parameter_paths(base.raw.get(node)))
     if path not in paths:
-        raise _error(file, f"{where}: {path!r} is not a parameter of {node} "
+        raise records_error(file, f"{where}: {path!r} is not a parameter of {node} "
                      f"({_paths_hint(base, node)})", node)
     current = paths[path]
     if isinstance(form, TableForm):
@@ -321,10 +312,10 @@ def _path_target(base: Worldview, model: ModelSpec, node: str, path: str, kind: 
             return Target(node=node, row=row_key, by=form.by), np.asarray(form.rows[row_key][0])
     if isinstance(current, list):
         if kind != "probability":
-            raise _error(file, f"{where}: {path!r} is a row of probabilities; kind: ratio "
+            raise records_error(file, f"{where}: {path!r} is a row of probabilities; kind: ratio "
                          "is for ratio parameters", node)
         if len(current) != model.node(node).card:
-            raise _error(file, f"{where}: {path!r} is not a row over the states of {node}",
+            raise records_error(file, f"{where}: {path!r} is not a row over the states of {node}",
                          node)
         return (Target(node=node, param=path, vector=True),
                 np.asarray(current, dtype=float) / math.fsum(current))
@@ -350,86 +341,87 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
                   file: str) -> Record:
     where = f"records[{i}]"
     if not isinstance(raw, Mapping):
-        raise _error(file, f"{where} must be a mapping, got {raw!r}")
+        raise records_error(file, f"{where} must be a mapping, got {raw!r}")
     unknown = sorted(set(map(str, raw)) - _RECORD)
     if unknown:
-        raise _error(file, f"{where}: unknown key {unknown[0]!r}; allowed: "
+        raise records_error(file, f"{where}: unknown key {unknown[0]!r}; allowed: "
                      f"{', '.join(sorted(_RECORD))}")
     node = raw.get("node")
     if not isinstance(node, str) or node not in model:
-        raise _error(file, f"{where}: unknown node {node!r} in model {model.name}"
+        raise records_error(file, f"{where}: unknown node {node!r} in model {model.name}"
                      + (did_you_mean(node, model.node_ids) if isinstance(node, str) else ""))
     spec = model.node(node)
     for key in ("who", "source"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise _error(file, f"{where}: every record needs a non-empty {key!r}", node)
+            raise records_error(file, f"{where}: every record needs a non-empty {key!r}", node)
     who = raw["who"].strip()
     if experts is not None and who not in experts:
-        raise _error(file, f"{where}: who: {who!r} is not one of the experts "
+        raise records_error(file, f"{where}: who: {who!r} is not one of the experts "
                      f"({', '.join(sorted(experts))})", node)
     when_raw = raw.get("when")
     try:
         when = (when_raw.isoformat() if isinstance(when_raw, _dt.date)
                 else _dt.date.fromisoformat(str(when_raw)).isoformat())
     except ValueError:
-        raise _error(file, f"{where}: when must be a date YYYY-MM-DD, got {when_raw!r}",
+        raise records_error(file, f"{where}: when must be a date YYYY-MM-DD, got {when_raw!r}",
                      node) from None
     form = base.cpts[node]
     try:
         state = _name(raw.get("state", spec.states[-1]), "state")
     except ElicitationError as exc:
-        raise _error(file, f"{where}: {exc}", node) from None
+        raise records_error(file, f"{where}: {exc}", node) from None
     if state not in spec.states:
-        raise _error(file, f"{where}: unknown state {state!r} of {node} "
+        raise records_error(file, f"{where}: unknown state {state!r} of {node} "
                      f"(states: {', '.join(spec.states)})", node)
     kind = raw.get("kind", "probability")
     if kind not in ("probability", "ratio"):
-        raise _error(file, f"{where}: kind must be probability or ratio, got {kind!r}", node)
+        raise records_error(file, f"{where}: kind must be probability or ratio, got {kind!r}", node)
     base_mean = None
     target: Target | None = None
     if "param" in raw:
         path = raw["param"]
         if not isinstance(path, str) or not path:
-            raise _error(file, f"{where}: param must be a dotted path such as base.values.hard, "
+            raise records_error(
+                file, f"{where}: param must be a dotted path such as base.values.hard, "
                          f"or 'marginal', got {path!r}", node)
         if "given" in raw:
-            raise _error(file, f"{where}: 'given' names a table row; a 'param' record "
+            raise records_error(file, f"{where}: 'given' names a table row; a 'param' record "
                          "takes none (the path names the row)", node)
         if path == "marginal":
             if kind != "probability":
-                raise _error(file, f"{where}: a marginal is a probability; kind: ratio is "
+                raise records_error(file, f"{where}: a marginal is a probability; kind: ratio is "
                              "for ratio parameters", node)
             base_mean = np.asarray(_base_marginal(base, model, node))
             target = Target(node=node, param="marginal", vector=True)
         else:
             target, base_mean = _path_target(base, model, node, path, kind, where, file)
         if target.param is not None and not target.vector and "state" in raw:
-            raise _error(file, f"{where}: 'state' names a state of a row; {path!r} is a "
+            raise records_error(file, f"{where}: 'state' names a state of a row; {path!r} is a "
                          "single parameter", node)
     else:
         if not isinstance(form, TableForm):
-            raise _error(file, f"{where}: the CPT of {node} in {base.name} has form "
+            raise records_error(file, f"{where}: the CPT of {node} in {base.name} has form "
                          f"{form.kind}, not table: name what the record is about with "
                          f"'param:' ({_paths_hint(base, node)})", node)
         if kind != "probability":
-            raise _error(file, f"{where}: a table row is a probability; kind: ratio is for "
+            raise records_error(file, f"{where}: a table row is a probability; kind: ratio is for "
                          "'param' records", node)
         given = raw.get("given", {})
         if not isinstance(given, Mapping):
-            raise _error(file, f"{where}: 'given' must map parents to states, got {given!r}",
+            raise records_error(file, f"{where}: 'given' must map parents to states, got {given!r}",
                          node)
         try:
             given = {_name(k, "a 'given' parent"): _name(v, f"the state given for {k}")
                      for k, v in given.items()}
         except ElicitationError as exc:
-            raise _error(file, f"{where}: {exc}", node) from None
+            raise records_error(file, f"{where}: {exc}", node) from None
         if set(given) != set(form.by):
-            raise _error(file, f"{where}: the table of {node} has a row per "
+            raise records_error(file, f"{where}: the table of {node} has a row per "
                          f"{', '.join(form.by) or 'nothing (one row)'}; 'given' must name "
                          f"exactly those parents, got {', '.join(given) or 'none'}", node)
         for p, s in given.items():
             if s not in model.node(p).states:
-                raise _error(file, f"{where}: unknown state {s!r} of {p} (states: "
+                raise records_error(file, f"{where}: unknown state {s!r} of {p} (states: "
                              f"{', '.join(model.node(p).states)})", node)
         row = tuple(given[b] for b in form.by)
         base_mean = np.asarray(form.rows[row][0])
@@ -438,7 +430,7 @@ def _parse_record(raw: Any, i: int, model: ModelSpec, base: Worldview, experts: 
         dist, err, said = _distribution(raw, target, spec.states, state, base_mean,
                                         f"{file}: {where} ({target.label}, {who})")
     except ElicitationError as exc:
-        raise _error(file, f"{where} ({target.label}, {who}): {exc}", node) from None
+        raise records_error(file, f"{where} ({target.label}, {who}): {exc}", node) from None
     return Record(i, target, who, when, raw["source"].strip(), dist, err, said)
 
 
@@ -455,10 +447,10 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
     """
     p = Path(path)
     if not str(path).endswith((".yaml", ".yml")) and not p.exists():
-        bundled = BUNDLED_WORLDVIEWS / model.name / f"{path}.elicit.yaml"
+        bundled = worldview_dir(model.name) / f"{path}.elicit.yaml"
         if not bundled.exists():
             names = sorted(q.name.removesuffix(".elicit.yaml") for q in
-                           (BUNDLED_WORLDVIEWS / model.name).glob("*.elicit.yaml"))
+                           (worldview_dir(model.name)).glob("*.elicit.yaml"))
             raise SpecError(f"unknown elicitation {str(path)!r} for model {model.name}; "
                             f"bundled: {', '.join(names) or 'none'} (or give a path)")
         p = bundled
@@ -466,51 +458,51 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
     data = load_yaml_mapping(p)
     unknown = sorted(set(map(str, data)) - _TOP)
     if unknown:
-        raise _error(file, f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP))}")
+        raise records_error(file, f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP))}")
     name = data.get("elicitation")
     if not isinstance(name, str) or not name.strip():
-        raise _error(file, "the file needs an 'elicitation: NAME' entry (the pooled "
+        raise records_error(file, "the file needs an 'elicitation: NAME' entry (the pooled "
                      "worldview's name)")
     if data.get("model") != model.name:
-        raise _error(file, f"these records are for model {data.get('model')!r}, not "
+        raise records_error(file, f"these records are for model {data.get('model')!r}, not "
                      f"{model.name!r}")
     ext = data.get("extends")
     if not isinstance(ext, str) or not ext:
-        raise _error(file, "the file needs 'extends: WORLDVIEW' (the worldview whose other "
+        raise records_error(file, "the file needs 'extends: WORLDVIEW' (the worldview whose other "
                      "nodes the pooled worldview keeps)")
     base_path = p.with_name(f"{ext}.yaml")
     if not base_path.exists():
-        from cruxnet.catalog import WORLDVIEWS_DIR
-        bundled = WORLDVIEWS_DIR / model.name / f"{ext}.yaml"
+        bundled = worldview_dir(model.name) / f"{ext}.yaml"
         if not bundled.exists():
-            raise _error(file, f"'extends: {ext}' names no worldview {ext}.yaml beside it or "
+            raise records_error(
+                file, f"'extends: {ext}' names no worldview {ext}.yaml beside it or "
                          f"among the bundled worldviews of {model.name}")
         base_path = bundled
     base = load_worldview(base_path, model)
     pool = data.get("pool", "linear")
     if pool not in POOLS:
-        raise _error(file, f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
+        raise records_error(file, f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
     experts_raw = data.get("experts")
     experts: dict[str, Mapping[str, Any]] = {}
     weights: dict[str, float] = {}
     if experts_raw is not None:
         if not isinstance(experts_raw, Mapping) or not experts_raw:
-            raise _error(file, f"'experts' must map expert ids to {{weight: ...}}, got "
+            raise records_error(file, f"'experts' must map expert ids to {{weight: ...}}, got "
                          f"{experts_raw!r}")
         for eid, info in experts_raw.items():
             info = info if info is not None else {}
             if not isinstance(info, Mapping):
-                raise _error(file, f"experts: {eid!r} must be a mapping, got {info!r}")
+                raise records_error(file, f"experts: {eid!r} must be a mapping, got {info!r}")
             w = info.get("weight", 1.0)
             if isinstance(w, bool) or not isinstance(w, (int, float)) or not (
                     math.isfinite(w) and w > 0):
-                raise _error(file, f"experts: the weight of {eid!r} must be a number > 0, "
+                raise records_error(file, f"experts: the weight of {eid!r} must be a number > 0, "
                              f"got {w!r}")
             experts[str(eid)] = dict(info)
             weights[str(eid)] = float(w)
     recs_raw = data.get("records")
     if not isinstance(recs_raw, list) or not recs_raw:
-        raise _error(file, "'records' must be a non-empty list of elicited judgements")
+        raise records_error(file, "'records' must be a non-empty list of elicited judgements")
     records = tuple(_parse_record(r, i, model, base, set(experts) if experts else None, file)
                     for i, r in enumerate(recs_raw))
     if not experts:
@@ -519,7 +511,7 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
     for r in records:
         key = (r.target, r.who, r.when)
         if key in seen:
-            raise _error(file, f"records[{seen[key]}] and records[{r.index}]: {r.who} gives "
+            raise records_error(file, f"records[{seen[key]}] and records[{r.index}]: {r.who} gives "
                          f"{r.target.label} twice on {r.when}; keep one, or date the revision",
                          r.target.node)
         seen[key] = r.index
@@ -531,237 +523,3 @@ def load_elicitation(path: str | Path, model: ModelSpec) -> ElicitationRecords:
                               experts=experts, sha256=hashlib.sha256(blob).hexdigest())
 
 
-# ----------------------------------------------------------------------------------- compiling
-@dataclass(frozen=True)
-class CompiledElicitation:
-    """A pooled worldview and how each target's numbers came about."""
-
-    records: ElicitationRecords
-    worldview: Worldview
-    mapping: dict[str, Any]
-    pooled: Mapping[Target, Distribution]
-    idata: Any = None  # arviz.InferenceData of a hierarchical pool
-
-    def summary(self) -> xr.Dataset:
-        """Per target and expert: the expert's point value (P(state) or the ratio's median),
-        weight, fit error and record date; and the pooled value and spread (ess or sd_log)."""
-        import xarray as xr
-
-        current = self.records.current()
-        targets = list(self.pooled)
-        experts = sorted(self.records.weights)
-        vals = np.full((len(targets), len(experts)), np.nan)
-        errs = np.full_like(vals, np.nan)
-        when = np.full(vals.shape, "", dtype=object)
-        for i, t in enumerate(targets):
-            for j, e in enumerate(experts):
-                rec = current[t].get(e)
-                if rec is not None:
-                    vals[i, j] = _headline(rec.distribution)
-                    errs[i, j] = rec.fit_error if rec.fit_error is not None else np.nan
-                    when[i, j] = rec.when
-        pooled = [_headline(self.pooled[t]) for t in targets]
-        spread = [self.pooled[t].ess for t in targets]
-        return xr.Dataset(
-            {"expert_value": (("target", "expert"), vals),
-             "fit_error": (("target", "expert"), errs),
-             "when": (("target", "expert"), when.astype(str)),
-             "pooled_value": ("target", pooled), "pooled_spread": ("target", spread)},
-            coords={"target": [t.label for t in targets], "expert": experts,
-                    "weight": ("expert", [self.records.weights[e] for e in experts])},
-            attrs={"elicitation": self.records.name, "pool": self.records.pool,
-                   "extends": self.records.base.name, "file": self.records.file,
-                   "records_sha256": self.records.sha256})
-
-    def save(self, path: str | Path) -> Path:
-        """Write the pooled worldview as a YAML file that loads like any other worldview."""
-        import yaml
-
-        p = Path(path)
-        header = (f"# Pooled worldview compiled by cruxnet from {Path(self.records.file).name}"
-                  f" ({self.records.pool} pool of {len(self.records.weights)} experts).\n"
-                  "# Regenerate it with `cruxnet elicit`; edit the records, not this file.\n")
-        p.write_text(header + yaml.safe_dump(self.mapping, sort_keys=False, allow_unicode=True,
-                                             width=100, default_flow_style=None), encoding="utf-8")
-        return p
-
-
-def _headline(d: Distribution) -> float:
-    """P(last state) of a Dirichlet row (P(state) as elicited for binary rows), or the median."""
-    mean = d.mean
-    return float(mean) if isinstance(mean, float) else float(mean[-1])
-
-
-def _yaml_value(d: Distribution) -> dict[str, float]:
-    if d.is_lognormal:
-        return {"median": float(np.exp(d.mu)), "sd_log": float(d.sigma)}  # type: ignore[arg-type]
-    a = np.asarray(d.alpha)
-    return {"mean": float(a[1] / a.sum()), "ess": float(a.sum())}
-
-
-def _set_row(entry: Any, path: str, d: Distribution) -> None:
-    """Write a pooled Dirichlet into a row given by its path: ``{p: [...], ess: N}`` in place
-    of the row, or (a path ending in ``p``) the list there and ``ess`` beside it."""
-    a = np.asarray(d.alpha, dtype=float)
-    mean = [round(float(x), 12) for x in a / a.sum()]
-    ess = round(float(a.sum()), 10)
-    parts = path.split(".")
-    if parts[-1] == "p":
-        path_set(entry, path, mean)
-        parent = path_get(entry, ".".join(parts[:-1])) if len(parts) > 1 else entry
-        parent["ess"] = ess
-    else:
-        path_set(entry, path, {"p": mean, "ess": ess})
-
-
-def _table_entry(form: TableForm, raw: Mapping[str, Any],
-                 rows: Mapping[tuple[str, ...], Distribution]) -> dict[str, Any]:
-    entry: dict[str, Any] = {k: v for k, v in raw.items()
-                             if k in ("form", "require", "otherwise", "note")}
-    entry["form"] = "table"
-    entry["by"] = list(form.by)
-    out_rows = []
-    for key, (mean, ess) in form.rows.items():
-        if key in rows:
-            a = np.asarray(rows[key].alpha, dtype=float)
-            mean, ess = tuple(float(x) for x in a / a.sum()), float(a.sum())
-        row: dict[str, Any] = {"when": dict(zip(form.by, key, strict=True)),
-                               "p": [round(float(x), 12) for x in mean]}
-        if ess is not None:
-            row["ess"] = round(float(ess), 10)
-        out_rows.append(row)
-    if not form.by:
-        entry.pop("by")
-        entry["p"] = out_rows[0]["p"]
-        if "ess" in out_rows[0]:
-            entry["ess"] = out_rows[0]["ess"]
-    else:
-        entry["rows"] = out_rows
-    # Rounding to 12 places may leave a row summing to 1 +- 1e-12: the parser accepts that.
-    return entry
-
-
-def compile_elicitation(records: ElicitationRecords, *, seed: int = 0, draws: int = 1000,
-                        tune: int = 1000, chains: int = 2, progress: bool = False
-                        ) -> CompiledElicitation:
-    """Pool each target's current records and write them into the base worldview.
-
-    The result is a complete, standalone worldview named ``records.name`` (every node of the
-    model, the base's defaults), with an ``elicitation`` provenance block. With
-    ``pool: hierarchical`` the pooled distributions are the population distributions of a
-    PyMC random-effects model (see :func:`cruxnet.updating.hierarchical.hierarchical_pool`);
-    its InferenceData is kept in ``idata``. ``seed``, ``draws``, ``tune`` and ``chains`` are
-    for that fit only.
-    """
-    current = records.current()
-    pooled: dict[Target, Distribution] = {}
-    idata = None
-    if records.pool == "hierarchical":
-        from cruxnet.updating.hierarchical import hierarchical_pool
-
-        result = hierarchical_pool(
-            {t.label: [r.distribution for r in by_expert.values()]
-             for t, by_expert in current.items()},
-            {t.label: [records.weights[e] for e in by_expert] for t, by_expert in current.items()},
-            seed=seed, draws=draws, tune=tune, chains=chains, progress=progress)
-        idata = result.idata
-        pooled = {t: result.pooled[t.label] for t in current}
-    else:
-        for t, by_expert in current.items():
-            experts = list(by_expert)
-            try:
-                pooled[t] = pool_distributions([by_expert[e].distribution for e in experts],
-                                               [records.weights[e] for e in experts],
-                                               records.pool)
-            except ElicitationError as exc:
-                raise _error(records.file, f"pooling {t.label}: {exc}", t.node) from None
-    base = records.base
-    top = read_worldview_file(Path(base.file)) if base.file else {}
-    cpts: dict[str, Any] = copy.deepcopy(dict(base.raw))
-    marginals: dict[str, Any] = {
-        n: {"p": list(m.probs), **({"ess": m.ess} if m.ess is not None else {})}
-        for n, m in base.marginals.items()}
-    by_node: dict[str, dict[Target, Distribution]] = {}
-    for t, d in pooled.items():
-        by_node.setdefault(t.node, {})[t] = d
-    for node, targets in by_node.items():
-        rows = {t.row: d for t, d in targets.items() if t.row is not None}
-        if rows:
-            form = base.cpts[node]
-            assert isinstance(form, TableForm)
-            cpts[node] = _table_entry(form, cpts[node], rows)
-        for t, d in targets.items():
-            if t.param == "marginal":
-                a = np.asarray(d.alpha, dtype=float)
-                marginals[node] = {"p": [round(float(x), 12) for x in a / a.sum()],
-                                   "ess": round(float(a.sum()), 10)}
-            elif t.vector and t.param is not None:
-                _set_row(cpts[node], t.param, d)
-            elif t.param is not None:
-                path_set(cpts[node], t.param, _yaml_value(d))
-    mapping: dict[str, Any] = {
-        "worldview": records.name, "model": records.model,
-        "title": records.title or f"{records.name} (pooled from {len(records.weights)} experts)",
-        "reading": f"{records.pool} pool of elicited judgements over {base.name}",
-        "summary": records.summary,
-    }
-    for key in ("default_ess", "default_sd_log"):
-        if top.get(key) is not None:
-            mapping[key] = top[key]
-    if base.stated:
-        mapping["stated"] = {n: dict(v) for n, v in base.stated.items()}
-    if marginals:
-        mapping["marginals"] = marginals
-    mapping["elicitation"] = {
-        "file": Path(records.file).name, "sha256": records.sha256, "pool": records.pool,
-        "extends": base.name, "experts": dict(records.weights),
-        "targets": {t.label: sorted(current[t]) for t in pooled}}
-    mapping["cpts"] = cpts
-    wv = worldview_from_mapping(mapping, records.spec, file=records.file)
-    return CompiledElicitation(records, wv, mapping, pooled, idata)
-
-
-def pooled_parameter_draws(compiled: CompiledElicitation, n: int, *, seed: int = 0
-                           ) -> xr.Dataset:
-    """Parameter draws of a hierarchically pooled worldview for the batched engine.
-
-    Table rows pooled by the hierarchical model take their values from the posterior draws in
-    ``compiled.idata`` (resampled with replacement, seeded); everything else is drawn from the
-    compiled worldview as usual. Pass the result to
-    :class:`~cruxnet.priors.draws.DatasetDraws`.
-    """
-    from cruxnet.priors.draws import cpt_name, draw_worldview
-
-    spec: ModelSpec = compiled.records.spec
-    ds = draw_worldview(spec, compiled.worldview, n, seed=seed)
-    if compiled.idata is None:
-        return ds
-    rng = np.random.default_rng([seed, 0x9E3779B9])
-    post = compiled.idata.posterior
-    total = post.sizes["chain"] * post.sizes["draw"]
-    for t in compiled.pooled:
-        if t.row is None or t.label not in post:
-            continue
-        form = compiled.worldview.cpts[t.node]
-        assert isinstance(form, TableForm)
-        theta = post[t.label].values.reshape(total, -1)[rng.integers(0, total, n)]
-        name = cpt_name(spec, t.node)
-        var = ds[name]
-        if "draw" not in var.dims:
-            var = var.expand_dims(draw=np.arange(n)).copy()
-        sel = dict(zip(t.by, t.row, strict=True))
-        values = var.transpose("draw", ..., t.node).copy()
-        values.loc[sel] = _broadcast_rows(values.loc[sel], theta, t.node)
-        ds[name] = values.transpose("draw", *spec.node(t.node).parents, t.node)
-    ds.attrs["method"] = "hierarchical pool draws"
-    return ds
-
-
-def _broadcast_rows(block: Any, theta: NDArray, node: str) -> NDArray:
-    """``theta`` (draw, state) broadcast over ``block``'s other parent dims."""
-    dims = block.dims
-    shape = [theta.shape[0] if d == "draw" else (theta.shape[1] if d == node else 1)
-             for d in dims]
-    order = [d for d in dims if d in ("draw", node)]
-    arr = theta if order == ["draw", node] else theta.T
-    return np.broadcast_to(arr.reshape(shape), block.shape)

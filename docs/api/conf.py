@@ -18,11 +18,11 @@ suppress_warnings = ["ref.python"]  # numpy-style "Returns" names types Sphinx c
 
 
 def _errors_once(app, what, name, obj, skip, options):  # type: ignore[no-untyped-def]
-    """Every error and warning is documented once, under ``cruxnet.errors``: the modules that
+    """Every error and warning is documented once, under ``cruxnet.base.errors``: the modules that
     raise them re-export them, and those listings are skipped."""
     if isinstance(obj, type) and issubclass(obj, BaseException | Warning) and \
-            getattr(obj, "__module__", "") == "cruxnet.errors" and what == "module" and \
-            options.get("module", "cruxnet.errors") != "cruxnet.errors":
+            getattr(obj, "__module__", "") == "cruxnet.base.errors" and what == "module" and \
+            options.get("module", "cruxnet.base.errors") != "cruxnet.base.errors":
         return True
     return skip
 

@@ -10,9 +10,9 @@ from support.draws import N, net_in_draw
 from support.oracles import pgmpy_from_bif_text, pgmpy_query
 
 from cruxnet import Evidence, load_network, posterior
+from cruxnet.draws.streams import BLOCK
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.io.bif import format_bif
-from cruxnet.priors.draws import BLOCK
 
 TOL = 1e-9
 

@@ -36,13 +36,14 @@ from support.explorer import (
 from support.oracles import agrum_from_pgmpy_name, agrum_query, bnlearn_path
 
 from cruxnet import Evidence, draw_parameters, load_network, posterior
+from cruxnet.base.errors import ImpossibleEvidenceError
 from cruxnet.catalog import load_model, network_for, worldview_names
-from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.draws.dataset import DatasetDraws
+from cruxnet.draws.values import cpt_name
 from cruxnet.explorer import explorer_page
 from cruxnet.explorer.payload import draws_dataset
 from cruxnet.inference.marginals import StatedMarginalDraws, with_stated_marginals
-from cruxnet.priors.draws import DatasetDraws, cpt_name
-from cruxnet.priors.stated import StatedMarginal
+from cruxnet.model.stated import StatedMarginal
 from cruxnet.sensitivity import Question, node_swings
 
 JS_TEST = ROOT / "tests" / "js" / "explorer_numbers.test.mjs"

@@ -14,10 +14,10 @@ from support.oracles import BNLEARN_DIR, bnlearn_path
 from support.queries import random_queries
 
 from cruxnet import Evidence, posterior, posterior_draws
+from cruxnet.draws.streams import BLOCK
 from cruxnet.inference.batched import source_for
 from cruxnet.io.bif import read_bif
-from cruxnet.priors.draws import BLOCK
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 #: Every network pgmpy ships with at most ~10,000 free parameters (checked below).
 LARGE = ["alarm", "andes", "asia", "cancer", "child", "earthquake", "hailfinder", "hepar2",

@@ -27,9 +27,10 @@ from support.oracles import (
 )
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.errors import EvidenceError, ImpossibleEvidenceError
-from cruxnet.priors.draws import DatasetDraws, cpt_name
-from cruxnet.priors.network import BayesNet
+from cruxnet.base.errors import EvidenceError, ImpossibleEvidenceError
+from cruxnet.draws.dataset import DatasetDraws
+from cruxnet.draws.values import cpt_name
+from cruxnet.model.network import BayesNet
 
 TOL = 1e-9
 EXAMPLES = 75
@@ -396,7 +397,7 @@ def test_small_probability_quantile_fits(log_a: float, log_b: float, p1: float,
 
     from scipy import stats
 
-    from cruxnet.priors.elicit import ElicitationWarning, beta_from_quantiles
+    from cruxnet.model.elicit import ElicitationWarning, beta_from_quantiles
 
     a, b = float(np.exp(log_a)), float(np.exp(log_b))
     p2 = p1 + (0.99 - p1) * gap

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from cruxnet.io.bif import parse_bif
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 
 def bif_text(names: Sequence[str], cards: Sequence[int], parents: Sequence[Sequence[int]],

@@ -3,9 +3,9 @@ engine reads, so a test can query that draw with the exact engine or an oracle."
 
 from __future__ import annotations
 
+from cruxnet.draws.streams import BLOCK
 from cruxnet.inference.batched import source_for
-from cruxnet.priors.draws import BLOCK
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 #: A number of draws that crosses a stream-block boundary.
 N = BLOCK + 300

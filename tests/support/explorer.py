@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from cruxnet import Evidence, posterior, posterior_draws
-from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.base.errors import ImpossibleEvidenceError
+from cruxnet.draws.dataset import DatasetDraws
 from cruxnet.explorer.payload import draws_dataset
 from cruxnet.inference.summary import equal_tailed
-from cruxnet.priors.draws import DatasetDraws
 
 
 def ev_json(ev: Evidence, net: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from cruxnet.catalog import MODELS_DIR, WORLDVIEWS_DIR
+from cruxnet.base.bundled import model_file, worldview_dir
 from cruxnet.cli import main as cli
 
 
@@ -65,9 +65,9 @@ def lay_out(kind: str, d: Path, content: bytes | None) -> None:
     """Write the bundled model and worldview, then the case's file over its slot."""
     wdir = d / "worldviews" / "crux_network"
     wdir.mkdir(parents=True, exist_ok=True)
-    (d / KIND_FILES["model"]).write_bytes((MODELS_DIR / "crux_network.yaml").read_bytes())
+    (d / KIND_FILES["model"]).write_bytes((model_file("crux_network")).read_bytes())
     for name in ("gs_deference.yaml", "_shared.yaml"):
-        (wdir / name).write_bytes((WORLDVIEWS_DIR / "crux_network" / name).read_bytes())
+        (wdir / name).write_bytes((worldview_dir("crux_network") / name).read_bytes())
     if content is not None and kind in KIND_FILES:
         (d / KIND_FILES[kind]).write_bytes(content)
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 from support.bruteforce import SmallNet
 
-from cruxnet.catalog import WORLDVIEWS_DIR
+from cruxnet.base.bundled import worldview_dir
 
 #: The crux network's bundled worldviews.
 WORLDVIEWS = ("gs_deference", "karnofsky_playbook", "carlsmith_ai4ais", "human_labor_first")
 
 #: The bundled panel's elicitation records (three experts, crux_network).
-PANEL = WORLDVIEWS_DIR / "crux_network" / "panel_2026.elicit.yaml"
+PANEL = worldview_dir("crux_network") / "panel_2026.elicit.yaml"
 
 # ------------------------------------------------------------------------------ tiny model
 #: Three nodes (a -> b, a and b -> c) with a table, a conditional table and a logit-additive
@@ -110,7 +110,7 @@ def bare_ratio_worldviews(tmp_path: Path) -> Path:
     """The crux network's bundled worldviews copied to ``tmp_path`` with ``default_sd_log``
     taken out of the shared base, so its bare odds ratios state no uncertainty; the path of
     gs_deference's copy."""
-    for f in (WORLDVIEWS_DIR / "crux_network").glob("*.yaml"):
+    for f in (worldview_dir("crux_network")).glob("*.yaml"):
         (tmp_path / f.name).write_text(f.read_text())
     shared = tmp_path / "_shared.yaml"
     shared.write_text("\n".join(line for line in shared.read_text().splitlines()

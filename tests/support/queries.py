@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 
 def ancestral_sample(net: BayesNet, rng: np.random.Generator) -> dict[str, str]:

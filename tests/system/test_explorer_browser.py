@@ -26,13 +26,13 @@ from support.explorer import ev_json, exactly_normalized, random_evidence
 from support.oracles import bnlearn_path, chromium_path
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.errors import ImpossibleEvidenceError
+from cruxnet.base.errors import ImpossibleEvidenceError
+from cruxnet.draws.dataset import DatasetDraws
 from cruxnet.explorer import explorer_page
 from cruxnet.explorer.payload import draws_dataset
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.inference.summary import equal_tailed
-from cruxnet.priors.draws import DatasetDraws
-from cruxnet.priors.stated import StatedMarginal
+from cruxnet.model.stated import StatedMarginal
 from cruxnet.sensitivity import Question, node_swings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -13,7 +13,8 @@ import yaml
 
 from cruxnet import load_network, posterior
 from cruxnet.catalog import load_model, network_from_worldview
-from cruxnet.updating.records import compile_elicitation, load_elicitation
+from cruxnet.updating.pooling import compile_elicitation
+from cruxnet.updating.records import load_elicitation
 
 pexpect = pytest.importorskip("pexpect")
 

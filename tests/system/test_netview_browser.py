@@ -10,7 +10,7 @@ import pytest
 from support.oracles import chromium_path
 
 from cruxnet import Evidence, load_network, posterior, with_stated_marginals
-from cruxnet.netview import network_view
+from cruxnet.views.netview import network_view
 
 MEASURE = """() => {
   const out = [];

@@ -99,7 +99,7 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
                    "tests/support/models.py", "tests/js/explorer_numbers.test.mjs",
                    "tests/fuzz_corpus/manifest.json", "tests/data/seed_9grams.bin",
                    "notebooks/01_querying_the_crux_network.ipynb",
-                   "cruxnet/models/specs/crux_network.yaml"):
+                   "cruxnet/data/crux_network/model.yaml"):
         assert needed in names, needed
     # The sdist's tests run from it: its own code, its own test data, no repository beside it.
     with tarfile.open(sdist) as tar:
@@ -109,8 +109,8 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            # the package's own source, its model files and forms, and its
                            # test data (the seeds' fingerprint) and shared test helpers
-                           "tests/unit/test_layers.py", "tests/unit/priors/test_forms.py",
-                           "tests/unit/models/test_specs.py::"
+                           "tests/unit/test_layers.py", "tests/unit/model/test_forms.py",
+                           "tests/unit/model/test_specs.py::"
                            "test_node_texts_paraphrase_rather_than_paste_the_seeds"],
                           cwd=top, env=env, capture_output=True, text=True, timeout=900,
                           check=False)
@@ -119,7 +119,7 @@ def test_distributions_carry_the_licence_and_the_sdist_its_tests(tmp_path) -> No
     with zipfile.ZipFile(wheel) as zf:
         wnames = zf.namelist()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wnames), wnames[-8:]
-    assert "cruxnet/priors/worldviews/crux_network/gs_deference.yaml" in wnames
+    assert "cruxnet/data/crux_network/worldviews/gs_deference.yaml" in wnames
     assert not any(n.startswith("tests/") for n in wnames)
     # What PyPI shows: the README with no picture or file link that needs files beside it.
     with zipfile.ZipFile(wheel) as zf:

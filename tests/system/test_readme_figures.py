@@ -102,7 +102,7 @@ def test_interview_transcript() -> None:
     """The README's interview session: each "P(catastrophe=yes) a -> b" is the engine's answer
     for the stated marginals so far (the answers as the interview reads them)."""
     from cruxnet.inference.marginals import with_stated_marginals
-    from cruxnet.priors.elicit import beta_from_interval
+    from cruxnet.model.elicit import beta_from_interval
 
     net = load_network("crux_network", "gs_deference")
     fit = beta_from_interval(0.2, 0.6, 0.8)

@@ -9,8 +9,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws, with_stated_marginals
+from cruxnet.base.errors import DrawsError, EvidenceError
 from cruxnet.beliefs import Beliefs
-from cruxnet.errors import DrawsError, EvidenceError
 from cruxnet.sensitivity import Question, node_swings, value_of_information
 from cruxnet.updating.ledger import replay_ledger
 

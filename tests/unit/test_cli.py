@@ -153,8 +153,8 @@ def test_bif_file_with_rounded_rows_loads_with_a_note() -> None:
 
 def test_validate(tmp_path: Path) -> None:
     root = ROOT / "cruxnet"
-    good = [str(root / "models/specs/crux_network.yaml"),
-            str(root / "priors/worldviews/crux_network/gs_deference.yaml")]
+    good = [str(root / "data/crux_network/model.yaml"),
+            str(root / "data/crux_network/worldviews/gs_deference.yaml")]
     proc = run("validate", *good)
     assert proc.returncode == 0 and proc.stdout.count(": ok") == 2, proc.stderr
     bad = tmp_path / "w.yaml"
@@ -320,7 +320,7 @@ def test_sensitivity_text_methods_and_bad_input(tmp_path: Path) -> None:
                               "--samples", "1000"), "power of 2", "1024")
     assert_one_line_error(run_here("sensitivity", "catastrophe", "--nodes", "schemin"),
                           "unknown node 'schemin'")
-    other = ROOT / "cruxnet/priors/worldviews/carlsmith_2021/carlsmith.yaml"
+    other = ROOT / "cruxnet/data/carlsmith_2021/worldviews/carlsmith.yaml"
     assert_one_line_error(run_here("sensitivity", "catastrophe", "--compare", str(other)),
                           "carlsmith_2021", "not 'crux_network'")
     assert run("sensitivity", "--help").returncode == 0
@@ -352,7 +352,7 @@ def test_lint_command_exit_status(tmp_path: Path) -> None:
     (["elicit", "panel_2026", "--out", "{tmp}/no/such/dir/x.yaml"],
      "x.yaml: No such file or directory"),
     (["query", "catastrophe", "-w",
-      "cruxnet/priors/worldviews/crux_network/panel_2026.elicit.yaml"],
+      "cruxnet/data/crux_network/worldviews/panel_2026.elicit.yaml"],
      "this is an elicitation file, not a worldview"),
 ])
 def test_files_that_cannot_be_written_or_are_the_wrong_kind(tmp_path: Path, args: list[str],
@@ -387,10 +387,10 @@ def test_validate_and_lint_report_what_draws_refuse(tmp_path, capsys):
     findings = json.loads(out)["findings"]
     assert any(f["kind"] == "no-uncertainty" and f["node"] == refused for f in findings)
     # The bundled worldviews have none.
-    from cruxnet.catalog import WORLDVIEWS_DIR
+    from cruxnet.base.bundled import worldview_dir
 
     rc, out, err = run_main(capsys, "validate", "--model", "crux_network",
-                            str(WORLDVIEWS_DIR / "crux_network" / "karnofsky_playbook.yaml"))
+                            str(worldview_dir("crux_network") / "karnofsky_playbook.yaml"))
     assert rc == 0 and "warning" not in err
 
 

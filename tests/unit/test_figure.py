@@ -9,7 +9,7 @@ from cruxnet.sensitivity import Question, node_swings
 
 
 def test_figures_show_themselves(net) -> None:
-    from cruxnet.figure import Figure
+    from cruxnet.base.figure import Figure
     from cruxnet.sensitivity.plots import plot_tornado
 
     fig = plot_tornado(node_swings(Question(net, "catastrophe", draws=0)))

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cruxnet.interview import parse_answer
+from cruxnet.cli.interview import parse_answer
 
 BIN = ("no", "yes")
 

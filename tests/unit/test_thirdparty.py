@@ -1,4 +1,4 @@
-"""ArviZ's once-a-day notice (cruxnet.thirdparty): never shown to a user, never what decides a
+"""ArviZ's once-a-day notice (cruxnet.base.thirdparty): never shown to a user, never what decides a
 test's outcome."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_arviz_notice_depends_on_nothing_a_user_has(tmp_path) -> None:
                            "query", "catastrophe", "--draws", "200", "--ci-kind", "hdi"],
                           env=env, capture_output=True, text=True, timeout=300, check=False)
     assert ours.returncode == 0 and ours.stderr == "", ours.stderr
-    # Every import of ArviZ or PyMC in the package goes through cruxnet.thirdparty.
+    # Every import of ArviZ or PyMC in the package goes through cruxnet.base.thirdparty.
     root = ROOT / "cruxnet"
     for f in root.rglob("*.py"):
         tree = ast.parse(f.read_text(encoding="utf-8"))

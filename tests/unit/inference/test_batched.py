@@ -19,11 +19,14 @@ import pytest
 from support.draws import N, net_in_draw
 
 from cruxnet import Evidence, ImpossibleEvidenceError, load_network, posterior
-from cruxnet.errors import DrawsError, EvidenceError
+from cruxnet.base.errors import DrawsError, EvidenceError
+from cruxnet.draws.dataset import DatasetDraws
+from cruxnet.draws.streams import BLOCK
+from cruxnet.draws.values import cpt_name
+from cruxnet.draws.worldview import draw_worldview
 from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.summary import aggregation_trio
-from cruxnet.priors.draws import BLOCK, DatasetDraws, cpt_name, draw_worldview
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 TOL = 1e-9
 PROBE = [0, 7, BLOCK - 1, BLOCK, N - 1]

@@ -21,9 +21,10 @@ from cruxnet import (
     posterior,
     posterior_draws,
 )
+from cruxnet.draws.dataset import DatasetDraws
+from cruxnet.draws.values import cpt_name
 from cruxnet.io import to_pgmpy
-from cruxnet.priors.draws import DatasetDraws, cpt_name
-from cruxnet.priors.network import BayesNet
+from cruxnet.model.network import BayesNet
 
 
 def test_joint_posterior_against_pgmpy_and_the_engine(net) -> None:

@@ -14,8 +14,8 @@ from support.errors import error_message
 from support.models import chain
 
 from cruxnet import Evidence, EvidenceError, ImpossibleEvidenceError, load_network, posterior
+from cruxnet.draws.streams import BLOCK
 from cruxnet.inference.batched import posterior_draws, source_for
-from cruxnet.priors.draws import BLOCK
 
 EXACT = 1e-12
 
@@ -176,7 +176,7 @@ def test_the_sweeps_fallback_for_large_joints_agrees_or_says_slow(monkeypatch):
     """Fixed nodes whose joint exceeds JOINT_LIMIT are fitted by proportional-fitting sweeps:
     the same answer where that converges, a ConvergenceError (not "impossible") where it
     stalls."""
-    from cruxnet.errors import ConvergenceError
+    from cruxnet.base.errors import ConvergenceError
     from cruxnet.inference import jeffrey
 
     net = load_network("crux_network", "gs_deference")

@@ -2,7 +2,7 @@
 the network implies the stated marginal, its causes untouched. Checked independently: the tilted
 network is exported as BIF, read by pgmpy's own parser and queried there; the tilt's form is
 checked on the tables; brute force over the joint for a small network. (A person's file that
-states them: tests/unit/priors/test_worldview.py.)"""
+states them: tests/unit/model/test_worldview.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from support.bruteforce import SmallNet, marginal
 from support.oracles import pgmpy_from_bif_text, pgmpy_query
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.errors import EvidenceError
+from cruxnet.base.errors import EvidenceError
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.io.bif import format_bif
 
@@ -202,9 +202,9 @@ def test_draws_tilt_each_draw_to_its_own_marginal_against_pgmpy() -> None:
     """Every draw meets its own drawn marginal exactly; for one draw, rebuild its untilted
     tables, tilt them one node after another with SciPy on pgmpy's parents' joints, query
     pgmpy, and compare with the batched engine."""
+    from cruxnet.draws.marginal import draw_marginal
     from cruxnet.inference.batched import posterior_draws, source_for
-    from cruxnet.priors.draws import draw_marginal
-    from cruxnet.priors.network import BayesNet
+    from cruxnet.model.network import BayesNet
 
     net = load_network("crux_network", "gs_deference")
     mine = with_stated_marginals(net, MINE)
@@ -237,7 +237,7 @@ def test_draws_carry_the_persons_uncertainty() -> None:
     from scipy import stats
 
     from cruxnet.inference.batched import posterior_draws
-    from cruxnet.priors.stated import parse_stated_marginal
+    from cruxnet.spec.stated import parse_stated_marginal
 
     net = load_network("crux_network", "gs_deference")
     mine = with_stated_marginals(net, MINE)
@@ -256,7 +256,7 @@ def test_batched_tilt_on_extreme_rows() -> None:
     """Nearly saturated rows (entries down to 1e-300) and marginals far from the rows: each
     draw's tilt holds its marginal to 1e-11 and is a common per-state rescaling of its rows.
     (A full Newton step there overshoots by orders of magnitude; the solve must cap it.)"""
-    from cruxnet.inference.marginals import tilt_cpts
+    from cruxnet.inference.tilt import tilt_cpts
 
     rng = np.random.default_rng(11)
     for _ in range(20):
@@ -283,8 +283,8 @@ def test_uncertainty_wider_than_the_structure_allows_is_truncated() -> None:
     below that floor cannot be reached. Those draws get a new marginal from the same Beta (the
     person's uncertainty truncated to what the model allows); the rest keep theirs exactly;
     the count is in the provenance; and the draws do not depend on how they are chunked."""
+    from cruxnet.draws.marginal import draw_marginal
     from cruxnet.inference.batched import posterior_draws
-    from cruxnet.priors.draws import draw_marginal
     from cruxnet.sensitivity import Question
 
     net = load_network("crux_network", "gs_deference")

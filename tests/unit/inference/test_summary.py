@@ -8,7 +8,7 @@ import pytest
 from scipy import optimize, stats
 
 from cruxnet import load_network, posterior
-from cruxnet.errors import DrawsError
+from cruxnet.base.errors import DrawsError
 from cruxnet.inference.batched import posterior_draws, source_for
 from cruxnet.inference.summary import aggregation_trio, credible_interval
 
@@ -55,11 +55,12 @@ def test_ci_outside_unit_interval(ci: float) -> None:
 def test_the_numpy_hdi_is_arviz_hdi() -> None:
     """The highest-density interval is a few lines of NumPy (ArviZ is not imported for it):
     the same interval as ArviZ's own on random draws of several sizes and masses."""
-    from cruxnet.inference.summary import _hdi
-    from cruxnet.thirdparty import arviz
+    from cruxnet.base.thirdparty import arviz
+    from cruxnet.inference.summary import hdi_interval
 
     rng = np.random.default_rng(3)
     for n in (7, 100, 1001, 20_000):
         for prob in (0.5, 0.9, 0.95):
             x = rng.beta(2, 5, n)
-            assert _hdi(x, prob) == pytest.approx(tuple(arviz().hdi(x, hdi_prob=prob)), abs=0)
+            expected = tuple(arviz().hdi(x, hdi_prob=prob))
+            assert hdi_interval(x, prob) == pytest.approx(expected, abs=0)

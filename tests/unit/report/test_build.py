@@ -9,7 +9,7 @@ from support.models import bare_ratio_worldviews
 from support.report import SMALL
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.errors import EvidenceError, SpecError
+from cruxnet.base.errors import EvidenceError, SpecError
 from cruxnet.report import build_report
 from cruxnet.report.render import blocks, to_html, to_markdown
 
@@ -41,7 +41,7 @@ def test_same_seed_same_report(carlsmith_report):
 # run.
 @pytest.mark.slow
 def test_report_checks_before_computing_and_leaves_out_what_cannot_run(tmp_path, monkeypatch):
-    from cruxnet.errors import ImpossibleEvidenceError
+    from cruxnet.base.errors import ImpossibleEvidenceError
     from cruxnet.report import build as report_build
     from cruxnet.report import build_report
 
@@ -71,7 +71,7 @@ def test_report_checks_before_computing_and_leaves_out_what_cannot_run(tmp_path,
 def test_report_on_a_bif_network_needs_an_ess_and_says_so():
     from support.oracles import bnlearn_path
 
-    from cruxnet.errors import SpecError
+    from cruxnet.base.errors import SpecError
 
     path = bnlearn_path("asia")
     with pytest.raises(SpecError, match=r"states no uncertainty.*--ess"):

@@ -90,7 +90,7 @@ def test_sensitivity_draws_use_the_stated_marginals() -> None:
     mine = with_stated_marginals(net, {"scheming": {"yes": {"mean": 0.08, "ess": 40}}})
     q = Question(mine, "catastrophe", "yes", draws=300, seed=2)
     p = q.draws_of("scheming", Evidence())[:, 1]
-    from cruxnet.priors.draws import draw_marginal
+    from cruxnet.draws.marginal import draw_marginal
 
     assert_allclose(p, draw_marginal(mine.marginals["scheming"], 2, 0, 300, 300)[:, 1],
                     atol=1e-11)

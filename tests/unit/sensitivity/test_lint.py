@@ -34,7 +34,7 @@ def test_lint_finds_broken_zeros_orders_overconfidence_and_stated_gaps(tmp_path)
 
     wv_dir = tmp_path / "wv"
     wv_dir.mkdir()
-    src = (ROOT / "cruxnet/priors/worldviews/carlsmith_2021/carlsmith.yaml")
+    src = (ROOT / "cruxnet/data/carlsmith_2021/worldviews/carlsmith.yaml")
     (wv_dir / "firm.yaml").write_text(src.read_text().replace("default_ess: 10",
                                                                "default_ess: 1000")
                                       .replace("worldview: carlsmith", "worldview: firm"))
@@ -57,7 +57,7 @@ def test_lint_reports_draws_that_break_a_declared_order():
     rep = lint_worldview(net, draws=500, seed=1, draw_tolerance=0.0)
     warned = {f.node for f in rep.findings if f.kind == "monotonicity"}
     # Independent Dirichlet rows of the tax table reorder often; check the share directly.
-    from cruxnet.priors.draws import WorldviewDraws
+    from cruxnet.draws.worldview import WorldviewDraws
     from cruxnet.sensitivity.lint import _dominance_breaks
 
     src = WorldviewDraws(net.spec, net.prior, 500, 1)

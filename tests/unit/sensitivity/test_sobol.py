@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 from support.models import CHAIN, premise
 
 from cruxnet import Evidence, load_network
-from cruxnet.priors.draws import ordering_parents
+from cruxnet.draws.coupling import ordering_parents
 from cruxnet.sensitivity import Question, SensitivityError, sobol_indices
 
 

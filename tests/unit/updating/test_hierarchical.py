@@ -9,16 +9,17 @@ from numpy.testing import assert_allclose
 from support.models import PANEL
 
 from cruxnet.catalog import network_from_worldview
-from cruxnet.updating.records import compile_elicitation, load_elicitation
+from cruxnet.updating.pooling import compile_elicitation
+from cruxnet.updating.records import load_elicitation
 
 
 @pytest.mark.slow
 def test_hierarchical_pool_gives_inference_data_and_draws(spec):
     import dataclasses
 
+    from cruxnet.draws.dataset import DatasetDraws
     from cruxnet.inference.batched import posterior_draws
-    from cruxnet.priors.draws import DatasetDraws
-    from cruxnet.updating.records import pooled_parameter_draws
+    from cruxnet.updating.pooling import pooled_parameter_draws
 
     recs = dataclasses.replace(load_elicitation(PANEL, spec), pool="hierarchical")
     comp = compile_elicitation(recs, seed=1)

@@ -13,16 +13,17 @@ from scipy import stats
 from support.models import PANEL
 
 from cruxnet import load_network, posterior
+from cruxnet.base.errors import SpecError
 from cruxnet.catalog import network_from_worldview
-from cruxnet.errors import SpecError
-from cruxnet.priors.elicit import (
+from cruxnet.model.elicit import (
     FIT_WARNING,
     beta_from_interval,
     beta_from_quantiles,
     log_pool_betas,
 )
-from cruxnet.priors.worldview import load_worldview
-from cruxnet.updating.records import compile_elicitation, load_elicitation
+from cruxnet.spec.worldview import load_worldview
+from cruxnet.updating.pooling import compile_elicitation
+from cruxnet.updating.records import load_elicitation
 
 
 def _write(tmp_path, records, **top):

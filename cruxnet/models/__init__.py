@@ -1,1 +1,0 @@
-"""cruxnet.models."""
