@@ -116,8 +116,13 @@ def source_for(net: BayesNet, draws: int, seed: int, ess: float | None = None
                ) -> ParameterSource:
     """Prior draws of ``net``'s worldview (a BIF network: its tables, with ``ess``), with its
     stated marginals holding draw by draw (:class:`~cruxnet.inference.marginals
-    .StatedMarginalDraws`)."""
+    .StatedMarginalDraws`). A network made by ``do`` draws as the network before the surgery,
+    then cut (its stated marginals hold in the world without the interventions)."""
     from cruxnet.model.worldview import worldview_from_cpts
+
+    if net.cut_from is not None:
+        before, interventions = net.cut_from
+        return _DoDraws(source_for(before, draws, seed, ess), net, interventions)
 
     prior = net.prior or worldview_from_cpts(net.worldview, net.spec, net.cpts,
                                              file=net.spec.file)

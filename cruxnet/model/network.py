@@ -54,6 +54,11 @@ class BayesNet:
     marginals
         Stated marginals the point CPTs were tilted to (:mod:`cruxnet.inference.marginals`);
         parameter draws tilt each draw to a marginal drawn from their uncertainty.
+    cut_from
+        For a network made by :meth:`do`: the network before the surgery and the
+        interventions. Its stated marginals were tilted to there, in the world without the
+        interventions, so parameter draws are tilted there too, then cut (as
+        ``Evidence(do=...)`` does); ``None`` otherwise.
     """
 
     spec: ModelSpec
@@ -63,6 +68,8 @@ class BayesNet:
     prior: Worldview | None = field(default=None, repr=False, compare=False)
     marginals: Mapping[str, StatedMarginal] = field(default_factory=dict, repr=False,
                                                     compare=False)
+    cut_from: tuple[BayesNet, Mapping[str, str]] | None = field(default=None, repr=False,
+                                                                compare=False)
 
     def __post_init__(self) -> None:
         for node in self.spec.nodes:
@@ -127,8 +134,12 @@ class BayesNet:
         The new table is a point value: in the copy's ``prior`` it states no uncertainty, and
         a stated marginal of ``node`` no longer applies (the table is what it is). The other
         stated marginals keep holding, at the point and in every parameter draw: the tables of
-        the nodes below ``node`` that have one are tilted to them again.
+        the nodes below ``node`` that have one are tilted to them again (on a network made by
+        :meth:`do`, in the world before the interventions, which then hold again).
         """
+        if self.cut_from is not None and node not in self.cut_from[1]:
+            before, interventions = self.cut_from
+            return before.with_cpt(node, cpt).do(interventions)
         arr = np.array(cpt, dtype=float)
         arr.setflags(write=False)
         prior = self.prior
@@ -165,6 +176,10 @@ class BayesNet:
         -------
         BayesNet
             The mutilated network (a new object). Its spec has the intervened nodes as roots.
+            The other nodes keep their tables, stated marginals included: a stated marginal
+            is a belief about the world as it is, so a node below the cut keeps the table
+            tilted there (point and parameter draws alike) and its marginal moves with the
+            intervention, exactly as with ``Evidence(do=...)``.
 
         Examples
         --------
@@ -188,6 +203,8 @@ class BayesNet:
             onehot.setflags(write=False)
             cpts[node_id] = onehot
             new_nodes.append(replace(node, parents=(), edges=()))
+        before, done = self.cut_from if self.cut_from is not None else (self, {})
         return BayesNet(self.spec.with_nodes(new_nodes), cpts, self.worldview, self.provenance,
                         self.prior, {n: m for n, m in self.marginals.items()
-                                     if n not in interventions})
+                                     if n not in interventions},
+                        (before, {**done, **interventions}))
