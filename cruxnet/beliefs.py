@@ -133,9 +133,15 @@ class Beliefs:
         return posterior(self.net, target, self._evidence(extra))
 
     def posterior_draws(self, target: str, extra: EvidenceLike = None, *,
-                        shared: bool = False, progress: bool = False) -> PosteriorDraws:
-        """P(target | the evidence, and ``extra``) in every parameter draw. ``shared``: use
-        :attr:`parameters` (every draw kept, for many queries) instead of streaming."""
+                        draws: int | None = None, shared: bool = False,
+                        progress: bool = False) -> PosteriorDraws:
+        """P(target | the evidence, and ``extra``) in every parameter draw. ``draws``: another
+        number of draws than these beliefs hold (the same seed, as :meth:`with_draws`);
+        ``shared``: use :attr:`parameters` (every draw kept, for many queries) instead of
+        streaming."""
+        if draws is not None and draws != self.draws:
+            return self.with_draws(draws).posterior_draws(target, extra, shared=shared,
+                                                          progress=progress)
         source = self.parameters if shared else self.source
         return posterior_draws(self.net, target, self._evidence(extra), parameters=source,
                                threads=self.threads, progress=progress)

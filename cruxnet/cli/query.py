@@ -50,6 +50,8 @@ def _cmd_query(ns: argparse.Namespace) -> int:
         return 0
     print(f"P({ns.target} | {ev.describe()})")
     print(f"  model {net.spec.name}, worldview {net.worldview}")
+    if net.provenance.get("stated_marginals"):
+        print(f"  my view (stated marginals): {net.provenance['stated_marginals']}")
     width = max(len(s) for s in post.states)
     for s, p in post.as_dict().items():
         print(f"  {s:<{width}}  {p:8.4f}  {bar(p)}")

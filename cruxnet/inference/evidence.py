@@ -52,7 +52,8 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
 
     For likelihood evidence every state must be given: a state left out would silently get
     weight 0, which is hard evidence against it, so it is an error naming the missing states.
-    A fixed marginal may leave out states (they get probability 0; the rest must sum to 1).
+    A fixed marginal may leave out one state (it gets what is left), or several when the ones
+    given already sum to 1 (they get probability 0).
 
     >>> from cruxnet.catalog import load_network
     >>> spec = load_network("carlsmith_2021").spec
@@ -76,6 +77,13 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
     missing = [s for s in states if s not in values]
     if missing and kind == "likelihood":
         raise EvidenceError(f"likelihood for {node} {leaves_out(missing)}")
+    given = math.fsum(vec)
+    if missing and kind == "fixed" and abs(given - 1.0) > SUM_TOL:
+        if len(missing) > 1 or not 0.0 <= given <= 1.0 + SUM_TOL:
+            raise EvidenceError(
+                f"fixed marginal for {node} sums to {given:g}, not 1: give the others too "
+                f"({', '.join(missing)}), or leave out one state only (it gets the rest)")
+        vec[states.index(missing[0])] = max(0.0, 1.0 - given)
     return tuple(vec)
 
 
@@ -343,20 +351,19 @@ def parse_state_values(text: str, spec: ModelSpec, kind: str) -> tuple[str, dict
 def parse_distribution(text: str, spec: ModelSpec, kind: str) -> tuple[str, tuple[float, ...]]:
     """Parse ``NODE=S1:w1,S2:w2`` into a vector over the node's states.
 
-    A fixed marginal may leave out states (they get 0); a likelihood must name every state
-    (leaving one out would be hard evidence against it, silently).
+    A fixed marginal may leave out one state (it gets what is left, as a stated marginal's
+    does), or several when the ones given already sum to 1 (they get 0); a likelihood must name
+    every state (leaving one out would be hard evidence against it, silently).
 
     >>> from cruxnet.catalog import load_network
     >>> spec = load_network("carlsmith_2021").spec
     >>> parse_distribution("catastrophe=yes:0.7,no:0.3", spec, "fixed")
     ('catastrophe', (0.3, 0.7))
+    >>> parse_distribution("catastrophe=yes:0.25", spec, "fixed")
+    ('catastrophe', (0.75, 0.25))
     """
     node, values = parse_state_values(text, spec, kind)
-    states = spec.node(node).states
-    missing = [s for s in states if s not in values]
-    if missing and kind == "likelihood":
-        raise EvidenceError(f"likelihood {text!r} for {node} {leaves_out(missing)}")
-    return node, tuple(values.get(s, 0.0) for s in states)
+    return node, state_vector(spec, node, values, kind)
 
 
 #: What every query accepts as evidence (see :meth:`Evidence.of`).

@@ -111,7 +111,7 @@ def _crux_table(sec: WorldviewSection, top: int) -> Block:
     rows = []
     for node in [str(n) for n in t.node.values[:top]]:
         r = t.sel(node=node)
-        clash = str(r.contradicts_evidence.values) if "contradicts_evidence" in r else ""
+        clash = str(r.contradicting_states.values) if "contradicting_states" in r else ""
         states = (f"{r.low_state.values} → {r.high_state.values}" if not clash else
                   f"{r.low_state.values}; {clash}: contradicts the evidence")
         rows.append((node, states,

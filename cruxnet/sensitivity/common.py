@@ -414,7 +414,7 @@ DESCRIPTIONS = {
     "low_state": "the node's state that gives the lowest P(target)",
     "high_state": "the node's state that gives the highest P(target)",
     "swing": "high - low: how far P(target) moves if we learned the node's state",
-    "contradicts_evidence": "states with a chance now whose observation the evidence cannot "
+    "contradicting_states": "states with a chance now whose observation the evidence cannot "
                             "take (a fixed marginal they would break); comma-separated",
     "p_contradiction": "P(the node is observed in a state that contradicts the evidence); the "
                        "measures are over the other states",

@@ -232,7 +232,9 @@ def _monotonicity(net: BayesNet, node: str, parent: str, rising: bool, source: A
             share = per_pair.mean(axis=0)
             worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(share)), share.shape))
             gaps: Any = np.where(crossed, np.abs(step), 0.0)
-            size = float(gaps[(slice(None), *worst)].max())
+            pair_gaps = gaps[(slice(None), *worst)].max(axis=-1)
+            size = float(pair_gaps.max())
+            typical = float(np.median(pair_gaps[pair_gaps > 0]))
             states = net.spec.node(parent).states
             others = [p for p in spec.parents if p != parent]
             ctx = ", ".join(f"{p}={net.spec.node(p).states[i]}"
@@ -243,9 +245,11 @@ def _monotonicity(net: BayesNet, node: str, parent: str, rising: bool, source: A
                 "monotonicity", node, "warning",
                 f"should {word} with {parent}; holds at the point values but breaks in "
                 f"{broken:.0%} of {source.n} parameter draws: {pair} cross in "
-                f"{float(share[worst]):.0%} of draws, by up to {size:.3g}. Their stated "
-                "distributions overlap, so no coupling orders them (state them further "
-                "apart or tighter, or use a form that builds the order in)"))
+                f"{float(share[worst]):.0%} of draws, by {typical:.2g} in a typical one "
+                f"(the most {size:.2g}). Their stated distributions overlap, so no coupling "
+                "orders them: state them further apart or tighter, or use a form that builds "
+                f"the order in (the parameters to edit and their paths: cruxnet describe "
+                f"{node})"))
     return out
 
 

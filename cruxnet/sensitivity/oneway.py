@@ -60,7 +60,7 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
         the states giving them, ``swing = high - low``; ``swing_ci`` (with ``ci_bound``) the
         interval of the swing over draws; ``baseline`` attr: P(target = state | e).
         Read ``swing`` as "how far the answer moves if we learned this node's state".
-        ``contradicts_evidence``: the node's states that have a chance under the current
+        ``contradicting_states``: the node's states that have a chance under the current
         belief but cannot be observed with the evidence (a fixed marginal they would break),
         comma-separated ("" for none), and ``p_contradiction`` their probability now; such
         nodes come first, their low/high/swing over the
@@ -124,7 +124,7 @@ def node_swings(q: Question, nodes: Sequence[str] | None = None, *,
          "low_state": ("node", [r[3] for r in rows]),
          "high_state": ("node", [r[4] for r in rows]),
          "swing": ("node", [np.nan if r[9] and r[10] else r[2] - r[1] for r in rows]),
-         "contradicts_evidence": ("node", [r[9] for r in rows]),
+         "contradicting_states": ("node", [r[9] for r in rows]),
          "p_contradiction": ("node", [r[11] for r in rows]),
          "swing_ci": (("node", "ci_bound"), np.array([r[5] for r in rows]).reshape(-1, 2)),
          "do_low": ("node", [r[6] for r in rows]), "do_high": ("node", [r[7] for r in rows]),

@@ -15,10 +15,10 @@ __all__ = ["COLUMNS", "to_records", "to_text"]
 #: Per method: the columns a text table shows, in order (``name_ci`` shows as an interval).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "tornado": ("low_state", "low", "high_state", "high", "swing", "swing_ci", "do_swing",
-                "contradicts_evidence", "p_contradiction"),
+                "contradicting_states", "p_contradiction"),
     "functions": ("value", "theta_low", "theta_high", "f_low", "f_high", "swing"),
     "voi": ("variance_reduction", "variance_reduction_ci", "mutual_information",
-            "expected_shift", "contradicts_evidence", "p_contradiction"),
+            "expected_shift", "contradicting_states", "p_contradiction"),
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
     "levers": ("low_state", "high_state", "do_low", "do_high", "effect", "effect_ci",
                "observed_effect", "rank_stability", "p_top"),
@@ -52,6 +52,12 @@ def to_records(ds: xr.Dataset) -> dict[str, Any]:
 
 
 def _cell(v: Any) -> str:
+    """A table cell: three decimals, or for a value too small to show that way, two significant
+    figures in scientific notation (so 1.0e-04 never sits beside 0.002 as 0.0001038).
+
+    >>> [_cell(x) for x in (0.1234, 0.002, 0.0001038, 0.0, None, [0.01, 0.2])]
+    ['0.123', '0.002', '1.0e-04', '0.000', '-', '[0.010, 0.200]']
+    """
     if isinstance(v, list):
         if any(x is None for x in v):
             return "-"
@@ -59,7 +65,7 @@ def _cell(v: Any) -> str:
     if v is None:
         return "-"
     if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}"
+        return f"{v:.1e}" if 0 < abs(v) < 5e-4 else f"{v:.3f}"
     return str(v)
 
 

@@ -92,7 +92,7 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
         Dim ``node``, sorted by ``variance_reduction`` (largest first); each measure at the
         point CPTs and as ``<measure>_ci`` over draws (dim ``ci_bound``). Read
         ``variance_reduction`` as "observing this node next moves our answer most".
-        ``contradicts_evidence`` names the node's states that have a chance (``p_contradiction``
+        ``contradicting_states`` names the node's states that have a chance (``p_contradiction``
         in all) but cannot be observed with the evidence (a fixed marginal they would break);
         such nodes come first, their measures over the other states (renormalised).
 
@@ -135,7 +135,7 @@ def value_of_information(q: Question, nodes: Sequence[str] | None = None, *,
     order = sorted(range(len(names)), key=lambda i: (
         -clashes[i][1], -np.nan_to_num(float(point_rows[i]["variance_reduction"]), nan=-1.0)))
     data: dict[str, tuple[tuple[str, ...], NDArray]] = {}
-    data["contradicts_evidence"] = (("node",), np.array([clashes[i][0] for i in order],
+    data["contradicting_states"] = (("node",), np.array([clashes[i][0] for i in order],
                                                         dtype=object))
     data["p_contradiction"] = (("node",), np.array([clashes[i][1] for i in order]))
     for key in ("mutual_information", "variance_reduction", "expected_shift"):

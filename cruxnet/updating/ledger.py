@@ -57,9 +57,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.base.errors import LedgerError, did_you_mean
+from cruxnet.base.errors import EvidenceError, LedgerError, did_you_mean
 from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
-from cruxnet.inference.evidence import Evidence
+from cruxnet.inference.evidence import Evidence, state_vector
 from cruxnet.model.forms import KnownTableForm, TableForm
 from cruxnet.model.network import BayesNet
 from cruxnet.model.spec import ModelSpec
@@ -170,6 +170,11 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
         if not all(in_unit_interval(v) for v in vec):
             raise LedgerError(f"{where}: the fixed marginal of {node} has an entry outside "
                               f"[0, 1]: {list(vec)}")
+        try:  # one state left out gets what is left, as on the command line and in Python
+            vec = state_vector(spec, node, {str(s): float(v) for s, v in obj["marginal"].items()},
+                               "fixed")
+        except EvidenceError as exc:
+            raise LedgerError(f"{where}: {exc}") from None
         if abs(math.fsum(vec) - 1.0) > SUM_TOL:
             raise LedgerError(f"{where}: the fixed marginal of {node} sums to "
                               f"{math.fsum(vec):.12g}, not 1")

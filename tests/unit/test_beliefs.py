@@ -103,3 +103,13 @@ def test_do_keeps_a_stated_marginal_below_the_cut_where_it_was_stated(tmp_path) 
     assert_allclose(posterior(swapped, "c").probs,
                     posterior(net.with_cpt("a", np.array([0.9, 0.1])), "c", ev).probs,
                     atol=1e-14)
+
+
+def test_posterior_draws_takes_another_number_of_draws(mine: Beliefs) -> None:
+    net = with_stated_marginals(load_network("crux_network", "gs_deference"), STATED)
+    got = mine.posterior_draws("catastrophe", draws=50)
+    want = posterior_draws(net, "catastrophe", Evidence(hard=SEEN), draws=50, seed=7)
+    assert got.probs.shape == (50, 2)
+    assert_allclose(got.probs, want.probs, atol=1e-15)
+    with pytest.raises(DrawsError):
+        mine.posterior_draws("catastrophe", draws=0)

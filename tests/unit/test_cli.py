@@ -467,6 +467,18 @@ def test_cli_marginal_equals_python(tmp_path) -> None:
     assert "give the others too (about_1mo, to_6mo, to_2y, over_2y)" in bad.stderr
 
 
+def test_query_text_says_whose_view_it_is(capsys) -> None:
+    """The text answer names the stated marginals it was computed under (else it reads as the
+    worldview's own answer)."""
+    from cruxnet.cli import main
+
+    assert main(["query", "catastrophe", "--marginal", "scheming=yes:0.08"]) == 0
+    out = capsys.readouterr().out
+    assert "my view (stated marginals): scheming: no 92%, yes 8%" in out
+    assert main(["query", "catastrophe"]) == 0
+    assert "my view" not in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_report_command(tmp_path):
     run = [sys.executable, "-m", "cruxnet", "report", "-m", "carlsmith_2021", "--draws",

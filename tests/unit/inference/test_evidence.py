@@ -116,3 +116,28 @@ def test_likelihood_leaving_out_states_is_an_error(tmp_path, capsys):
                                 "citation": "c", "date": "2026-01-01", "by": "me"}) + "\n")
     with pytest.raises(LedgerError, match=r"line 1: .*leave out 'no'"):
         read_ledger(path, net.spec)
+
+
+def test_a_fixed_marginal_may_leave_out_one_state_everywhere(net) -> None:
+    """One rule for the command line, Python and the ledger: one state left out of a fixed
+    marginal gets what is left (as for a stated marginal); several only when the rest are 0."""
+    from cruxnet.base.errors import EvidenceError
+    from cruxnet.inference.evidence import parse_distribution, state_vector
+
+    spec = net.spec
+    want = (0.5, 0.2, 0.1, 0.15, 0.05)
+    given = dict(zip(spec.node("lead_time").states, want, strict=True))
+    for left_out in given:
+        rest = {s: p for s, p in given.items() if s != left_out}
+        assert state_vector(spec, "lead_time", rest, "fixed") == pytest.approx(want, abs=1e-15)
+        text = "lead_time=" + ",".join(f"{s}:{p}" for s, p in rest.items())
+        assert parse_distribution(text, spec, "fixed")[1] == pytest.approx(want, abs=1e-15)
+    assert state_vector(spec, "lead_time", {"under_2wk": 0.6, "to_2y": 0.4}, "fixed") == \
+        (0.6, 0.0, 0.0, 0.4, 0.0)
+    with pytest.raises(EvidenceError, match=r"sums to 0\.7, not 1: give the others too"):
+        state_vector(spec, "lead_time", {"under_2wk": 0.6, "to_2y": 0.1}, "fixed")
+    with pytest.raises(EvidenceError, match=r"sums to 1\.2"):
+        state_vector(spec, "scheming", {"yes": 1.2}, "fixed")
+    posterior_fixed = posterior(net, "catastrophe", Evidence(fixed={"scheming": {"yes": 0.3}}))
+    both = posterior(net, "catastrophe", Evidence(fixed={"scheming": {"no": 0.7, "yes": 0.3}}))
+    assert posterior_fixed.probs == pytest.approx(both.probs, abs=1e-15)

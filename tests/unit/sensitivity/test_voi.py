@@ -116,7 +116,7 @@ def test_observations_that_contradict_a_fixed_marginal_are_named_and_the_rest_co
     voi = value_of_information(q, ["A", "B"])
     # A: A = s1 contradicts the fixed marginal; it comes first and its swing is not 0 but none.
     assert str(swings.node[0].values) == str(voi.node[0].values) == "A"
-    assert str(swings.contradicts_evidence.sel(node="A").values) == "s1"
+    assert str(swings.contradicting_states.sel(node="A").values) == "s1"
     assert np.isnan(float(swings.swing.sel(node="A")))
     a0 = jeffrey(A=0)
     p_t_a0 = marginal(a0, names, ["T"])[1] / a0.sum()
@@ -134,7 +134,7 @@ def test_observations_that_contradict_a_fixed_marginal_are_named_and_the_rest_co
         jb = jeffrey(B=b)
         cond.append(marginal(jb, names, ["T"]) / jb.sum())
     cond = np.array(cond)
-    assert str(swings.contradicts_evidence.sel(node="B").values) == ""
+    assert str(swings.contradicting_states.sel(node="B").values) == ""
     assert_allclose(float(swings.swing.sel(node="B")), np.ptp(cond[:, 1]), atol=EXACT)
     assert_allclose(float(voi.variance_reduction.sel(node="B")),
                     np.sum(p_b * (cond[:, 1] - base) ** 2), atol=EXACT)

@@ -101,8 +101,9 @@ def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
      "counts[yes] must be a number >= 0"),
     (json.dumps({**BASE, "kind": "data", "node": "infosec_strong", "counts": {"yes": 1.5}}),
      "whole numbers"),
-    (json.dumps({**BASE, "kind": "fixed", "node": "scheming", "marginal": {"yes": 0.5}}),
-     "sums to 0.5"),
+    (json.dumps({**BASE, "kind": "fixed", "node": "lead_time",
+                 "marginal": {"under_2wk": 0.5, "to_2y": 0.2}}),
+     "sums to 0.7, not 1: give the others too (about_1mo, to_6mo, over_2y)"),
     (json.dumps({**BASE, "kind": "hard", "node": "scheming", "state": "yes", "extra": 1}),
      "unknown key 'extra'"),
 ])
