@@ -39,6 +39,7 @@ from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import joint_posterior, posterior, posteriors
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.inference.results import Posterior, PosteriorDraws
+from cruxnet.model.network import do, with_cpt
 from cruxnet.views.netview import show
 
 __version__ = cruxnet_version()
@@ -54,6 +55,7 @@ __all__ = [
     "PosteriorDraws",
     "SpecError",
     "__version__",
+    "do",
     "draw_parameters",
     "explore",
     "joint_posterior",
@@ -63,5 +65,6 @@ __all__ = [
     "posterior_draws",
     "posteriors",
     "show",
+    "with_cpt",
     "with_stated_marginals",
 ]

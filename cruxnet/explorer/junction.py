@@ -3,8 +3,8 @@
 The page answers every click with all node marginals at once, which a junction tree gives in
 two passes (collect to the root, distribute back), where variable elimination would need one
 elimination per node. The structure depends on the model only, so it is computed here and
-shipped as plain lists; the page's JavaScript (``static/explorer.js``) builds its index maps
-from it and propagates point CPTs and parameter draws alike.
+shipped as plain lists; the page's JavaScript (``static/engine/junction.js``) builds its index
+maps from it and propagates point CPTs and parameter draws alike.
 
 Construction (Koller & Friedman, ch. 10): moralise, eliminate greedily by fewest fill-in edges
 (ties: smallest clique table, then model order, so the tree is reproducible), keep the

@@ -4,8 +4,13 @@ The network picture is :func:`cruxnet.views.netview.network_svg` (the same look 
 ``cruxnet show``) with the elements the page updates in place; the data is
 :func:`cruxnet.explorer.payload.page_data` as JSON in a ``<script type="application/json">``
 (``<``, ``>`` and ``&`` written as JSON escapes, so no text in a model can close the script);
-the code is ``static/engine.js``, ``forms.js``, ``model.js`` (the numbers, no DOM) and
-``explorer.js`` (the page), the project's own, inlined.
+the code is the project's own ES modules under ``static/``, one job each: ``engine/`` (the
+exact engine: junction tree, evidence, contraction plan, WebAssembly, stated marginals,
+intervals), ``forms/`` (one module per CPT form the page rebuilds), ``model/`` (the numbers
+from the payload; ``engine/``, ``forms/`` and ``model/`` touch no DOM, and Node.js imports
+them in tests/js/), ``page/`` (the picture, panels, actions, editor, ``window.cruxnet``) and
+the entry ``main.js``. :func:`bundle_js` joins them, from the entry, into the one classic
+``<script>`` the page inlines (a page opened from file:// cannot load modules).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections.abc import Mapping, Sequence
+import posixpath
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -47,7 +54,99 @@ ENGINE_LIMIT = 2e7
 
 
 def _static(name: str) -> str:
-    return resources.files("cruxnet.explorer").joinpath("static", name).read_text("utf-8")
+    """The text of ``static/<name>`` (``name`` with ``/`` between folders)."""
+    return resources.files("cruxnet.explorer").joinpath("static", *name.split("/")).read_text(
+        "utf-8")
+
+
+_NAME = r"[A-Za-z_$][\w$]*"
+#: ``import {a, b as c} from "./x.js";`` at a line's start (the braces may span lines).
+_IMPORT = re.compile(r'^import[ \t]*\{([^}]*)\}\s*from[ \t]*(["\'])(.*?)\2[ \t]*;?[ \t]*$', re.M)
+#: ``export function f``, ``export async function f``, ``export class C``, ``export const c =``.
+_EXPORT = re.compile(rf"^export\s+(?:(?:async\s+)?function\b\*?|class\b|const\b)\s*({_NAME})",
+                     re.M)
+#: What no module may hold once its supported imports and exports are taken out.
+_UNSUPPORTED = re.compile(r"^(?:import|export)\b.*|\bimport\s*\(|\bimport\.meta\b", re.M)
+
+
+def bundle_js(entry: str, read: Callable[[str], str]) -> str:
+    """One classic script from the ES module ``entry`` and the modules it imports.
+
+    ``read(path)`` gives a module's text (``path`` relative to the modules' folder, ``/``
+    between folders). Each module becomes ``const __mod_<path> = (() => {...; return
+    {exports}; })();``, after the modules it imports (depth first, in the order of its
+    imports): each ``import {a, b as c} from "./x.js";`` becomes ``const {a, b: c} =
+    __mod_x;`` and each ``export`` keyword goes. The whole is one strict function run once, so
+    it defines no global. Only what the explorer's modules use is bundled: named imports of
+    relative ``.js`` paths; ``export function``, ``export class``, ``export const NAME`` (one
+    name per statement). Anything else (``export default``, ``export {...}``, ``export let``,
+    ``import *``, default or bare imports, ``import()``), a missing module or name, two modules
+    of one variable name and circular imports raise ValueError.
+    """
+    mods: dict[str, tuple[str, list[str]]] = {}  # path -> (its variable, its exports)
+    code: list[str] = []
+
+    def visit(path: str, chain: list[str]) -> None:
+        if path in chain:
+            raise ValueError(f"circular import: {' -> '.join([*chain[chain.index(path):], path])}")
+        if path in mods:
+            return
+        try:
+            text = read(path)
+        except (OSError, KeyError) as err:
+            by = f" (imported by {chain[-1]})" if chain else ""
+            raise ValueError(f"cannot read the module {path}{by}") from err
+        imports: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def take(m: re.Match[str]) -> str:
+            spec = m.group(3)
+            dep = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            if not spec.startswith(("./", "../")) or not spec.endswith(".js") or \
+                    dep.startswith("../"):
+                raise ValueError(f"{path}: cannot bundle {spec!r}: only relative imports of .js "
+                                 "files inside the modules' folder")
+            names = [re.fullmatch(rf"({_NAME})(?:\s+as\s+({_NAME}))?", x.strip())
+                     for x in m.group(1).split(",") if x.strip()]
+            if not names or not all(names):
+                raise ValueError(f"{path}: cannot bundle {m.group(0)!r}")
+            imports.append((dep, [(n[1], n[2] or n[1]) for n in names if n]))
+            return ""
+
+        body = _IMPORT.sub(take, text)
+        exports = _EXPORT.findall(body)
+        bad = _UNSUPPORTED.search(_EXPORT.sub("", body))
+        if bad:
+            raise ValueError(f"{path}: cannot bundle {bad[0].strip()!r}: only named imports and "
+                             "export function/class/const NAME")
+        var = "__mod_" + re.sub(r"\W", "_", path.removesuffix(".js"))
+        if any(v == var for v, _ in mods.values()) or len(set(exports)) < len(exports):
+            raise ValueError(f"{path}: another module is also {var}, or a name is exported twice")
+        head = []
+        for dep, names in imports:
+            visit(dep, [*chain, path])
+            missing = [n for n, _ in names if n not in mods[dep][1]]
+            if missing:
+                raise ValueError(f"{path}: {dep} does not export {', '.join(missing)}")
+            pairs = ", ".join(n if n == a else f"{n}: {a}" for n, a in names)
+            head.append(f"const {{{pairs}}} = {mods[dep][0]};\n")
+        local = [a for _, names in imports for _, a in names]
+        if len(set(local)) < len(local):
+            raise ValueError(f"{path}: a name is imported twice")
+        body = re.sub(r"^export\s+", "", body, flags=re.M).strip("\n")
+        code.append(f"// {path}\nconst {var} = (() => {{\n{''.join(head)}{body}\n"
+                    f"return {{{', '.join(exports)}}};\n}})();\n")
+        mods[path] = (var, exports)
+
+    visit(posixpath.normpath(entry), [])
+    return '(() => {\n"use strict";\n' + "".join(code) + "})();\n"
+
+
+def _page_code() -> str:
+    """The page's script: static/main.js and the modules it imports, bundled."""
+    code = bundle_js("main.js", _static)
+    if "</script" in code.lower():  # it would end the page's <script> early
+        raise ValueError("the explorer's JavaScript holds '</script'")
+    return code
 
 
 def _script_json(data: Mapping[str, Any]) -> str:
@@ -175,9 +274,7 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     heading = title or f"{spec.title or spec.name}: explore"
     page = Template(_static("page.html")).substitute(
         title=html.escape(heading), css=_static("explorer.css"), svg=svg,
-        data=_script_json(data), engine=_static("engine.js"), forms=_static("forms.js"),
-        numbers=_static("model.js"),
-        app=_static("explorer.js"),
+        data=_script_json(data), code=_page_code(),
         version=html.escape(str(data["version"])), model=html.escape(spec.name),
         draws=f"{draws:,}", seed=seed)
     return Explorer(page, data)

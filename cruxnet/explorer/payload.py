@@ -6,7 +6,7 @@ the Python engine's to 1e-12). Parameter draws travel as float32, in one of two 
 
 * a node whose CPT form the page rebuilds (:data:`PAGE_FORMS`) travels as its form's program
   (:func:`form_program`) and the draws of the parameters it reads, a few numbers per draw
-  (:func:`cruxnet.draws.worldview.record_parameters`); ``static/forms.js`` rebuilds its table in
+  (:func:`cruxnet.draws.values.record_parameters`); ``static/forms/<kind>.js`` rebuilds its table in
   every draw, orderings included;
 * any other node (a table read from a network file, one tilted to a stated marginal) travels
   as table columns (:func:`encode_draws`): per row every state but one, only the columns that
@@ -38,7 +38,7 @@ from cruxnet.draws.values import ReplayValues, cpt_name, record_parameters
 from cruxnet.explorer.junction import JunctionTree, junction_tree
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.plan import DrawPlan, draw_plan
-from cruxnet.model.forms import cause_name
+from cruxnet.model.forms import PAGE_FORMS
 from cruxnet.model.network import BayesNet
 from cruxnet.model.spec import ModelSpec
 from cruxnet.views.layout import Layout
@@ -166,78 +166,15 @@ def _rows_summing_to_one(cpt: NDArray) -> NDArray:
     return out
 
 
-#: The CPT forms whose draws the page rebuilds from their parameters (static/forms.js); other
-#: nodes (and nodes tilted to a stated marginal) travel as table columns.
-PAGE_FORMS = frozenset({"table", "noisy_or", "logit_additive", "product", "linear", "shifted"})
-
-
-class _Ids:
-    """Parameter array ids in the order a form reads them (checked against the recording)."""
-
-    def __init__(self, names: Sequence[str]):
-        self.names, self.k = list(names), 0
-
-    def take(self, name: str) -> int:
-        if self.k >= len(self.names) or self.names[self.k] != name:
-            got = self.names[self.k] if self.k < len(self.names) else "nothing"
-            raise ValueError(f"form program out of step: expected {name!r}, recorded {got!r}")
-        self.k += 1
-        return self.k - 1
-
-    def by_parent(self, node: Any, bp: Any, name: str) -> dict[str, Any]:
-        if bp.parent is None:
-            return {"axis": -1, "ids": [self.take(name)]}
-        return {"axis": node.parents.index(bp.parent),
-                "ids": [self.take(f"{name}[{bp.parent}={s}]") for s in bp.states]}
-
-
-def _conditions(spec: ModelSpec, node: Any, conds: Any) -> list[list[Any]]:
-    return [[node.parents.index(p), sorted(spec.node(p).states.index(x) for x in states)]
-            for p, states in conds]
-
-
 def form_program(spec: ModelSpec, form: Any, names: Sequence[str]) -> dict[str, Any]:
-    """What static/forms.js needs to rebuild ``form``'s CPT draws from its parameter arrays
-    (ids in the order :func:`cruxnet.draws.worldview.record_parameters` recorded ``names``)."""
-    node = spec.node(form.node)
-    ids = _Ids(names)
-    out: dict[str, Any] = {"kind": form.kind, "require": _conditions(spec, node, form.require),
-                           "otherwise": int(form.otherwise)}
-
-    def table(t: Any) -> dict[str, Any]:
-        return {"by": [node.parents.index(b) for b in t.by], "rows": ids.take("p")}
-
-    if form.kind == "table":
-        out.update(table(form))
-    elif form.kind == "noisy_or":
-        out["leak"] = ids.take("leak")
-        out["causes"] = [{"when": _conditions(spec, node, conds),
-                          "p": ids.by_parent(node, p, cause_name(i, conds))}
-                         for i, (conds, p) in enumerate(form.causes)]
-    elif form.kind == "logit_additive":
-        out["base"] = ids.by_parent(node, form.base, "base")
-        out["odds"] = [ids.by_parent(node, r, f"odds_ratio[{r.parent}]")
-                       for r in form.odds_ratios]
-        out["sharpness"] = float(form.sharpness)
-    elif form.kind == "product":
-        out["base"] = ids.by_parent(node, form.base, "base")
-        out["factors"] = [ids.by_parent(node, f, "factor") for f in form.factors]
-    elif form.kind == "linear":
-        out["base"] = ids.by_parent(node, form.base, "base")
-        out["effects"] = [ids.by_parent(node, e, "effect") for e in form.effects]
-        out["clip"] = list(form.clip) if form.clip is not None else None
-    elif form.kind == "shifted":
-        out["base"] = table(form.base)
-        out["shifts"] = [{"when": _conditions(spec, node, sh.when), "up": bool(sh.up),
-                          "p": ids.take(f"shift{j}"), "times": int(sh.times),
-                          "from": (sorted(sh.from_states) if sh.from_states is not None
-                                   else None)}
-                         for j, sh in enumerate(form.shifts)]
-    else:
+    """What the page's module for ``form`` (``static/forms/<kind>.js``) needs to rebuild its
+    CPT draws from its parameter arrays: the form's own :meth:`~cruxnet.model.forms.CPTForm
+    .page_program` (ids in the order :func:`cruxnet.draws.values.record_parameters` recorded
+    ``names``)."""
+    program = form.page_program(spec, names)
+    if program is None:
         raise ValueError(f"form {form.kind!r} is not rebuilt in the page")
-    if ids.k != len(ids.names):
-        raise ValueError(f"form program out of step: {len(ids.names) - ids.k} arrays unused")
-    return out
+    return dict(program)
 
 
 def _encode_parameter(kind: str, arr: NDArray) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -35,7 +35,9 @@ from cruxnet.base.types import NDArray
 from cruxnet.model.params import Param
 from cruxnet.model.spec import ModelSpec, NodeSpec
 
-__all__ = ["FORMS", "POINT", "CPTForm", "KnownTableForm", "ParamValues", "PointValues"]
+__all__ = ["FORMS", "PAGE_FORMS", "POINT", "CPTForm", "KnownTableForm", "ParamValues",
+           "PointValues",
+           "ProgramIds", "page_conditions"]
 
 Conditions = tuple[tuple[str, frozenset[str]], ...]
 
@@ -174,6 +176,40 @@ class ByParent:
 
 
 # ------------------------------------------------------------------------------------- forms
+class ProgramIds:
+    """The ids of a form's parameter arrays in the order the form reads them, checked against
+    the names :func:`cruxnet.draws.values.record_parameters` recorded (for the page)."""
+
+    def __init__(self, names: Sequence[str]):
+        self.names, self.k = list(names), 0
+
+    def take(self, name: str) -> int:
+        """The id of parameter ``name``, which must be the next one recorded."""
+        if self.k >= len(self.names) or self.names[self.k] != name:
+            got = self.names[self.k] if self.k < len(self.names) else "nothing"
+            raise ValueError(f"form program out of step: expected {name!r}, recorded {got!r}")
+        self.k += 1
+        return self.k - 1
+
+    def by_parent(self, node: NodeSpec, bp: ByParent, name: str) -> dict[str, Any]:
+        """The ids of a value that may differ by one parent's state, with that parent's axis."""
+        if bp.parent is None:
+            return {"axis": -1, "ids": [self.take(name)]}
+        return {"axis": node.parents.index(bp.parent),
+                "ids": [self.take(f"{name}[{bp.parent}={s}]") for s in bp.states]}
+
+
+def page_conditions(model: ModelSpec, node: NodeSpec, conds: Conditions) -> list[list[Any]]:
+    """Conditions as the page reads them: ``[parent axis, [allowed state indices]]``."""
+    return [[node.parents.index(p), sorted(model.node(p).states.index(x) for x in states)]
+            for p, states in conds]
+
+
+def _table_fields(t: TableForm, node: NodeSpec, ids: ProgramIds) -> dict[str, Any]:
+    return {"by": [node.parents.index(b) for b in t.by], "rows": ids.take("p")}
+
+
+
 @dataclass(frozen=True)
 class CPTForm:
     """Base of every CPT form: a node, an optional structural-zero gate."""
@@ -224,6 +260,26 @@ class CPTForm:
         """True if the table is the same in every draw (deterministic, or every value fixed)."""
         return self.deterministic or all(p.dist == "fixed" for _, p in self.params(model))
 
+    def page_program(self, model: ModelSpec, names: Sequence[str]) -> dict[str, Any] | None:
+        """What the explorer page's module for this form (``static/forms/<kind>.js``) needs to
+        rebuild the table in every draw from the parameter arrays ``names`` (in the order
+        :func:`cruxnet.draws.values.record_parameters` recorded them); ``None`` for a form the
+        page takes as drawn table columns instead."""
+        node = model.node(self.node)
+        ids = ProgramIds(names)
+        fields = self._page_fields(model, node, ids)
+        if fields is None:
+            return None
+        if ids.k != len(ids.names):
+            raise ValueError(f"form program out of step: {len(ids.names) - ids.k} arrays unused")
+        return {"kind": self.kind, "require": page_conditions(model, node, self.require),
+                "otherwise": int(self.otherwise), **fields}
+
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        """This form's own part of :meth:`page_program` (``None``: the page has no module)."""
+        return None
+
 
 @dataclass(frozen=True)
 class TableForm(CPTForm):
@@ -250,6 +306,10 @@ class TableForm(CPTForm):
             shape[node.parents.index(b.id)] = b.card
         return sub.reshape((values.n, *shape, node.card))
 
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        return _table_fields(self, node, ids)
+
 
 @dataclass(frozen=True)
 class KnownTableForm(TableForm):
@@ -259,6 +319,10 @@ class KnownTableForm(TableForm):
 
     kind: ClassVar[str] = "known_table"
     deterministic: ClassVar[bool] = True
+
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        return None
 
 
 def cause_name(i: int, conds: Conditions) -> str:
@@ -290,6 +354,14 @@ class NoisyOrForm(CPTForm):
         np.subtract(1.0, stay, out=out[..., 1, :])
         return np.moveaxis(out, -1, 0)
 
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        leak = ids.take("leak")
+        return {"leak": leak,
+                "causes": [{"when": page_conditions(model, node, conds),
+                            "p": ids.by_parent(node, p, cause_name(i, conds))}
+                           for i, (conds, p) in enumerate(self.causes)]}
+
 
 @dataclass(frozen=True)
 class LogitAdditiveForm(CPTForm):
@@ -318,6 +390,14 @@ class LogitAdditiveForm(CPTForm):
         np.subtract(1.0, z, out=out[..., 0, :])
         return np.moveaxis(out, -1, 0)
 
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        base = ids.by_parent(node, self.base, "base")
+        return {"base": base,
+                "odds": [ids.by_parent(node, r, f"odds_ratio[{r.parent}]")
+                         for r in self.odds_ratios],
+                "sharpness": float(self.sharpness)}
+
 
 @dataclass(frozen=True)
 class ProductForm(CPTForm):
@@ -332,6 +412,11 @@ class ProductForm(CPTForm):
         for f in self.factors:
             p = p * _last(f.array(model, node, values, "factor"))
         return _binary_last(values.as_probability(p), _parent_shape(model, node), values.n)
+
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        base = ids.by_parent(node, self.base, "base")
+        return {"base": base, "factors": [ids.by_parent(node, f, "factor") for f in self.factors]}
 
 
 @dataclass(frozen=True)
@@ -350,6 +435,12 @@ class LinearForm(CPTForm):
         if self.clip is not None:
             p = np.clip(p, *self.clip)
         return _binary_last(values.as_probability(p), _parent_shape(model, node), values.n)
+
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        base = ids.by_parent(node, self.base, "base")
+        return {"base": base, "effects": [ids.by_parent(node, e, "effect") for e in self.effects],
+                "clip": list(self.clip) if self.clip is not None else None}
 
 
 @dataclass(frozen=True)
@@ -413,6 +504,16 @@ class ShiftedForm(CPTForm):
                     else:
                         view[..., :-1, :] += moved[..., 1:, :]
         return cpt
+
+    def _page_fields(self, model: ModelSpec, node: NodeSpec, ids: ProgramIds
+                     ) -> dict[str, Any] | None:
+        base = _table_fields(self.base, node, ids)
+        return {"base": base,
+                "shifts": [{"when": page_conditions(model, node, sh.when), "up": bool(sh.up),
+                            "p": ids.take(f"shift{j}"), "times": int(sh.times),
+                            "from": (sorted(sh.from_states) if sh.from_states is not None
+                                     else None)}
+                           for j, sh in enumerate(self.shifts)]}
 
 
 def _condition_index(model: ModelSpec, node: NodeSpec,
@@ -490,5 +591,9 @@ FORMS: dict[str, type[CPTForm]] = {
     f.kind: f for f in (TableForm, NoisyOrForm, LogitAdditiveForm, ProductForm, LinearForm,
                         GateForm, ShiftedForm, BinnedProductForm)
 }
+#: The forms the explorer page rebuilds from their parameters (each has a module,
+#: ``static/forms/<kind>.js``, and a :meth:`CPTForm.page_program`).
+PAGE_FORMS = frozenset({"table", "noisy_or", "logit_additive", "product", "linear",
+                        "shifted"})
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from cruxnet.model.stated import StatedMarginal
     from cruxnet.model.worldview import Worldview
 
-__all__ = ["VIEWS", "BayesNet"]
+__all__ = ["VIEWS", "BayesNet", "do", "with_cpt"]
 
 #: The pictures of a network, registered by the layers that draw them (``show`` by
 #: :mod:`cruxnet.views.netview`, ``explore`` by :mod:`cruxnet.explorer`) when ``cruxnet`` is
@@ -208,3 +208,19 @@ class BayesNet:
                         self.prior, {n: m for n, m in self.marginals.items()
                                      if n not in interventions},
                         (before, {**done, **interventions}))
+
+
+def do(net: BayesNet, interventions: Mapping[str, str]) -> BayesNet:
+    """``net`` after the interventions ``{node: state}`` (graph surgery, :meth:`BayesNet.do`).
+
+    >>> from cruxnet import do, load_network, posterior
+    >>> net = load_network("carlsmith_2021")
+    >>> round(posterior(do(net, {"incentives": "no"}), "incentives")["no"], 12)
+    1.0
+    """
+    return net.do(interventions)
+
+
+def with_cpt(net: BayesNet, node: str, cpt: NDArray) -> BayesNet:
+    """A copy of ``net`` with ``node``'s table replaced (:meth:`BayesNet.with_cpt`)."""
+    return net.with_cpt(node, cpt)

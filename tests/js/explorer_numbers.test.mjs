@@ -1,6 +1,8 @@
-// The explorer page's numeric code (engine.js, forms.js, model.js: no DOM) under Node.js,
-// against golden vectors the Python engine wrote (tests/oracles/test_explorer_numbers.py writes
-// them and runs `node --test` on this file with CRUXNET_GOLDEN naming the folder).
+// The explorer page's numeric code under Node.js: the ES modules under cruxnet/explorer/static/
+// (model/, which uses engine/ and forms/; no DOM), imported as they are (the page inlines them
+// bundled by cruxnet.explorer.page.bundle_js), against golden vectors the Python engine wrote
+// (tests/oracles/test_explorer_numbers.py writes them and runs `node --test` on this file with
+// CRUXNET_GOLDEN naming the folder).
 //
 // Each golden file holds one page's payload (what cruxnet.explorer.payload puts in the page)
 // and cases computed in Python without any of this code: every node's point beliefs
@@ -8,21 +10,13 @@
 // draws (the batched engine), the equal-tailed interval (numpy), the one-way swings
 // (node_swings), the tables rebuilt from the forms' parameters, and stated marginals met in
 // every draw (StatedMarginalDraws).
-"use strict";
 
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import {test} from "node:test";
-import {fileURLToPath} from "node:url";
-import vm from "node:vm";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const STATIC = path.resolve(here, "..", "..", "cruxnet", "explorer", "static");
-for (const name of ["engine.js", "forms.js", "model.js"]) {
-  vm.runInThisContext(fs.readFileSync(path.join(STATIC, name), "utf8"), {filename: name});
-}
-const CruxModel = vm.runInThisContext("CruxModel");
+import {create} from "../../cruxnet/explorer/static/model/index.js";
 
 const GOLDEN = process.env.CRUXNET_GOLDEN;
 if (!GOLDEN) throw new Error("CRUXNET_GOLDEN is not set: run tests/oracles/test_explorer_numbers.py");
@@ -45,7 +39,7 @@ function closeAll(got, want, tol, what) {
 
 for (const file of files) {
   const golden = JSON.parse(fs.readFileSync(path.join(GOLDEN, file), "utf8"));
-  const M = CruxModel.create(golden.data);
+  const M = create(golden.data);
   const ids = M.ids;
 
   test(`${golden.name}: point beliefs of every node`, () => {

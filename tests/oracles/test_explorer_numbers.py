@@ -1,12 +1,14 @@
 """The explorer page's numbers, under Node.js, against the Python engine and pyAgrum.
 
-The page computes everything in its own JavaScript (engine.js: Hugin propagation and the
-batched engine's contraction plan, with WebAssembly kernels; forms.js: the CPT forms and
-orderings; model.js: decoding the draws, stated marginals, swings, intervals). Here Python
-writes golden vectors (tests/support/explorer.py) for the page kinds people get: the crux
-network with tables that travel as forms' parameters, every other bundled model with all its
-worldviews, bnlearn networks whose tables travel as columns (from asia to hailfinder), pyAgrum's
-answers, and a stated marginal ("my view") met in every draw; then ``node --test`` runs
+The page computes everything in its own JavaScript, ES modules under cruxnet/explorer/static/
+(engine/: Hugin propagation and the batched engine's contraction plan, with WebAssembly
+kernels, stated marginals, intervals; forms/: one module per CPT form; model/: decoding the
+draws, "my view", swings, intervals), which the Node test imports as they are (the page
+inlines them bundled by cruxnet.explorer.page.bundle_js). Here Python writes golden vectors
+(tests/support/explorer.py) for the page kinds people get: the crux network with tables that
+travel as forms' parameters, every other bundled model with all its worldviews, bnlearn
+networks whose tables travel as columns (from asia to hailfinder), pyAgrum's answers, and a
+stated marginal ("my view") met in every draw; then ``node --test`` runs
 tests/js/explorer_numbers.test.mjs on them. Each number must match to 1e-12 (pyAgrum 1e-9;
 tables against Python's own float64 draws 2e-6, as the page's parameters are float32).
 
