@@ -18,11 +18,11 @@ import numpy as np
 from cruxnet.base.bundled import bundled_model_names, model_file, worldview_dir
 from cruxnet.base.errors import EvidenceError, SpecError
 from cruxnet.base.version import cruxnet_version
+from cruxnet.files.model import load_model_spec
+from cruxnet.files.worldview import load_worldview
 from cruxnet.model.network import BayesNet
 from cruxnet.model.spec import ModelSpec
 from cruxnet.model.worldview import Worldview
-from cruxnet.spec.model import load_model_spec
-from cruxnet.spec.worldview import load_worldview
 
 __all__ = [
     "DEFAULT_MODEL",

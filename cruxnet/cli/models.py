@@ -155,8 +155,8 @@ def _cmd_lint(ns: argparse.Namespace) -> int:
 def _validate_file(path: str, model: str | None, normalize: bool) -> str:
     from cruxnet.base.yamlio import load_yaml_mapping
     from cruxnet.catalog import check_format, is_network_file, load_model
-    from cruxnet.spec.model import model_spec_from_mapping
-    from cruxnet.spec.worldview import load_worldview
+    from cruxnet.files.model import model_spec_from_mapping
+    from cruxnet.files.worldview import load_worldview
 
     p = Path(path)
     check_format(p)

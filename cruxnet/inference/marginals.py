@@ -37,6 +37,7 @@ from cruxnet.base.types import NDArray
 from cruxnet.base.validate import normalized_probabilities
 from cruxnet.draws.marginal import draw_marginal, redraw_marginal
 from cruxnet.draws.streams import BLOCK
+from cruxnet.files.stated import parse_stated_marginal
 from cruxnet.inference.contract import LAST_AXIS, Factor
 from cruxnet.inference.evidence import check_distribution, state_vector
 from cruxnet.inference.jeffrey import contract_draws
@@ -44,7 +45,6 @@ from cruxnet.inference.reach import reaches
 from cruxnet.inference.tilt import parents_joint, tilt_cpt, tilt_draws
 from cruxnet.model.network import TRANSFORMS, BayesNet
 from cruxnet.model.stated import StatedMarginal
-from cruxnet.spec.stated import parse_stated_marginal
 
 __all__ = ["StatedMarginalDraws", "stated_marginal_vector", "with_stated_marginals"]
 

@@ -18,9 +18,9 @@ import numpy as np
 
 from cruxnet.base.errors import RoundedRowsWarning, SpecError
 from cruxnet.base.validate import SUM_TOL
+from cruxnet.files.model import build_model_spec
 from cruxnet.model.network import BayesNet
 from cruxnet.model.spec import ModelSpec, NodeSpec
-from cruxnet.spec.model import build_model_spec
 
 __all__ = ["RoundedRowsWarning", "parse_bif", "read_bif", "write_bif"]
 

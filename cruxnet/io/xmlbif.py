@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from cruxnet.base.errors import SpecError
+from cruxnet.files.model import build_model_spec
 from cruxnet.io.bif import (
     Numbers,
     check_exportable_names,
@@ -22,7 +23,6 @@ from cruxnet.io.bif import (
 )
 from cruxnet.model.network import BayesNet
 from cruxnet.model.spec import NodeSpec
-from cruxnet.spec.model import build_model_spec
 
 __all__ = ["parse_xmlbif", "read_xmlbif", "write_xmlbif"]
 

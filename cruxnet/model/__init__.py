@@ -1,7 +1,7 @@
 """What a model is, as types and arithmetic: its structure (:mod:`~cruxnet.model.spec`), the
 CPT forms and their parameters, worldviews and stated marginals, the network they make
 (:class:`~cruxnet.model.network.BayesNet`) and the elicitation arithmetic that turns a person's
-numbers into distributions. Reading files into these types is :mod:`cruxnet.spec`'s job."""
+numbers into distributions. Reading files into these types is :mod:`cruxnet.files`'s job."""
 
 from cruxnet.model.elicit import (
     ElicitationError,

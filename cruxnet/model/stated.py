@@ -2,7 +2,7 @@
 
 A stated marginal is a probability for each state of one node, with the person's uncertainty
 about it. :mod:`cruxnet.inference.marginals` gives it its meaning (the node's own table moves by
-the smallest change that makes the network imply it); :mod:`cruxnet.spec.stated` reads and
+the smallest change that makes the network imply it); :mod:`cruxnet.files.stated` reads and
 checks what was written. Accepted, in a worldview file's ``marginals:`` or in Python:
 
 * ``{no: 0.92, yes: 0.08}``: a probability per state. States left out get what is left when

@@ -204,8 +204,8 @@ def _differences(net: BayesNet, c: SectionSettings, point: float
     changes against its base, in words, with P(target) under both."""
     from cruxnet.base.errors import CruxnetError
     from cruxnet.catalog import network_from_worldview
+    from cruxnet.files.worldview import load_worldview
     from cruxnet.inference.exact import posterior
-    from cruxnet.spec.worldview import load_worldview
 
     wv = net.prior
     if wv is None or (wv.base_file is None and not net.marginals):

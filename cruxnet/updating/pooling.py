@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.base.types import NDArray
+from cruxnet.files.worldview import read_worldview_file, worldview_from_mapping
 from cruxnet.model.elicit import (
     Distribution,
     ElicitationError,
@@ -24,7 +25,6 @@ from cruxnet.model.forms import TableForm
 from cruxnet.model.paths import path_get, path_set
 from cruxnet.model.spec import ModelSpec
 from cruxnet.model.worldview import Worldview
-from cruxnet.spec.worldview import read_worldview_file, worldview_from_mapping
 from cruxnet.updating.records import ElicitationRecords, Target, records_error
 
 if TYPE_CHECKING:

@@ -73,6 +73,7 @@ from cruxnet.base.bundled import worldview_dir
 from cruxnet.base.errors import SpecError, did_you_mean
 from cruxnet.base.types import NDArray
 from cruxnet.base.yamlio import load_yaml_mapping
+from cruxnet.files.worldview import load_worldview
 from cruxnet.model.elicit import (
     Distribution,
     ElicitationError,
@@ -86,7 +87,6 @@ from cruxnet.model.forms import TableForm
 from cruxnet.model.paths import parameter_paths, path_get
 from cruxnet.model.spec import ModelSpec, state_name
 from cruxnet.model.worldview import Worldview
-from cruxnet.spec.worldview import load_worldview
 
 if TYPE_CHECKING:
     pass

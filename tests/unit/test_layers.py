@@ -17,7 +17,7 @@ PACKAGE = ROOT / "cruxnet"
 LAYERS = {
     "base": 0,
     "model": 1,
-    "spec": 2,
+    "files": 2,
     "draws": 3,
     "inference": 4, "io": 4,
     "catalog": 5, "beliefs": 5,

@@ -8,7 +8,7 @@ from support.errors import error_message
 from support.models import write_tiny
 
 from cruxnet import SpecError
-from cruxnet.spec.model import load_model_spec
+from cruxnet.files.model import load_model_spec
 
 
 def test_yaml_tags_that_would_execute_code_are_rejected(tmp_path: Path) -> None:

@@ -236,8 +236,8 @@ def test_draws_carry_the_persons_uncertainty() -> None:
     are the stated 3% and 15%), whatever the worldview's own uncertainty about scheming was."""
     from scipy import stats
 
+    from cruxnet.files.stated import parse_stated_marginal
     from cruxnet.inference.batched import posterior_draws
-    from cruxnet.spec.stated import parse_stated_marginal
 
     net = load_network("crux_network", "gs_deference")
     mine = with_stated_marginals(net, MINE)

@@ -14,9 +14,9 @@ from support.models import TINY_WORLDVIEW as WORLDVIEW
 from support.models import write_tiny
 
 from cruxnet import SpecError, load_network
-from cruxnet.spec.forms import parse_cpt
-from cruxnet.spec.model import model_spec_from_mapping
-from cruxnet.spec.params import ParseContext
+from cruxnet.files.forms import parse_cpt
+from cruxnet.files.model import model_spec_from_mapping
+from cruxnet.files.params import ParseContext
 
 SPEC = model_spec_from_mapping({
     "model": "m",

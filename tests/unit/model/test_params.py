@@ -17,7 +17,7 @@ from cruxnet import SpecError, load_network
 # Issue 13, item 1: fixed marginals within the tolerance are normalised, one tolerance
 # everywhere.
 def test_one_tolerance_in_worldview_files_and_ledgers(tmp_path, capsys):
-    from cruxnet.spec.params import ParseContext, parse_param, parse_prob_vector
+    from cruxnet.files.params import ParseContext, parse_param, parse_prob_vector
 
     ctx = ParseContext(file="w.yaml", node="n")
     assert parse_param(1.0000000000000002, "probability", "p", ctx).value == 1.0

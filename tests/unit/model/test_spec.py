@@ -11,7 +11,7 @@ from support.models import TINY_MODEL as MODEL
 from support.models import write_tiny
 
 from cruxnet import SpecError
-from cruxnet.spec.model import load_model_spec
+from cruxnet.files.model import load_model_spec
 
 
 @pytest.mark.parametrize(("model", "needle"), [

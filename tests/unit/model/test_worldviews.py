@@ -20,7 +20,7 @@ from cruxnet.sensitivity.anchors import UNORDERED_LEVERS
 @pytest.mark.parametrize("worldview", WORLDVIEWS)
 def test_every_worldview_is_marked_as_a_reading(worldview: str) -> None:
     from cruxnet.catalog import resolve_worldview
-    from cruxnet.spec.worldview import load_worldview
+    from cruxnet.files.worldview import load_worldview
 
     entry = load_model("crux_network")
     wv = load_worldview(resolve_worldview(entry, worldview), entry.spec)

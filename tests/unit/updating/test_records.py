@@ -15,13 +15,13 @@ from support.models import PANEL
 from cruxnet import load_network, posterior
 from cruxnet.base.errors import SpecError
 from cruxnet.catalog import network_from_worldview
+from cruxnet.files.worldview import load_worldview
 from cruxnet.model.elicit import (
     FIT_WARNING,
     beta_from_interval,
     beta_from_quantiles,
     log_pool_betas,
 )
-from cruxnet.spec.worldview import load_worldview
 from cruxnet.updating.pooling import compile_elicitation
 from cruxnet.updating.records import load_elicitation
 

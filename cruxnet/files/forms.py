@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from cruxnet.base.validate import SUM_TOL
+from cruxnet.files.params import ParseContext, parse_ess, parse_param, parse_prob_vector
 from cruxnet.model.forms import (
     FORMS,
     BinnedProductForm,
@@ -27,7 +28,6 @@ from cruxnet.model.forms import (
 )
 from cruxnet.model.params import Param
 from cruxnet.model.spec import ModelSpec, NodeSpec, state_name
-from cruxnet.spec.params import ParseContext, parse_ess, parse_param, parse_prob_vector
 
 __all__ = ["parse_cpt"]
 

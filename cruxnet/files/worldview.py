@@ -12,14 +12,14 @@ from typing import Any
 from cruxnet.base.bundled import worldview_dir
 from cruxnet.base.errors import SpecError
 from cruxnet.base.yamlio import load_yaml_mapping
+from cruxnet.files.forms import parse_cpt
+from cruxnet.files.params import ParseContext
+from cruxnet.files.stated import parse_stated_marginals
 from cruxnet.model.forms import CPTForm
 from cruxnet.model.paths import describe_value, parameter_paths, path_set, with_value
 from cruxnet.model.spec import ModelSpec, state_name
 from cruxnet.model.stated import StatedMarginal
 from cruxnet.model.worldview import Override, Worldview
-from cruxnet.spec.forms import parse_cpt
-from cruxnet.spec.params import ParseContext
-from cruxnet.spec.stated import parse_stated_marginals
 
 __all__ = ["load_worldview", "read_worldview_file", "worldview_from_mapping"]
 
