@@ -480,8 +480,9 @@ def replay_ledger(net: BayesNet | Beliefs, entries: Sequence[LedgerEntry], *, ta
     -------
     xarray.Dataset
         Dim ``step`` (0 = the prior, then one per entry): ``p`` (point), ``mean``,
-        ``interval`` (with ``ci_bound``), ``impossible_draws``; one variable per crux,
-        ``P(crux=its state of interest)`` (the last state unless the model names one);
+        ``interval`` (with ``ci_bound``), ``impossible_draws``; one variable per crux and
+        per node a ``data`` entry updates (so the step shows what the counts moved),
+        ``P(node=its state of interest)`` (the last state unless the model names one);
         coordinates ``entry`` (its description), ``line``, ``date``,
         ``by`` and ``citation``.
     """
@@ -497,6 +498,8 @@ def replay_ledger(net: BayesNet | Beliefs, entries: Sequence[LedgerEntry], *, ta
     if s not in states:
         raise LedgerError(f"unknown state {s!r} of {target} (states: {', '.join(states)})")
     idx = states.index(s)
+    cruxes = list(dict.fromkeys([*cruxes, *(e.node for e in entries
+                                            if e.kind == "data" and e.node != target)]))
     rows = []
     for k in range(len(entries) + 1):
         step_net, ev = apply_entries(net, entries[:k], file, seed=beliefs.seed)

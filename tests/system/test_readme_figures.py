@@ -117,3 +117,28 @@ def test_interview_transcript() -> None:
         _says(f"P(catastrophe=yes) {before:.3f} -> {after:.3f}")
         before = after
     _says(f"P(catastrophe=yes): 0.325 under gs_deference -> {before:.3f} under your view")
+
+
+def test_the_readme_ledger_reads_and_its_counts_move_something(tmp_path) -> None:
+    """The README's example ledger is a valid ledger for the bundled model, its data entry moves
+    the node it updates (an example whose counts equal the prior shows nothing), and its
+    honeypot line is one for the model it names."""
+    from cruxnet.updating.ledger import apply_entries, read_ledger
+
+    start = README.index("**The ledger.**")
+    block = README[README.index("```json\n", start) + 8:README.index("```\n", start + 20)]
+    path = tmp_path / "ledger.jsonl"
+    path.write_text(block)
+    net = load_network("crux_network", "gs_deference")
+    entries = read_ledger(path, net.spec)
+    assert [e.kind for e in entries] == ["hard", "data"]
+    updated, _ = apply_entries(net, entries[1:])
+    before = posterior(net, "infosec_strong")["yes"]
+    assert abs(posterior(updated, "infosec_strong")["yes"] - before) > 0.05
+    # the honeypot line, on the model it names
+    start = README.index("On the bundled `honeypot_tests` model")
+    line = README[README.index("```json\n", start) + 8:README.index("```\n", start + 20)]
+    path.write_text(line.strip() + "\n")
+    honeypots = load_network("honeypot_tests")
+    (entry,) = read_ledger(path, honeypots.spec)
+    assert entry.kind == "data" and entry.node == "honeypot_caught"

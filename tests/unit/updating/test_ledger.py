@@ -44,6 +44,21 @@ def test_data_entry_is_a_conjugate_update(tmp_path):
     assert updated.provenance["worldview_sha256"] != net.provenance["worldview_sha256"]
 
 
+def test_the_trajectory_shows_the_node_a_data_entry_updated(tmp_path):
+    """A data entry's node gets its own column, even when it is no headline crux: the step
+    shows the conjugate update (closed form) that the counts made."""
+    net = load_network("crux_network", "gs_deference")
+    (means, ess), = net.prior.cpts["infosec_strong"].rows.values()
+    path = _write(tmp_path, {"kind": "data", "node": "infosec_strong",
+                             "counts": {"no": 1, "yes": 3}, "given": {}})
+    ds = replay_ledger(net, read_ledger(path, net.spec), target="catastrophe",
+                       cruxes=["scheming"], draws=50)
+    col = ds["P(infosec_strong=yes)"].values
+    a = np.asarray(means) * ess + np.array([1, 3])
+    assert_allclose(col, [means[1], a[1] / a.sum()], rtol=1e-12)
+    assert "P(scheming=yes)" in ds and "P(catastrophe=yes)" not in ds
+
+
 @pytest.mark.slow
 def test_replay_equals_direct_queries_and_is_deterministic(tmp_path):
     net = load_network("crux_network", "karnofsky_playbook")
