@@ -35,7 +35,7 @@ from cruxnet.draws.streams import BLOCK, DEFAULT_SEED, block_ranges, node_genera
 from cruxnet.draws.values import (
     DrawValues,
 )
-from cruxnet.model.forms import POINT
+from cruxnet.model.cpt import POINT
 from cruxnet.model.spec import ModelSpec
 from cruxnet.model.worldview import Worldview
 

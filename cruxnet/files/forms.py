@@ -11,12 +11,10 @@ import numpy as np
 
 from cruxnet.base.validate import SUM_TOL
 from cruxnet.files.params import ParseContext, parse_ess, parse_param, parse_prob_vector
+from cruxnet.model.cpt import ByParent, Conditions, CPTForm
 from cruxnet.model.forms import (
     FORMS,
     BinnedProductForm,
-    ByParent,
-    Conditions,
-    CPTForm,
     GateForm,
     LinearForm,
     LogitAdditiveForm,

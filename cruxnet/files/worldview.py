@@ -15,7 +15,7 @@ from cruxnet.base.yamlio import load_yaml_mapping
 from cruxnet.files.forms import parse_cpt
 from cruxnet.files.params import ParseContext
 from cruxnet.files.stated import parse_stated_marginals
-from cruxnet.model.forms import CPTForm
+from cruxnet.model.cpt import CPTForm
 from cruxnet.model.paths import describe_value, parameter_paths, path_set, with_value
 from cruxnet.model.spec import ModelSpec, state_name
 from cruxnet.model.stated import StatedMarginal

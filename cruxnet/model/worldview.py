@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from cruxnet.base.types import NDArray
-from cruxnet.model.forms import CPTForm, TableForm
+from cruxnet.model.cpt import CPTForm
+from cruxnet.model.forms import TableForm
 from cruxnet.model.spec import ModelSpec
 from cruxnet.model.stated import StatedMarginal
 

@@ -38,7 +38,7 @@ from cruxnet.draws.marginal import TINY_ALPHA, marginal_alpha, row_alphas, scala
 from cruxnet.inference.batched import posterior_draws
 from cruxnet.inference.factors import prepare_query
 from cruxnet.inference.observe import table_swaps
-from cruxnet.model.forms import CPTForm
+from cruxnet.model.cpt import CPTForm
 from cruxnet.model.params import Param
 from cruxnet.model.spec import ModelSpec
 from cruxnet.model.worldview import Worldview
