@@ -76,7 +76,8 @@ def register(sub: Subparsers) -> None:
 def _cmd_update(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.sensitivity.render import to_records
-    from cruxnet.updating.ledger import read_ledger, replay_ledger
+    from cruxnet.updating.ledger import read_ledger
+    from cruxnet.updating.replay import replay_ledger
 
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     entries = read_ledger(ns.ledger, net.spec)

@@ -171,7 +171,7 @@ def compute_section(net: BayesNet, c: SectionSettings, step: Callable[[str], Non
     levers = lever_effects(q) if c.has_levers else None
     trajectory = None
     if c.entries is not None:
-        from cruxnet.updating.ledger import replay_ledger
+        from cruxnet.updating.replay import replay_ledger
 
         step(f"{net.worldview}: ledger")
         trajectory = replay_ledger(beliefs, c.entries, target=c.target, state=str(q.state),

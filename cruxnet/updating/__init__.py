@@ -19,13 +19,14 @@ Nothing here is imported by ``import cruxnet``; PyMC is imported only when a fit
 from cruxnet.updating.diagnostics import FitError, check_fit
 from cruxnet.updating.fitting import CountFit, fit_latent_counts
 from cruxnet.updating.hierarchical import hierarchical_pool
-from cruxnet.updating.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.ledger import LedgerError, read_ledger
 from cruxnet.updating.pooling import (
            CompiledElicitation,
            compile_elicitation,
            pooled_parameter_draws,
 )
 from cruxnet.updating.records import load_elicitation
+from cruxnet.updating.replay import apply_entries, replay_ledger
 
 __all__ = ["CompiledElicitation", "CountFit", "FitError", "LedgerError", "apply_entries",
            "check_fit", "compile_elicitation", "fit_latent_counts", "hierarchical_pool",

@@ -123,7 +123,8 @@ def test_the_readme_ledger_reads_and_its_counts_move_something(tmp_path) -> None
     """The README's example ledger is a valid ledger for the bundled model, its data entry moves
     the node it updates (an example whose counts equal the prior shows nothing), and its
     honeypot line is one for the model it names."""
-    from cruxnet.updating.ledger import apply_entries, read_ledger
+    from cruxnet.updating.ledger import read_ledger
+    from cruxnet.updating.replay import apply_entries
 
     start = README.index("**The ledger.**")
     block = README[README.index("```json\n", start) + 8:README.index("```\n", start + 20)]

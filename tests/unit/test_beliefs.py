@@ -12,7 +12,7 @@ from cruxnet import Evidence, load_network, posterior, posterior_draws, with_sta
 from cruxnet.base.errors import DrawsError, EvidenceError
 from cruxnet.beliefs import Beliefs
 from cruxnet.sensitivity import Question, node_swings, value_of_information
-from cruxnet.updating.ledger import replay_ledger
+from cruxnet.updating.replay import replay_ledger
 
 STATED = {"scheming": {"yes": {"mean": 0.08, "ess": 20}}}
 SEEN = {"deception_demonstrated": "yes"}

@@ -61,7 +61,8 @@ def test_user_text_is_escaped_in_html(tmp_path):
 def test_ledger_adds_the_belief_trajectory(tmp_path):
     import json
 
-    from cruxnet.updating.ledger import read_ledger, replay_ledger
+    from cruxnet.updating.ledger import read_ledger
+    from cruxnet.updating.replay import replay_ledger
 
     ledger = tmp_path / "l.jsonl"
     common = {"citation": "<i>a source</i>", "date": "2026-03-04", "by": "tester"}

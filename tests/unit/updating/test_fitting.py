@@ -13,7 +13,8 @@ from scipy import integrate, stats
 from cruxnet import load_network
 from cruxnet.updating.diagnostics import FitError
 from cruxnet.updating.fitting import fit_latent_counts
-from cruxnet.updating.ledger import apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.ledger import read_ledger
+from cruxnet.updating.replay import apply_entries, replay_ledger
 
 pytestmark = pytest.mark.slow
 CONFIGS = [("no", "no"), ("no", "yes"), ("yes", "no"), ("yes", "yes")]

@@ -13,7 +13,8 @@ from numpy.testing import assert_allclose
 from scipy import integrate, stats
 
 from cruxnet import Evidence, load_network, posterior, posterior_draws
-from cruxnet.updating.ledger import LedgerError, apply_entries, read_ledger, replay_ledger
+from cruxnet.updating.ledger import LedgerError, read_ledger
+from cruxnet.updating.replay import apply_entries, replay_ledger
 
 BASE = {"citation": "a test", "date": "2026-05-01", "by": "tester"}
 
@@ -215,7 +216,8 @@ def test_update_reports_the_state_named_or_the_state_of_interest(tmp_path):
 # Issue 13, item 7: a same-system ledger entry gives the exact predictive.
 @pytest.mark.parametrize(("k", "n"), [(0, 20), (3, 10)])
 def test_same_system_ledger_predictive_is_exact(tmp_path, k, n):
-    from cruxnet.updating.ledger import apply_entries, read_ledger
+    from cruxnet.updating.ledger import read_ledger
+    from cruxnet.updating.replay import apply_entries
 
     net = load_network("honeypot_tests")
     path = tmp_path / "l.jsonl"
