@@ -73,6 +73,8 @@ def state_vector(spec: ModelSpec, node: str, values: Mapping[str, Any], kind: st
                                 f"(states: {', '.join(states)})" + did_you_mean(s, states))
         if isinstance(w, bool) or not isinstance(w, (int, float)):
             raise EvidenceError(f"{kind}: the value for {node}={s} must be a number, got {w!r}")
+        if kind == "fixed" and not in_unit_interval(float(w)):
+            raise EvidenceError(f"fixed: the probability of {node}={s} is outside [0, 1]: {w!r}")
         vec[states.index(s)] = float(w)
     missing = [s for s in states if s not in values]
     if missing and kind == "likelihood":
@@ -188,8 +190,11 @@ class Evidence:
     def describe(self) -> str:
         """Compact text, e.g. ``scheming=yes, do(capability_restraint=pause)``."""
         parts = [f"{k}={v}" for k, v in self.hard.items()]
-        parts += [f"likelihood({k}={list(v)})" for k, v in self.likelihood.items()]
-        parts += [f"fixed({k}={list(v)})" for k, v in self.fixed.items()]
+        def numbers(v: Sequence[float]) -> str:  # no float noise (0.050000000000000044)
+            return "[" + ", ".join(f"{x:.6g}" for x in v) + "]"
+
+        parts += [f"likelihood({k}={numbers(v)})" for k, v in self.likelihood.items()]
+        parts += [f"fixed({k}={numbers(v)})" for k, v in self.fixed.items()]
         parts += [f"do({k}={v})" for k, v in self.do.items()]
         return ", ".join(parts) or "no evidence"
 

@@ -88,6 +88,12 @@ class LedgerEntry:
     counts: tuple[int, ...] = ()
     given: Mapping[str, str] = field(default_factory=dict)
     cases: str = "independent"
+    states: tuple[str, ...] = ()  # the node's states, to name the numbers
+
+    def _named(self, values: Sequence[float]) -> str:
+        if len(self.states) != len(values):
+            return str(list(values))
+        return ", ".join(f"{s} {v:g}" for s, v in zip(self.states, values, strict=True))
 
     def describe(self) -> str:
         if self.kind in ("hard", "do"):
@@ -95,10 +101,10 @@ class LedgerEntry:
                 ")" if self.kind == "do" else "")
         if self.kind == "data":
             cond = ", ".join(f"{p}={s}" for p, s in self.given.items())
-            return f"data {self.node}: counts {list(self.counts)}" + (
+            return f"data {self.node}: counts {self._named(self.counts)}" + (
                 f" given {cond}" if cond else "") + (" (same system)" if self.cases == "same"
                                                      else "")
-        return f"{self.kind}({self.node}={list(self.vector)})"
+        return f"{self.kind}({self.node}: {self._named(self.vector)})"
 
 
 def _state_vector(raw: object, spec: ModelSpec, node: str, what: str, where: str
@@ -142,7 +148,7 @@ def _entry(obj: object, line: int, spec: ModelSpec, file: str) -> LedgerEntry:
                           + (did_you_mean(node, spec.node_ids) if isinstance(node, str)
                              else ""))
     common = {"line": line, "kind": kind, "node": node, "citation": obj["citation"],
-              "date": obj["date"], "by": obj["by"]}
+              "date": obj["date"], "by": obj["by"], "states": spec.node(node).states}
     states = spec.node(node).states
     if kind in ("hard", "do"):
         if str(obj.get("state")) not in states:

@@ -317,3 +317,16 @@ def test_a_later_entry_on_a_node_replaces_an_earlier_one_of_any_kind(tmp_path):
     want = posterior(net, "catastrophe", Evidence(hard={"scheming": "yes"},
                                                   do={"bgd_exists": "no"}))["yes"]
     assert_allclose(float(ds.p[-1]), want, rtol=1e-12)
+
+
+def test_entries_name_the_states_their_numbers_are_for(tmp_path):
+    """'k 0 of n 20' must not read as 'counts [20, 0]' (20 caught?): each number is named."""
+    net = load_network("honeypot_tests")
+    path = _write(tmp_path, {"kind": "data", "node": "honeypot_caught", "k": 0, "n": 20,
+                             "cases": "same"},
+                  {"kind": "likelihood", "node": "scheming", "weights": {"no": 1, "yes": 3}})
+    data, lik = read_ledger(path, net.spec)
+    states = net.spec.node("honeypot_caught").states
+    assert data.describe() == (f"data honeypot_caught: counts {states[0]} 20, {states[1]} 0 "
+                               "(same system)")
+    assert lik.describe() == "likelihood(scheming: no 1, yes 3)"
