@@ -28,6 +28,7 @@ __all__ = [
     "RoundedRowsWarning",
     "SensitivityError",
     "SpecError",
+    "WriteError",
     "did_you_mean",
     "one_line",
 ]
@@ -35,6 +36,10 @@ __all__ = [
 
 class CruxnetError(ValueError):
     """Base class of every user-facing cruxnet error."""
+
+
+class WriteError(CruxnetError):
+    """A file could not be written; the message says what became of the old one."""
 
 
 class SpecError(CruxnetError):

@@ -15,13 +15,22 @@ from typing import Any
 
 from matplotlib.figure import Figure as _MplFigure
 
-__all__ = ["Figure", "new_figure", "png_bytes"]
+__all__ = ["Figure", "figure_bytes", "new_figure", "png_bytes"]
 
 
 def png_bytes(fig: _MplFigure, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (deterministic: no software stamp in the metadata)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def figure_bytes(fig: _MplFigure, fmt: str = "png", dpi: int = 100) -> bytes:
+    """The figure as ``fmt`` bytes (png, svg or pdf), with no date or software stamp."""
+    buf = io.BytesIO()
+    meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
+                            "pdf": {"CreationDate": None, "Producer": None}}.get(fmt, {})
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
     return buf.getvalue()
 
 

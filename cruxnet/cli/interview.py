@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ from typing import Any
 import yaml
 
 from cruxnet.base.errors import EvidenceError, InterviewStopped, SpecError, one_line
+from cruxnet.base.writer import write_many
 from cruxnet.catalog import ModelEntry, network_for, worldview_names
+from cruxnet.files.worldview import text_sha256
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.marginals import with_stated_marginals
 from cruxnet.model.elicit import ElicitationError, beta_from_interval
@@ -401,8 +402,13 @@ class Interview:
                 "attribution": f"{who}'s own answers ({when}, {source}); everything else is "
                                f"{base}'s",
                 "marginals": marginals}
-        _atomic_write(rec_path, yaml.safe_dump(elicit, sort_keys=False, allow_unicode=True))
-        _atomic_write(view_path, yaml.safe_dump(view, sort_keys=False, allow_unicode=True))
+        # Both staged and synced before either is renamed; the worldview names the answers it
+        # was made from (their sha256), so a pair torn by a kill between the renames is told on
+        # the next read instead of silently giving the old view.
+        records_text = yaml.safe_dump(elicit, sort_keys=False, allow_unicode=True)
+        view["answers"] = {"file": rec_path.name, "sha256": text_sha256(records_text)}
+        write_many([(rec_path, records_text),
+                    (view_path, yaml.safe_dump(view, sort_keys=False, allow_unicode=True))])
         mine = self._current(answers)
         p0 = posterior(self.base, self.target)[self.state]
         p1 = posterior(mine, self.target)[self.state]
@@ -484,12 +490,3 @@ def _slug(text: str) -> str:
     return s or "my"
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write a file whole or not at all (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise SpecError(f"cannot write ({exc.strerror})", file=str(path)) from None

@@ -121,17 +121,17 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
 
 
 def _cmd_export(ns: argparse.Namespace) -> int:
+    from cruxnet.base.writer import check_writable, write_atomic
     from cruxnet.catalog import load_network
     from cruxnet.io.bif import format_bif
     from cruxnet.io.xmlbif import format_xmlbif
 
+    if ns.output:
+        check_writable(ns.output, what="network file")
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     text = format_bif(net) if ns.format == "bif" else format_xmlbif(net)
     if ns.output:
-        try:
-            Path(ns.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise SpecError(f"cannot write ({exc.strerror})", file=ns.output) from None
+        write_atomic(ns.output, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from cruxnet.base.errors import SpecError
 from cruxnet.cli.options import (
     Subparsers,
     default_first,
@@ -57,9 +55,11 @@ def register(sub: Subparsers) -> None:
 
 
 def _cmd_show(ns: argparse.Namespace) -> int:
+    from cruxnet.base.writer import check_writable
     from cruxnet.catalog import load_network
     from cruxnet.views.netview import network_view
 
+    out = check_writable(ns.out, what="picture")
     net = my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
     ev = evidence(ns, net.spec)
     if ns.target is not None and ns.target not in net.spec:
@@ -68,11 +68,7 @@ def _cmd_show(ns: argparse.Namespace) -> int:
         raise EvidenceError(f"unknown target node {ns.target!r} in model {net.spec.name}"
                             + did_you_mean(ns.target, net.spec.node_ids))
     view = network_view(net, ev, draws=ns.draws, seed=ns.seed, target=ns.target, ess=ns.ess)
-    out = Path(ns.out)
-    try:
-        view.save(out)
-    except OSError as exc:
-        raise SpecError(f"cannot write ({exc.strerror})", file=str(out)) from None
+    view.save(out)
     if ns.json:
         print(json.dumps({"file": str(out), "crossings": view.crossings,
                           "beliefs": {n: dict(zip(net.spec.node(n).states, map(float, p),
@@ -86,9 +82,11 @@ def _cmd_show(ns: argparse.Namespace) -> int:
 
 
 def _cmd_explore(ns: argparse.Namespace) -> int:
+    from cruxnet.base.writer import check_writable
     from cruxnet.catalog import load_model, network_for, worldview_names
     from cruxnet.explorer import explorer_page
 
+    out = check_writable(ns.out, what="page")
     entry = load_model(ns.model, normalize=ns.normalize)
     names = ns.worldview or default_first(entry.spec.default_worldview, worldview_names(entry))
     nets = [my_view(ns, network_for(entry, w)) for w in names]
@@ -101,11 +99,7 @@ def _cmd_explore(ns: argparse.Namespace) -> int:
                             + did_you_mean(ns.target, spec.node_ids))
     draws = 0 if ns.no_draws else ns.draws
     page = explorer_page(nets, ev, draws=draws, seed=ns.seed, target=ns.target, ess=ns.ess)
-    out = Path(ns.out)
-    try:
-        page.save(out)
-    except OSError as exc:
-        raise SpecError(f"cannot write ({exc.strerror})", file=str(out)) from None
+    page.save(out)
     info = {"file": str(out), "bytes": page.size, "model": spec.name,
             "worldviews": [n.worldview for n in nets], "draws": draws, "seed": ns.seed,
             "limits": page.data["limits"], "work": page.data["work"]}

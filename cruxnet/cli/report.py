@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cruxnet.base.errors import CruxnetError
 from cruxnet.cli.options import (
     Subparsers,
     draws_arg,
@@ -58,14 +57,14 @@ def register(sub: Subparsers) -> None:
 
 
 def _cmd_report(ns: argparse.Namespace) -> int:
+    from cruxnet.base.writer import check_folder
     from cruxnet.catalog import load_model
     from cruxnet.report import build_report, figure_workers, write_report
 
+    check_folder(ns.out, what="report")
     entry = load_model(ns.model, normalize=ns.normalize)
     ev = evidence(ns, entry.spec)
     out = Path(ns.out)
-    if out.exists() and not out.is_dir():  # say so now, not after computing
-        raise CruxnetError(f"{out}: --out must be a directory, and this is a file")
     out.mkdir(parents=True, exist_ok=True)
     # Import the analysis stack (SciPy via SALib, xarray) once, before the workers fork,
     # rather than once in each of three processes.

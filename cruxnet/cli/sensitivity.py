@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from cruxnet.base.errors import CruxnetError
 from cruxnet.cli.options import (
     Subparsers,
     ci_arg,
@@ -79,6 +82,7 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.sensitivity.render import to_records, to_text
 
+    plot_path = _plot_path(ns.plot) if ns.plot else None
     net = my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
     ev = evidence(ns, net.spec)
     q = sens.Question(net, ns.target, ns.state, ev, draws=ns.draws, seed=ns.seed,
@@ -108,9 +112,15 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
             "levers": lambda: sens.lever_effects(q, nodes)}[ns.method]
         results.append((ns.method, run()))
     if ns.plot:
+        from cruxnet.base.figure import figure_bytes
+        from cruxnet.base.writer import write_atomic
         from cruxnet.sensitivity.plots import plot
 
-        plot(results[0][1], results[0][0]).savefig(ns.plot, dpi=120)
+        assert plot_path is not None
+
+        write_atomic(plot_path, figure_bytes(plot(results[0][1], results[0][0]),
+                                             plot_path.suffix[1:], dpi=120))
+        print(f"cruxnet: wrote {plot_path}", file=sys.stderr)
     if ns.json:
         out = {name: to_records(ds) for name, ds in results}
         print(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
@@ -146,3 +156,24 @@ def _section_title(name: str, ds: Any) -> str:
     if name == "functions":
         return f"{a.get('method', name)} (co-variation of each row: {a['covariation']})"
     return str(a.get("method", name))
+
+
+#: The picture formats --plot writes, by extension.
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def _plot_path(text: str) -> Path:
+    """The --plot file, checked before any computing: a name without an extension gets .png
+    (and the file actually written is named), a folder or an unknown extension is refused."""
+    from cruxnet.base.writer import check_writable
+
+    p = Path(text)
+    if p.is_dir():
+        raise CruxnetError(f"--plot {text}: that is a folder; give a file name such as "
+                           f"{p / 'tornado.png'}")
+    if not p.suffix:
+        p = p.with_name(p.name + ".png")
+    if p.suffix.lower() not in PLOT_FORMATS:
+        raise CruxnetError(f"--plot {text}: unknown picture format {p.suffix!r}; use "
+                           f"{', '.join(PLOT_FORMATS)}")
+    return check_writable(p, what="plot")

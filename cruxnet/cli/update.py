@@ -118,6 +118,7 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
 
     import numpy as np
 
+    from cruxnet.base.writer import check_writable, write_atomic_by
     from cruxnet.catalog import load_model, network_from_worldview, resolve_elicitation
     from cruxnet.inference.exact import posterior
     from cruxnet.model.elicit import ElicitationWarning
@@ -146,6 +147,9 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
     if ns.records is None:
         raise CruxnetError("give an elicitation file (RECORDS), or --interview to answer "
                            "questions instead")
+    if ns.base is not None:
+        raise CruxnetError("--base is the interview's starting worldview; give it with "
+                           "--interview (an elicitation file names its base in 'extends:')")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ElicitationWarning)
         records = load_elicitation(resolve_elicitation(entry, ns.records), spec)
@@ -155,12 +159,15 @@ def _cmd_elicit(ns: argparse.Namespace) -> int:
         records = dataclasses.replace(records, pool=ns.pool)
     if ns.idata and records.pool != "hierarchical":
         raise CruxnetError("--idata is for the hierarchical pool (--pool hierarchical)")
+    check_writable(Path(ns.out) if ns.out else Path(f"{records.name}.yaml"), what="worldview")
+    if ns.idata:
+        check_writable(ns.idata, what="InferenceData")
     compiled = compile_elicitation(records, seed=ns.seed, draws=ns.draws, tune=ns.tune,
                                    progress=sys.stderr.isatty())
     out = Path(ns.out) if ns.out else Path(f"{records.name}.yaml")
     compiled.save(out)
     if ns.idata and compiled.idata is not None:
-        compiled.idata.to_netcdf(ns.idata)
+        write_atomic_by(ns.idata, lambda tmp: compiled.idata.to_netcdf(str(tmp)))
     state = spec.node(target).state_of_interest
     before = posterior(network_from_worldview(spec, records.base), target)[state]
     after = posterior(network_from_worldview(spec, compiled.worldview), target)[state]

@@ -29,6 +29,7 @@ from typing import Any
 
 from cruxnet.base.bundled import worldview_dir
 from cruxnet.base.errors import EvidenceError
+from cruxnet.base.writer import write_atomic
 from cruxnet.explorer.junction import junction_tree
 from cruxnet.explorer.payload import page_data
 from cruxnet.inference.evidence import Evidence, EvidenceLike
@@ -170,10 +171,9 @@ class Explorer:
     data: Mapping[str, Any]
 
     def save(self, path: str | Path) -> Path:
-        """Write the page to ``path``."""
-        p = Path(path)
-        p.write_text(self.html, encoding="utf-8")
-        return p
+        """Write the page to ``path`` (whole or not at all: :func:`cruxnet.base.writer
+        .write_atomic`)."""
+        return write_atomic(path, self.html)
 
     @property
     def size(self) -> int:

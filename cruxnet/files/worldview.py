@@ -5,6 +5,7 @@ model."""
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,13 @@ from cruxnet.model.spec import ModelSpec, state_name
 from cruxnet.model.stated import StatedMarginal
 from cruxnet.model.worldview import Override, Worldview
 
-__all__ = ["load_worldview", "read_worldview_file", "worldview_from_mapping"]
+__all__ = ["load_worldview", "read_worldview_file", "text_sha256", "worldview_from_mapping"]
 
 
 _TOP_KEYS = frozenset({"worldview", "model", "title", "reading", "summary", "extends",
                        "default_ess", "default_sd_log", "cpts", "sources", "stated",
-                       "elicitation", "attribution", "ordered_draws", "basis", "marginals",
-                       "set"})
+                       "elicitation", "attribution", "answers", "ordered_draws", "basis",
+                       "marginals", "set"})
 
 
 #: Top-level defaults a worldview inherits from the file it extends unless it sets its own.
@@ -58,6 +59,32 @@ def _extended_path(path: Path, ext: object, model: object) -> Path:
                     file=file)
 
 
+def text_sha256(text: str) -> str:
+    """The sha256 of a text's UTF-8 bytes (how a worldview names the answers it was made from)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_answers(path: Path, answers: object) -> None:
+    """A worldview written by the interview names its answers file and that file's sha256: a
+    pair that disagrees (a revision killed between its two renames, or the answers edited by
+    hand) is refused with what to do, instead of silently giving the older view."""
+    if not (isinstance(answers, dict) and isinstance(answers.get("file"), str)
+            and isinstance(answers.get("sha256"), str)):
+        raise SpecError("'answers' must give the answers' file and its sha256", file=str(path))
+    rec = path.parent / Path(answers["file"]).name
+    try:
+        now = text_sha256(rec.read_text(encoding="utf-8"))
+    except OSError:
+        raise SpecError(f"this view was made from the answers in {rec.name}, which is missing "
+                        "beside it; run the interview again (cruxnet elicit --interview --out "
+                        f"{path.stem})", file=str(path)) from None
+    if now != answers["sha256"]:
+        raise SpecError(f"this view and the answers in {rec.name} disagree (a revision that was "
+                        "interrupted, or answers edited by hand): run cruxnet elicit "
+                        f"--interview --out {path.stem} again to rewrite the view from them",
+                        file=str(path))
+
+
 def _read_chain(path: Path, seen: tuple[Path, ...]
                 ) -> tuple[dict[str, Any], dict[str, Any], list[Override]]:
     """The file's top-level mapping (marginals merged over what it extends), its CPT entries
@@ -72,6 +99,8 @@ def _read_chain(path: Path, seen: tuple[Path, ...]
     if unknown:
         raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}",
                         file=file)
+    if "answers" in data:
+        _check_answers(path, data["answers"])
     cpts = data.get("cpts") or {}
     if not isinstance(cpts, dict):
         raise SpecError("'cpts' must map node ids to CPT entries", file=file)

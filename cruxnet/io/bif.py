@@ -339,7 +339,9 @@ def format_bif(net: BayesNet) -> str:
 
 def write_bif(net: BayesNet, path: str | Path) -> None:
     """Write ``net`` as a BIF file that pgmpy, pyAgrum, GeNIe and Netica read."""
-    Path(path).write_text(format_bif(net), encoding="utf-8")
+    from cruxnet.base.writer import write_atomic
+
+    write_atomic(path, format_bif(net))
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")

@@ -114,4 +114,6 @@ def format_xmlbif(net: BayesNet) -> str:
 
 def write_xmlbif(net: BayesNet, path: str | Path) -> None:
     """Write ``net`` as XMLBIF 0.3."""
-    Path(path).write_text(format_xmlbif(net), encoding="utf-8")
+    from cruxnet.base.writer import write_atomic
+
+    write_atomic(path, format_xmlbif(net))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cruxnet.base.writer import write_many
 from cruxnet.report.build import build_report
 from cruxnet.report.content import Report
 from cruxnet.report.figures import plot_trajectory
@@ -30,11 +31,10 @@ def write_report(report: Report, out_dir: str | Path, *, pool: Any = None
     (out / "figures").mkdir(parents=True, exist_ok=True)
     parts = blocks(report, pool=pool)
     title = f"Crux report: {report.model_title or report.model}"
-    html_path = out / "report.html"
-    html_path.write_text(to_html(parts, title), encoding="utf-8")
+    html_path, md_path = out / "report.html", out / "report.md"
     text, files = to_markdown(parts)
-    for rel, data in files.items():
-        (out / rel).write_bytes(data)
-    md_path = out / "report.md"
-    md_path.write_text(text, encoding="utf-8")
+    # All files staged and synced first, then renamed together: an interruption or a full
+    # disk leaves the previous report whole, never a new report.html beside an old report.md.
+    write_many([*((out / rel, data) for rel, data in files.items()),
+                (html_path, to_html(parts, title)), (md_path, text)])
     return html_path, md_path

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.base.types import NDArray
+from cruxnet.base.writer import write_atomic
 from cruxnet.files.worldview import read_worldview_file, worldview_from_mapping
 from cruxnet.model.elicit import (
     Distribution,
@@ -79,13 +80,12 @@ class CompiledElicitation:
         """Write the pooled worldview as a YAML file that loads like any other worldview."""
         import yaml
 
-        p = Path(path)
         header = (f"# Pooled worldview compiled by cruxnet from {Path(self.records.file).name}"
                   f" ({self.records.pool} pool of {len(self.records.weights)} experts).\n"
                   "# Regenerate it with `cruxnet elicit`; edit the records, not this file.\n")
-        p.write_text(header + yaml.safe_dump(self.mapping, sort_keys=False, allow_unicode=True,
-                                             width=100, default_flow_style=None), encoding="utf-8")
-        return p
+        return write_atomic(path, header + yaml.safe_dump(
+            self.mapping, sort_keys=False, allow_unicode=True, width=100,
+            default_flow_style=None))
 
 
 def _headline(d: Distribution) -> float:

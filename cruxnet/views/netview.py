@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from cruxnet.base.writer import write_atomic
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
 from cruxnet.inference.summary import equal_tailed
@@ -92,10 +93,8 @@ class NetworkView:
         return self.layout.crossings
 
     def save(self, path: str | Path) -> Path:
-        """Write the SVG to ``path``."""
-        p = Path(path)
-        p.write_text(self.svg, encoding="utf-8")
-        return p
+        """Write the SVG to ``path`` (whole or not at all)."""
+        return write_atomic(path, self.svg)
 
     def _repr_svg_(self) -> str:
         return self.svg

@@ -118,6 +118,7 @@ def test_help_on_every_command(command: str) -> None:
     (["query", "catastrophe", "-e", "good_initialization=yes", "-e", "scheming=yes"],
      ["probability 0", "good_initialization=yes, scheming=yes"]),
     (["query", "catastrophe", "--model", "nope"], ["unknown model 'nope'"]),
+    (["elicit", "panel_2026", "--base", "gs_deference"], ["--base is the interview's"]),
     (["query", "catastrophe", "--model", "missing.yaml"], ["missing.yaml: file not found"]),
     (["query", "catastrophe", "-w", "optimist"], ["unknown worldview 'optimist'"]),
     (["query"], ["TARGET"]),
@@ -348,9 +349,9 @@ def test_lint_command_exit_status(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args,needle", [
     (["report", "-m", "carlsmith_2021", "--draws", "200", "--analysis-draws", "100", "--out",
-      "{tmp}/afile"], "afile: --out must be a directory, and this is a file"),
+      "{tmp}/afile"], "afile: cannot write the report there: it is a file, not a folder"),
     (["elicit", "panel_2026", "--out", "{tmp}/no/such/dir/x.yaml"],
-     "x.yaml: No such file or directory"),
+     "x.yaml: cannot write the worldview: the folder"),
     (["query", "catastrophe", "-w",
       "cruxnet/data/crux_network/worldviews/panel_2026.elicit.yaml"],
      "this is an elicitation file, not a worldview"),
