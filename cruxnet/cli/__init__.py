@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cruxnet.base.errors import CruxnetError, one_line
+from cruxnet.base.terminal import EscapingStream
 from cruxnet.cli import models, pictures, query, report, sensitivity, update
 from cruxnet.cli.options import EXIT_USAGE, Parser
 
@@ -65,10 +66,24 @@ def _notes() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``cruxnet`` command; returns the exit status."""
-    ns = build_parser().parse_args(argv)
-    with _notes():
-        return _run(ns)
+    """Entry point of the ``cruxnet`` command; returns the exit status. Everything it prints
+    goes through :class:`~cruxnet.base.terminal.EscapingStream`: text from a file cannot send
+    the terminal control sequences."""
+    with _escaped():
+        ns = build_parser().parse_args(argv)
+        with _notes():
+            return _run(ns)
+
+
+@contextlib.contextmanager
+def _escaped() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = EscapingStream(out)
+    sys.stderr = EscapingStream(err, keep_cr=True)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _run(ns: argparse.Namespace) -> int:

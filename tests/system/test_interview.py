@@ -1,6 +1,6 @@
 """The guided interview (issue 15, item 6), driven in a real pseudo-terminal with answers typed
 as a person types them; the files it writes query to the numbers it showed, and compiling its
-records gives the same worldview. (Reading the answers: tests/unit/test_interview.py.)"""
+records gives the same worldview. (Reading the answers: tests/unit/cli/test_interview.py.)"""
 
 from __future__ import annotations
 
