@@ -18,6 +18,7 @@ from cruxnet.model.spec import (
     NodeSpec,
     Role,
     Source,
+    name_problem,
     state_name,
 )
 
@@ -223,6 +224,13 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
     """Validate nodes (unique ids, known parents, no cycle) and order them topologically."""
     by_id: dict[str, NodeSpec] = {}
     for n in nodes:
+        problem = name_problem(n.id)
+        if problem:
+            raise SpecError(f"node name {n.id!r} {problem}", file=file)
+        for s in n.states:
+            problem = name_problem(s, state=True)
+            if problem:
+                raise SpecError(f"state name {s!r} {problem}", file=file, node=n.id)
         if n.id in by_id:
             raise SpecError("duplicate node id", file=file, node=n.id)
         by_id[n.id] = n

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 if TYPE_CHECKING:
     from cruxnet.model.bibliography import Reference
 
-__all__ = ["ROLES", "Edge", "Expectations", "ModelSpec", "NodeSpec", "Source", "state_name"]
+__all__ = ["NAME_SEPARATORS", "ROLES", "Edge", "Expectations", "ModelSpec", "NodeSpec", "Source",
+           "name_problem", "state_name"]
 
 Role = Literal["crux", "mechanism", "lever", "outcome"]
 ROLES: frozenset[str] = frozenset({"crux", "mechanism", "lever", "outcome"})
@@ -32,6 +33,44 @@ def state_name(value: object) -> str:
     if isinstance(value, (str, int)):
         return str(value)
     raise TypeError(type(value).__name__)
+
+
+#: Characters a node or state name may not hold, and why: the command line writes evidence as
+#: ``NODE=STATE`` and distributions as ``NODE=S1:p1,S2:p2``.
+NAME_SEPARATORS = {"=": "an '='", ",": "a ','", ":": "a ':'"}
+
+
+def name_problem(name: str, *, state: bool = False) -> str | None:
+    """What makes ``name`` unusable as a node (or, with ``state``, a state) name, or None. One
+    rule for every model (YAML, BIF, XMLBIF), so describe, explore, show, report and the
+    command line never meet a name they cannot write: not empty, no whitespace, no control
+    character or lone surrogate, none of ``= , :`` (a state may hold ``=``, as bnlearn's
+    ``>=7.5`` does: ``NODE=>=7.5`` splits at the first ``=``).
+
+    >>> [name_problem(n) for n in ("scheming", "under_2wk", "0.5", "")]
+    [None, None, None, 'is empty']
+    >>> name_problem(">=7.5", state=True), name_problem("a,b", state=True)[:9]
+    (None, "has a ','")
+    >>> name_problem("a b")
+    "has a space (use '_' instead)"
+    >>> name_problem("x=1"), name_problem("bad\x1b")
+    ("has an '=' (the command line writes NODE=STATE)", 'has a control character (U+001B)')
+    """
+    if not name:
+        return "is empty"
+    for ch in name:
+        code = ord(ch)
+        if ch.isspace():
+            what = "a space" if ch == " " else f"a blank character (U+{code:04X})"
+            return f"has {what} (use '_' instead)"
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            return f"has a control character (U+{code:04X})"
+        if 0xD800 <= code <= 0xDFFF:
+            return f"has a lone surrogate (U+{code:04X}), not text"
+        if ch in NAME_SEPARATORS and not (state and ch == "="):
+            return (f"has {NAME_SEPARATORS[ch]} (the command line writes NODE=STATE"
+                    + (")" if ch == "=" else " and NODE=S1:p1,S2:p2)"))
+    return None
 
 
 @dataclass(frozen=True)
