@@ -392,39 +392,71 @@ def _rendered(parts: list[Block], pool: Any = None) -> list[Block]:
     return [replace(b, image=done[id(b)], job=None) if id(b) in done else b for b in parts]
 
 
+def file_slug(name: str) -> str:
+    """A name made safe as one file name: letters, digits, ``_``, ``-`` and ``.`` kept, anything
+    else (a ``/``, ``..``, NUL, spaces) replaced, with a short hash when anything was, so two
+    names never share a file. A file name derived from a name is a slug, never a path.
+
+    >>> file_slug("tornado_gs_deference"), file_slug("tornado_team/alpha")
+    ('tornado_gs_deference', 'tornado_team_alpha-...')
+    >>> file_slug("../../x")
+    'x-...'
+    """
+    import hashlib
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "figure"
+    if slug == name:
+        return slug
+    return f"{slug[:80]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def md_text(text: str) -> str:
+    """Text from a model or worldview as Markdown shows it: ``&``, ``<`` and ``>`` as entities, so
+    a label holding markup is shown, never run, by a Markdown renderer.
+
+    >>> md_text("yes = <script>alert('x')</script> & more")
+    "yes = &lt;script&gt;alert('x')&lt;/script&gt; &amp; more"
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:
-    """Markdown text and the figure files it links (``{relative path: png bytes}``)."""
+    """Markdown text and the figure files it links (``{relative path: png bytes}``). Every text
+    field is escaped (:func:`md_text`) and every file name is a slug (:func:`file_slug`)."""
     lines: list[str] = []
     files: dict[str, bytes] = {}
 
     def cell(t: str) -> str:
-        return t.replace("|", "\\|").replace("\n", " ")
+        return md_text(t).replace("|", "\\|").replace("\n", " ")
 
     for b in parts:
+        text = md_text(b.text)
         if b.kind == "toc":
-            lines += [f"**{b.text}**", ""]
-            lines += [f"{i}. [{t}](#{a})" for i, (t, a) in
+            lines += [f"**{text}**", ""]
+            lines += [f"{i}. [{md_text(t)}](#{a})" for i, (t, a) in
                       enumerate(zip(b.items, slugs(b.items), strict=True), 1)] + [""]
         elif b.kind in ("h1", "h2", "h3"):
-            lines += [f"{'#' * int(b.kind[1])} {b.text}", ""]
+            lines += [f"{'#' * int(b.kind[1])} {text}", ""]
         elif b.kind == "p":
-            lines += [b.text, ""]
+            lines += [text, ""]
         elif b.kind == "note":
-            lines += [f"> {b.text}", ""]
+            lines += [f"> {text}", ""]
         elif b.kind == "table":
             lines.append("| " + " | ".join(cell(h) for h in b.header) + " |")
             lines.append("|" + "---|" * len(b.header))
             lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in b.rows]
             lines.append("")
         elif b.kind == "explorer":  # its own page beside the report (Markdown runs no script)
-            files[f"{b.name}.html"] = b.image
-            lines += [f"[Open the interactive explorer]({b.name}.html) ({b.text})", ""]
+            name = file_slug(b.name)
+            files[f"{name}.html"] = b.image
+            lines += [f"[Open the interactive explorer]({name}.html) ({text})", ""]
         elif b.kind in ("figure", "svg"):
-            path = f"{figure_dir}/{b.name}.{'png' if b.kind == 'figure' else 'svg'}"
+            path = f"{figure_dir}/{file_slug(b.name)}.{'png' if b.kind == 'figure' else 'svg'}"
             files[path] = b.image
-            lines += [f"![{b.text}]({path})", "", f"*{b.text}*", ""]
+            lines += [f"![{text}]({path})", "", f"*{text}*", ""]
         elif b.kind == "list":
-            lines += [f"- {i}" for i in b.items] + [""]
+            lines += [f"- {md_text(i)}" for i in b.items] + [""]
     return "\n".join(lines), files
 
 

@@ -86,3 +86,28 @@ def test_ledger_adds_the_belief_trajectory(tmp_path):
     row = next(line for line in head.splitlines() if line.startswith("| carlsmith |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == f"{direct.p.values[0]:.3f}" and cells[5] == f"{direct.p.values[-1]:.3f}"
+
+
+HOSTILE_NAMES = ["tornado_team/alpha", "tornado_../../../etc/x", "sobol_a\x00b", "..", "a b",
+                 "tornado_team_alpha"]
+MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)> & <b>"
+
+
+def test_markdown_escapes_text_and_file_names_are_slugs() -> None:
+    """Names become file names only as slugs (no separator, no '..', no NUL, distinct for
+    distinct names) and every text field of report.md shows markup instead of running it."""
+    from cruxnet.report.render import Block, to_markdown
+
+    parts = [Block("h1", MARKUP), Block("p", MARKUP), Block("note", MARKUP),
+             Block("toc", MARKUP, items=(MARKUP,)), Block("list", items=(MARKUP,)),
+             Block("table", header=(MARKUP,), rows=((MARKUP,),)),
+             *(Block("figure", MARKUP, image=b"png", name=n) for n in HOSTILE_NAMES),
+             Block("explorer", MARKUP, image=b"<html>", name="explore/../x")]
+    text, files = to_markdown(parts)
+    assert "<" not in text.replace("<!--", "") and "&lt;script&gt;" in text
+    assert len(files) == len(HOSTILE_NAMES) + 1  # distinct names, distinct files
+    for path in files:
+        parts_ = path.split("/")
+        assert len(parts_) <= 2 and parts_[0] in ("figures", parts_[-1])
+        assert ".." not in parts_ and "\x00" not in path and " " not in path
+        assert not parts_[-1].startswith(".")
