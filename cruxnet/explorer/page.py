@@ -28,6 +28,7 @@ from string import Template
 from typing import Any
 
 from cruxnet.base.bundled import worldview_dir
+from cruxnet.base.display import escape_markup
 from cruxnet.base.errors import EvidenceError
 from cruxnet.base.writer import write_atomic
 from cruxnet.explorer.junction import junction_tree
@@ -273,9 +274,9 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
                       interactive=True)
     heading = title or f"{spec.title or spec.name}: explore"
     page = Template(_static("page.html")).substitute(
-        title=html.escape(heading), css=_static("explorer.css"), svg=svg,
+        title=escape_markup(heading), css=_static("explorer.css"), svg=svg,
         data=_script_json(data), code=_page_code(),
-        version=html.escape(str(data["version"])), model=html.escape(spec.name),
+        version=escape_markup(str(data["version"])), model=escape_markup(spec.name),
         draws=f"{draws:,}", seed=seed)
     return Explorer(page, data)
 

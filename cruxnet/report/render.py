@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import html
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cruxnet.base.display import escape_markup
 from cruxnet.report.figures import distribution_figure, png, trajectory_figure
 
 if TYPE_CHECKING:
@@ -473,7 +473,7 @@ figcaption { color: #555; font-size: 0.9em; } blockquote { color: #7a4a00; margi
 
 def to_html(parts: list[Block], title: str) -> str:
     """A self-contained HTML page (inline CSS and PNGs); every text is escaped."""
-    e = html.escape
+    e = escape_markup
     body: list[str] = []
     anchors = iter(slugs([b.text for b in parts if b.kind == "h2"]))
     for b in parts:

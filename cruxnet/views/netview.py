@@ -16,7 +16,6 @@ importing the layers that draw it.
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from cruxnet.base.display import escape_markup
 from cruxnet.base.writer import write_atomic
 from cruxnet.inference.evidence import Evidence
 from cruxnet.inference.exact import posterior
@@ -59,7 +59,7 @@ def _fit(text: str, px: float, width: float) -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return escape_markup(text, quote=True)
 
 
 @dataclass(frozen=True)

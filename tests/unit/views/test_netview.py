@@ -30,3 +30,22 @@ def test_cli_show_and_escaping(tmp_path) -> None:
     assert (tmp_path / "n.svg").read_text().startswith("<svg")
     svg = network_view(load_network(write_tricky(tmp_path))).svg
     assert "<script" not in svg and "&lt;script&gt;" in svg
+
+
+def test_the_svg_is_well_formed_whatever_the_texts_hold(tmp_path) -> None:
+    """Labels and definitions with control characters (which XML forbids even as references)
+    and markup still give an SVG that an XML parser, and so a browser, accepts."""
+    import xml.etree.ElementTree as ET
+
+    from support.models import TINY_MODEL, TINY_WORLDVIEW, write_tiny
+
+    from cruxnet.catalog import load_network
+    from cruxnet.views.netview import network_view
+
+    model = TINY_MODEL.replace("  - {id: a, states: [no, yes]}",
+                               '  - {id: a, states: [no, yes], label: "A\\x01\\x1b<b>&x",'
+                               ' definition: "d\\x0c\\ufffe"}')
+    net = load_network(write_tiny(tmp_path, model, TINY_WORLDVIEW), "base")
+    svg = network_view(net).svg
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg") and "&lt;b&gt;" in svg and "\x01" not in svg
