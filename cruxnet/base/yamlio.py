@@ -51,8 +51,11 @@ if getattr(yaml, "__with_libyaml__", False):
         """libyaml-backed :class:`_CruxLoader`."""
 
 
+# Booleans are re-added below as true/false only; dates stay text (``when: 2026-02-31`` is then
+# an error the reader names, not a ValueError deep in the YAML constructor).
 _RESOLVERS = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    key: [(tag, rx) for tag, rx in resolvers
+          if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _loader: Any
@@ -90,11 +93,11 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     """
     _check_depth(text, source)
     try:
-        return _checked(yaml.load(text, Loader=_FastLoader), source)
+        return _checked(_load(text, _FastLoader, source), source)
     except (yaml.YAMLError, RecursionError):
         pass  # malformed: parse again with the pure-Python loader for its line and message
     try:
-        data = yaml.load(text, Loader=_CruxLoader)
+        data = _load(text, _CruxLoader, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -106,6 +109,55 @@ def parse_yaml_mapping(text: str, *, source: str) -> dict[str, Any]:
     except RecursionError:
         raise SpecError("malformed YAML (nested too deeply)", file=source) from None
     return _checked(data, source)
+
+
+def _load(text: str, loader_cls: type[Any], source: str) -> Any:
+    """Compose the document, check what its aliases expand to, then construct it."""
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a document whose values, each alias counted as often as it is used (a long text
+    as one per 64 characters), exceed :data:`cruxnet.base.limits.MAX_YAML_NODES`: an alias
+    bomb is a few lines that expand to billions of values once anything walks them."""
+    from cruxnet.base.limits import MAX_YAML_NODES
+
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    active: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size and not done:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if not done:
+            if key in active:
+                raise SpecError("a YAML alias refers to a value that holds it", file=source)
+            active.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        active.discard(key)
+        own = 1 + (len(node.value) // 64 if isinstance(node, yaml.ScalarNode) else 0)
+        size[key] = own + sum(size[id(c)] for c in children)
+        if size[key] > MAX_YAML_NODES:
+            line = node.start_mark.line + 1 if node.start_mark else "?"
+            raise SpecError(f"line {line}: the YAML expands to more than {MAX_YAML_NODES:,} "
+                            "values (aliases repeat what they name); write the values out",
+                            file=source)
 
 
 #: How deep ``[...]`` and ``{...}`` may nest. cruxnet's files nest a few levels; thousands of
@@ -158,11 +210,7 @@ def load_yaml_mapping(path: str | Path) -> dict[str, Any]:
         If the file is missing or unreadable, is not valid YAML (the message gives the line), or
         does not hold a mapping at the top level.
     """
+    from cruxnet.base.limits import read_text_limited
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError("file not found", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read file ({exc.__class__.__name__})", file=str(p)) from None
-    return parse_yaml_mapping(text, source=str(p))
+    return parse_yaml_mapping(read_text_limited(p), source=str(p))

@@ -4,6 +4,7 @@ pictures), their value checks, and turning them into library objects."""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, NoReturn, TypeAlias
 
 EXIT_USAGE = 2
@@ -70,14 +71,33 @@ def picture_args(p: argparse.ArgumentParser, target_help: str, draws: int | None
 
 
 def draws_arg(text: str) -> int:
+    """A number of draws: a whole number from 1 to :data:`cruxnet.base.limits.MAX_DRAWS` (``1e5``
+    allowed); above :data:`LONG_DRAWS` the command says that it will take long."""
+    import math
+
+    from cruxnet.base.limits import MAX_DRAWS
+
     try:
         x = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--draws must be a positive integer, got {text!r}"
                                          ) from None
-    if not (x >= 1 and x == int(x) and x < 1e18):
+    if not (math.isfinite(x) and x >= 1 and x == int(x)):
         raise argparse.ArgumentTypeError(f"--draws must be a positive integer, got {text!r}")
+    if x > MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"--draws {text} is more than the limit of "
+                                         f"{MAX_DRAWS:.0e} draws")
+    if x > LONG_DRAWS:
+        print(f"cruxnet: note: {int(x):,} parameter draws take a while: about "
+              f"{x / 1e6 * SECONDS_PER_MILLION / 60:.0f} min of one core on the bundled model "
+              "(a progress bar shows on a terminal; Ctrl-C stops)", file=sys.stderr)
     return int(x)
+
+
+#: Above this many draws the command first says how long the work may take.
+LONG_DRAWS = 2_000_000
+#: Seconds per million draws on the bundled crux network, one core (benchmarks/report.py).
+SECONDS_PER_MILLION = 46
 
 
 def seed_arg(text: str) -> int:

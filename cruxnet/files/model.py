@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from cruxnet.base.errors import SpecError
+from cruxnet.base.limits import MAX_NODES, MAX_STATES, check_table_size
 from cruxnet.base.yamlio import load_yaml_mapping
 from cruxnet.model.spec import (
     ROLES,
@@ -148,6 +149,9 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
         raise SpecError(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_NODE_KEYS))}",
                         file=file, node=nid)
     states_raw = raw.get("states")
+    if isinstance(states_raw, list) and len(states_raw) > MAX_STATES:
+        raise SpecError(f"{len(states_raw):,} states, more than the limit of {MAX_STATES:,}",
+                        file=file, node=nid)
     if not isinstance(states_raw, list) or len(states_raw) < 2:
         raise SpecError(f"'states' must list at least two states, got {states_raw!r}",
                         file=file, node=nid)
@@ -224,6 +228,11 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
     """Validate nodes (unique ids, known parents, no cycle) and order them topologically."""
     by_id: dict[str, NodeSpec] = {}
     for n in nodes:
+        if len(by_id) >= MAX_NODES:
+            raise SpecError(f"the model has more than {MAX_NODES:,} nodes, the limit", file=file)
+        if n.card > MAX_STATES:
+            raise SpecError(f"{n.card:,} states, more than the limit of {MAX_STATES:,}",
+                            file=file, node=n.id)
         problem = name_problem(n.id)
         if problem:
             raise SpecError(f"node name {n.id!r} {problem}", file=file)
@@ -247,6 +256,8 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
                     raise SpecError(f"expect.impossible: unknown state {pstate!r} of {parent} "
                                     f"(states: {', '.join(by_id[parent].states)})",
                                     file=file, node=n.id)
+    for n in by_id.values():
+        check_table_size([by_id[p].card for p in n.parents] + [n.card], n.id, file)
     order = _topological_order(by_id, file)
     return ModelSpec(name=name, nodes=tuple(by_id[k] for k in order), file=file, **meta)
 

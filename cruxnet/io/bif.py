@@ -8,7 +8,6 @@ read transparently.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import re
 from pathlib import Path
@@ -31,17 +30,11 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def read_text(path: str | Path) -> str:
-    """The file's text; ``.gz`` files are decompressed."""
-    p = Path(path)
-    try:
-        if p.suffix == ".gz":
-            with gzip.open(p, "rt", encoding="utf-8") as fh:
-                return fh.read()
-        return p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError("file not found", file=str(p)) from None
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise SpecError(f"cannot read file ({exc.__class__.__name__})", file=str(p)) from None
+    """The file's text; ``.gz`` files are decompressed (within the limits of
+    :func:`cruxnet.base.limits.read_text_limited`)."""
+    from cruxnet.base.limits import read_text_limited
+
+    return read_text_limited(path, what="network file")
 
 
 def block_ranges(text: str, file: str) -> list[tuple[str, str, str]]:

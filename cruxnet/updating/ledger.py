@@ -55,7 +55,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cruxnet.base.errors import EvidenceError, LedgerError, did_you_mean
+from cruxnet.base.errors import EvidenceError, LedgerError, SpecError, did_you_mean
+from cruxnet.base.limits import MAX_COUNT
 from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
 from cruxnet.inference.evidence import state_vector
 from cruxnet.model.spec import ModelSpec
@@ -119,6 +120,9 @@ def _state_vector(raw: object, spec: ModelSpec, node: str, what: str, where: str
                               f"(states: {', '.join(states)})")
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
             raise LedgerError(f"{where}: {what}[{s}] must be a number >= 0, got {v!r}")
+        if v > MAX_COUNT:
+            raise LedgerError(f"{where}: {what}[{s}] is {v:g}, more than the limit of "
+                              f"{MAX_COUNT:g}")
         out[states.index(str(s))] = float(v)
     return tuple(out)
 
@@ -219,6 +223,8 @@ def _k_of_n(obj: Mapping[str, Any], states: Sequence[str], node: str, where: str
         if (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
                 or v != int(v) or v < 0):
             raise LedgerError(f"{where}: {name} must be a whole number >= 0, got {v!r}")
+        if v > MAX_COUNT:
+            raise LedgerError(f"{where}: {name} is {v:g}, more than the limit of {MAX_COUNT:g}")
         vals[name] = int(v)
     k, n = vals["k"], vals["n"]
     if k > n:
@@ -234,21 +240,38 @@ def _k_of_n(obj: Mapping[str, Any], states: Sequence[str], node: str, where: str
     return {state: k, other: n - k}
 
 
+class _DuplicateKey(Exception):
+    """A JSON object that repeats a key (json.loads would keep the last one silently)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
 def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
     """Parse and validate a JSON Lines ledger against ``spec`` (the file is only read)."""
+    from cruxnet.base.limits import read_text_limited
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LedgerError(f"{p}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"{p}: cannot read the ledger ({exc.__class__.__name__})") from None
+        text = read_text_limited(p, what="ledger")
+    except SpecError as exc:
+        raise LedgerError(str(exc)) from None
     entries = []
-    for i, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at newlines only: U+2028 and NEL may stand inside a JSON string.
+    for i, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as exc:
+            raise LedgerError(f"{p}: line {i}: the key {exc.args[0]!r} is given twice (which "
+                              "one was meant?)") from None
         except json.JSONDecodeError as exc:
             raise LedgerError(f"{p}: line {i}: not valid JSON ({exc.msg} at column "
                               f"{exc.colno})") from None

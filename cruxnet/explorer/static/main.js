@@ -11,7 +11,7 @@
  * the modules it imports), so the page needs no network and opens from file://; Node.js
  * imports the modules directly (tests/js/).
  *
- * page: the context the page/ modules share: {DATA, M (the model), svgRoot, state (the page's
+ * page: the context the page/ modules share: {DATA (the payload, M.DATA), M (the model), svgRoot, state (the page's
  * state, page/state.js), mode (what a click does), history (states to undo to), current (the
  * view shown)}.
  */
@@ -20,9 +20,11 @@ import {scriptingApi} from "./page/api.js";
 import {start} from "./page/start.js";
 import {emptyState} from "./page/state.js";
 
-const DATA = JSON.parse(document.getElementById("cruxnet-data").textContent);
+// The model keeps the payload with every object in a map without a prototype (M.DATA): its
+// maps are keyed by node names, and a node may be called "constructor" (engine/names.js).
+const M = create(JSON.parse(document.getElementById("cruxnet-data").textContent));
 const page = {
-  DATA, M: create(DATA), svgRoot: document.querySelector("#network svg"),
+  DATA: M.DATA, M, svgRoot: document.querySelector("#network svg"),
   state: emptyState(), mode: "observe", history: [], current: null,
 };
 window.cruxnet = scriptingApi(page);

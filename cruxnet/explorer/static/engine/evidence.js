@@ -3,13 +3,14 @@
  * indicator), likelihood (weights on the node's states) and do() (the node's table replaced by
  * an indicator that ignores its parents: graph surgery).
  */
+import {get} from "./names.js";
 
 /** The table of node {id, states} with evidence folded in (D draws, entry-major; D = 1 for
  *  points); the table itself when no evidence names the node. */
 export function foldEvidence(node, table, D, ev) {
   const card = node.states.length, name = node.id;
-  const doState = ev.do && ev.do[name], hard = ev.hard && ev.hard[name];
-  const lik = ev.likelihood && ev.likelihood[name];
+  // Own keys only: a node named "constructor" is not in {} (engine/names.js).
+  const doState = get(ev.do, name), hard = get(ev.hard, name), lik = get(ev.likelihood, name);
   if (doState === undefined && hard === undefined && lik === undefined) return table;
   const out = new Float64Array(table.length);
   const rows = table.length / (card * D);

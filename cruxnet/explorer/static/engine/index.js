@@ -14,7 +14,9 @@
  *    contraction plan Python's batched engine uses, in JavaScript or in the WebAssembly
  *    kernels (kernels.wat);
  *  - marginals.js (with solve.js): stated marginals ("my view") met by tilting tables;
- *  - intervals.js: numpy's quantiles, the equal-tailed interval.
+ *  - intervals.js: numpy's quantiles, the equal-tailed interval;
+ *  - names.js: objects keyed by node and state names, without a prototype (a node may be
+ *    called "constructor" or "__proto__"), and lookups of own keys only.
  *
  * Checked only against the Python engine and pyAgrum: under Node.js
  * (tests/oracles/test_explorer_numbers.py) and in Chromium (tests/system/test_explorer_browser.py).

@@ -3,6 +3,7 @@
  * the network implies the marginal (cruxnet.inference.marginals); Newton's method on the
  * convex dual, node by node in topological order.
  */
+import {get} from "./names.js";
 import {solve} from "./solve.js";
 
 /** Node i's table tilted so that, with parents' joint w, its marginal is m. Returns the
@@ -77,7 +78,7 @@ export function tilt(table, w, m, card) {
 export function withMarginals(engine, cpts, marginals) {
   const out = cpts.slice();
   for (const i of engine.order) {
-    const m = marginals[engine.nodes[i].id];
+    const m = get(marginals, engine.nodes[i].id);
     if (!m) continue;
     const w = engine.parentsJoint(out, i);
     const t = tilt(out[i], w, m, engine.cards[i]);

@@ -3,6 +3,7 @@
  * columns (model/decode.js); a node without draws repeats its point table. `ctx` is the
  * model's context (model/index.js).
  */
+import {get} from "../engine/names.js";
 import {evaluate} from "../forms/index.js";
 import {decodeColumns, f32} from "./decode.js";
 
@@ -26,8 +27,8 @@ export function drawTables(ctx, w) {
   const {DATA, ids, D} = ctx;
   if (w.tables) return w.tables;
   w.tables = w.point.map((pt, i) => {
-    let enc = w.draws && w.draws[ids[i]];
-    if (enc && enc.same_as !== undefined) enc = DATA.worldviews[enc.same_as].draws[ids[i]];
+    let enc = get(w.draws, ids[i]);
+    if (enc && enc.same_as !== undefined) enc = get(DATA.worldviews[enc.same_as].draws, ids[i]);
     if (!enc) {
       const out = new Float64Array(pt.length * D);
       for (let e = 0; e < pt.length; e++) out.fill(pt[e], e * D, (e + 1) * D);
@@ -41,7 +42,9 @@ export function drawTables(ctx, w) {
 /** Node `node`'s table in draws [d0, d1) of worldview wv: [[entries...], ...]. */
 export function tableDraws(ctx, wv, node, d0, d1) {
   const {worldviews, index, D} = ctx;
-  const t = drawTables(ctx, worldviews[wv])[index[node]], n = t.length / D, out = [];
+  const i = get(index, node);
+  if (i === undefined) throw new Error(`unknown node ${node}`);
+  const t = drawTables(ctx, worldviews[wv])[i], n = t.length / D, out = [];
   for (let d = d0; d < d1; d++) {
     const row = [];
     for (let e = 0; e < n; e++) row.push(t[e * D + d]);

@@ -8,9 +8,12 @@
  * met. The modules in this folder do one job each on a shared context {DATA, model, nodes, ids,
  * index, target, soi, D, cache, engine, worldviews}. It touches no DOM, so the same code runs in
  * the page (main.js, page/) and under Node.js, where tests/js/ imports it and checks it against
- * golden vectors written by the Python engine.
+ * golden vectors written by the Python engine. M.DATA is the payload as the model holds it: every
+ * object in it a map without a prototype (engine/names.js), so lookups by a name such as
+ * "constructor" or "__proto__" find only what the payload holds; M.index maps names to nodes.
  */
 import {Engine} from "../engine/index.js";
+import {nameMap, nameTree} from "../engine/names.js";
 import {beliefs, targetDraws} from "./beliefs.js";
 import {bytes, f64} from "./decode.js";
 import {drawTables, tableDraws} from "./draw_tables.js";
@@ -19,11 +22,14 @@ import {interval} from "./interval.js";
 import {pointTables} from "./mine.js";
 import {swings} from "./swings.js";
 
-export function create(DATA) {
+export function create(data) {
+  // Every object of the payload in a map without a prototype: draws, marginals, sources and
+  // evidence are keyed by names, and a node may be called "constructor" (engine/names.js).
+  const DATA = nameTree(data);
   const model = DATA.model;
   const nodes = model.nodes;
   const ids = nodes.map((n) => n.id);
-  const index = Object.fromEntries(ids.map((id, i) => [id, i]));
+  const index = nameMap(ids.map((id, i) => [id, i]));
   const target = model.target;
   const soi = model.state;
   const D = DATA.draws;
@@ -34,7 +40,7 @@ export function create(DATA) {
   const ctx = {DATA, model, nodes, ids, index, target, soi, D, cache, engine, worldviews};
 
   return {
-    engine, worldviews, ids, index, nodes, target, soi, D, cache,
+    DATA, engine, worldviews, ids, index, nodes, target, soi, D, cache,
     normalEvidence: (ev) => normalEvidence(ctx, ev),
     drawTables: (w) => drawTables(ctx, w),
     tableDraws: (wv, node, d0, d1) => tableDraws(ctx, wv, node, d0, d1),

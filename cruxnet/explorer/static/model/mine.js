@@ -3,6 +3,7 @@
  * alone (engine/marginals.js), as cruxnet.inference.marginals.StatedMarginalDraws does; kept
  * in the model's cache.
  */
+import {has} from "../engine/names.js";
 import {drawTables} from "./draw_tables.js";
 
 /** Point tables of worldview w with the stated marginals of `mine` met. */
@@ -31,7 +32,7 @@ export function tablesWithMine(ctx, w, mine) {
     let tilted;
     try { tilted = engine.withMarginals(one, mine); } catch (err) { tilted = null; }
     for (let i = 0; i < ids.length; i++) {
-      if (!(ids[i] in mine)) continue;
+      if (!has(mine, ids[i])) continue;
       const o = out[i];
       for (let e = 0; e < one[i].length; e++) o[e * D + d] = tilted ? tilted[i][e] : NaN;
     }

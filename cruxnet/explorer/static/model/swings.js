@@ -1,6 +1,7 @@
 /* cruxnet explorer, model/swings.js: the one-way swings of P(target = state of interest)
  * under the evidence, as cruxnet.sensitivity.node_swings (no DOM; MIT, part of cruxnet).
  */
+import {has, nameMap} from "../engine/names.js";
 import {normalEvidence} from "./evidence.js";
 import {pointTables} from "./mine.js";
 
@@ -14,13 +15,13 @@ export function swings(ctx, wv, mine, ev, known) {
   const base = known || engine.beliefs(tables, ev);
   const tName = ids[target], tState = nodes[target].states[soi];
   const pt = base.beliefs[target][soi];
-  if (tName in ev.hard || tName in ev.do || !(pt > 0)) return [];
-  const withT = {...ev, hard: {...ev.hard, [tName]: tState}};
+  if (has(ev.hard, tName) || has(ev.do, tName) || !(pt > 0)) return [];
+  const withT = {...ev, hard: nameMap([...Object.entries(ev.hard), [tName, tState]])};
   const given = engine.beliefs(tables, withT).beliefs;
   const out = [];
   nodes.forEach((n, i) => {
     if (i === target || model.outcomes.includes(i)) return;
-    if (n.id in ev.hard || n.id in ev.do || n.id in ev.likelihood) return;
+    if (has(ev.hard, n.id) || has(ev.do, n.id) || has(ev.likelihood, n.id)) return;
     let low = Infinity, high = -Infinity, lowState = "", highState = "";
     n.states.forEach((st, k) => {
       const px = base.beliefs[i][k];

@@ -3,6 +3,7 @@
  * link's fragment), act (a change that can be undone, or a message saying why it failed, the
  * page staying as it was), undo, a click on a state.
  */
+import {get} from "../engine/names.js";
 import {computeView} from "./compute.js";
 import {$} from "./dom.js";
 import {panels} from "./panels.js";
@@ -55,11 +56,11 @@ export function undo(page) {
 export function clickState(page, node, st, how) {
   act(page, (s) => {
     if (how === "do") {
-      const was = s.do[node];
+      const was = get(s.do, node);
       clearNode(s, node);
       if (was !== st) s.do[node] = st;
     } else if (how === "observe") {
-      const was = s.hard[node];
+      const was = get(s.hard, node);
       clearNode(s, node);
       if (was !== st) s.hard[node] = st;
     }

@@ -9,7 +9,8 @@
  *   targetDraws(evidence)        P(target = state of interest) in each draw (NaN: impossible)
  *   tableDraws(node, d0, d1)     the node's table in draws d0..d1-1 (entries in C order)
  *   swings(evidence)             the one-way table: [{node, low, high, lowState, highState}]
- *   state() / setState(s)        the page's state (worldview, compare, evidence, my view)
+ *   state() / setState(s)        the page's state (worldview, compare, evidence, my view);
+ *                                setState checks s as a link's view is (model/check.js)
  *   worldviewFile()              the worldview file that reproduces the page, as text
  *   command()                    the cruxnet query command that reproduces P(target)
  *   undo()                       step back
@@ -17,17 +18,19 @@
  *   profile(evidence, repeat)    ms of each part of an update (benchmarks/explorer.py)
  * evidence = {hard: {node: state}, do: {node: state}, likelihood: {node: {state: weight}}}
  */
+import {get} from "../engine/names.js";
+import {checkView} from "../model/check.js";
 import {act, undo} from "./actions.js";
 import {beliefsOf, computeView, swingsOf, targetDrawsOf} from "./compute.js";
 import {command, worldviewFile} from "./reproduce.js";
-import {copyState, emptyState, evidenceOf} from "./state.js";
+import {copyState, evidenceOf, viewModel} from "./state.js";
 
 export function scriptingApi(page) {
   const M = page.M;
   const {engine, worldviews, normalEvidence, nodes, ids, index, target, soi, D} = M;
   const api = {
     posterior(t, ev) {
-      const i = index[t];
+      const i = get(index, t);
       if (i === undefined) throw new Error(`unknown node ${t}`);
       const res = beliefsOf(page, page.state, ev);
       if (!(res.pe > 0)) throw new Error("impossible evidence");
@@ -42,7 +45,9 @@ export function scriptingApi(page) {
     swings(ev) { return swingsOf(page, page.state, ev); },
     tableDraws: (node, d0, d1) => M.tableDraws(page.state.wv, node, d0, d1),
     state() { return copyState(page.state); },
-    setState(s) { return act(page, () => ({...emptyState(), ...copyState(s)})); },
+    /** Show view s, checked as a link's view is (model/check.js; false, with the reason in
+     *  #message, if the model does not take it). */
+    setState(s) { return act(page, () => checkView(s, viewModel(M))); },
     undo: () => undo(page),
     worldviewFile() { return worldviewFile(page, page.state); },
     command() { return command(page, page.state); },

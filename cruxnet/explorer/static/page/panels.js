@@ -3,6 +3,7 @@
  * button that calls onClear(node)), the command, the crux table, the comparison table, and
  * the buttons' states. Text from model files goes in through textContent only.
  */
+import {get} from "../engine/names.js";
 import {$} from "./dom.js";
 import {fmt, pct} from "./format.js";
 import {command} from "./reproduce.js";
@@ -49,7 +50,7 @@ export function panels(page, view, onClear) {
     list.append(li);
   }
   $("#command").textContent = command(page, s);
-  const canDownload = Boolean(DATA.sources[worldviews[s.wv].name]);
+  const canDownload = Boolean(get(DATA.sources, worldviews[s.wv].name));
   $("#download").disabled = !canDownload;
   $("#download").title = canDownload ? "A worldview file that reproduces this page"
     : "This worldview has no file to extend (a network file or tables built in Python): the command below reproduces the page";

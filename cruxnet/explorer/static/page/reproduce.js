@@ -2,6 +2,7 @@
  * cruxnet): the cruxnet query command, and the worldview file (extending the shown worldview,
  * with "my view" as exact marginals) the Download button saves.
  */
+import {get, nameMap} from "../engine/names.js";
 
 function yamlString(x) { return JSON.stringify(String(x)); }
 
@@ -11,7 +12,7 @@ export function worldviewFile(page, s) {
   const {worldviews, nodes, index} = M;
   s = s || page.state;
   const w = worldviews[s.wv];
-  const base = DATA.sources[w.name];
+  const base = get(DATA.sources, w.name);
   const lines = [
     `# Written by the cruxnet explorer (cruxnet ${DATA.version}), page ${DATA.hash}.`,
     "# It reproduces the page's beliefs with the evidence below:",
@@ -20,7 +21,7 @@ export function worldviewFile(page, s) {
     `model: ${yamlString(DATA.model.name)}`,
     `extends: ${yamlString(base)}`,
   ];
-  const stated = {};
+  const stated = nameMap();
   for (const [n, m] of Object.entries(w.extra_marginals || {})) stated[n] = m;
   for (const [n, m] of Object.entries(s.mine)) {
     stated[n] = {p: Object.fromEntries(m.map((x, k) => [nodes[index[n]].states[k], x])), ess: "exact"};
@@ -46,7 +47,7 @@ export function command(page, s, file) {
   const w = worldviews[s.wv];
   const parts = ["cruxnet", "query", ids[target]];
   if (model.file) parts.push("-m", model.file);
-  const source = DATA.sources[w.name];
+  const source = get(DATA.sources, w.name);
   if (file) parts.push("-w", file);
   else if (source) parts.push("-w", source);
   for (const [n, v] of Object.entries(s.hard)) parts.push("-e", `${n}=${v}`);

@@ -1,6 +1,8 @@
 /* cruxnet explorer, page/start.js: the page's start (MIT, part of cruxnet): the worldview
  * menus, the controls and clicks wired to their actions, and the first view (the link's, else
- * the page's own evidence); a network too large to compute says so instead.
+ * the page's own evidence); a network too large to compute says so instead. A link whose view
+ * the model does not take (page/state.js, model/check.js) is refused as a whole: the page shows
+ * its own view and says, in #message, what it refused.
  */
 import {act, clickState, show, showPanels, undo} from "./actions.js";
 import {$} from "./dom.js";
@@ -46,7 +48,7 @@ export function start(page) {
   });
   const own = () => Object.assign(emptyState(), normalEvidence(DATA.evidence));
   let initial, problem = "";
-  try { initial = readFragment(location.hash) || own(); } catch (err) { initial = own(); problem = err.message; }
+  try { initial = readFragment(location.hash, M) || own(); } catch (err) { initial = own(); problem = err.message; }
   try { show(page, initial); } catch (err) {
     show(page, own());
     problem = `the view in this link does not fit this page (${err.message || err}); showing the page's own view`;

@@ -1,0 +1,89 @@
+"""Limits and late failures: each hostile or broken input is refused at once, in one line,
+with its number and the limit (not a timeout, a MemoryError or an internal error)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import time
+
+import pytest
+from support.errors import one_line_error, run_main
+
+from cruxnet.base.errors import LedgerError, SpecError
+from cruxnet.base.limits import MAX_FILE_BYTES, MAX_STATES, MAX_TABLE_ENTRIES
+from cruxnet.base.yamlio import load_yaml_mapping, parse_yaml_mapping
+
+BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8))
+
+
+def _fast(fn, *args):
+    t = time.perf_counter()
+    with pytest.raises((SpecError, LedgerError)) as exc:
+        fn(*args)
+    assert time.perf_counter() - t < 5  # at once, not after a long parse (generous bound)
+    return str(exc.value)
+
+
+def test_alias_bombs_are_refused() -> None:
+    assert "expands to more than 1,000,000 values" in _fast(
+        lambda: parse_yaml_mapping(BOMB, source="b.yaml"))
+    # a few aliases are fine, and dates stay text (an impossible one is the reader's to name)
+    ok = parse_yaml_mapping("a: &x [1, 2]\nb: *x\nwhen: 2026-02-31\n", source="ok.yaml")
+    assert ok == {"a": [1, 2], "b": [1, 2], "when": "2026-02-31"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_pipes_devices_and_huge_files_are_refused(tmp_path) -> None:
+    fifo = tmp_path / "m.yaml"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _fast(load_yaml_mapping, fifo)
+    assert "not a regular file" in _fast(load_yaml_mapping, "/dev/zero")
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)
+    assert "more than the limit of 32 MiB" in _fast(load_yaml_mapping, big)
+    gz = tmp_path / "bomb.bif.gz"
+    with gzip.open(gz, "wb") as fh:
+        fh.write(b" " * (MAX_FILE_BYTES + 10))
+    from cruxnet.io.bif import read_bif
+
+    assert "decompresses to more than the limit" in _fast(read_bif, gz)
+
+
+def test_too_many_states_and_too_wide_tables_are_refused() -> None:
+    from cruxnet.files.model import model_spec_from_mapping
+
+    many = {"model": "m", "nodes": [{"id": "a", "states": [f"s{i}" for i in range(100_000)]}]}
+    assert f"more than the limit of {MAX_STATES:,}" in _fast(model_spec_from_mapping, many)
+    wide = {"model": "m", "nodes": [{"id": f"p{i}", "states": ["no", "yes"]} for i in range(30)]
+            + [{"id": "c", "states": ["no", "yes"], "parents": [f"p{i}" for i in range(30)]}]}
+    msg = _fast(model_spec_from_mapping, wide)
+    assert f"more than the limit of {MAX_TABLE_ENTRIES:,}" in msg and "node c" in msg
+
+
+@pytest.mark.parametrize("draws", ["inf", "1e400", "nan", "-1", "1e10"])
+def test_draws_beyond_reason_are_refused_before_any_work(capsys, draws) -> None:
+    rc, _, err = run_main(capsys, "query", "catastrophe", "--draws", draws)
+    one_line_error(rc, err, "--draws")
+
+
+def test_ledger_edges(tmp_path, capsys) -> None:
+    """A BOM, U+2028 and NEL inside strings are valid; a repeated key, a count of 1e30 and an
+    impossible date are named."""
+    from cruxnet.catalog import load_network
+    from cruxnet.updating.ledger import read_ledger
+
+    spec = load_network("crux_network").spec
+    good = ('{"kind": "hard", "node": "scheming", "state": "yes", "citation": "a\u2028b\u0085c",'
+            ' "date": "2026-05-01", "by": "me"}\n')
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + good.encode())
+    (entry,) = read_ledger(path, spec)
+    assert entry.citation == "a\u2028b\u0085c"
+    path.write_text(good.replace('"state": "yes"', '"state": "yes", "state": "no"'))
+    assert "the key 'state' is given twice" in _fast(read_ledger, path, spec)
+    path.write_text('{"kind": "data", "node": "infosec_strong", "counts": {"yes": 1e30}, '
+                    '"given": {}, "citation": "c", "date": "2026-05-01", "by": "me"}\n')
+    assert "more than the limit" in _fast(read_ledger, path, spec)
