@@ -135,6 +135,14 @@ def _expectations(raw: object, nid: str, states: tuple[str, ...], parents: tuple
     return Expectations(lists["increases_with"], lists["decreases_with"], tuple(zeros))
 
 
+def _flag(value: object, key: str, file: str | None, node: str) -> bool:
+    """A yes/no setting: ``true`` or ``false`` (the bare words yes/no are text in cruxnet's
+    YAML, and ``headline: no`` must not read as true)."""
+    if isinstance(value, bool):
+        return value
+    raise SpecError(f"{key} must be true or false, got {value!r}", file=file, node=node)
+
+
 def _node(raw: object, i: int, file: str | None) -> NodeSpec:
     if not isinstance(raw, dict):
         raise SpecError(f"nodes[{i}] must be a mapping, got {raw!r}", file=file)
@@ -191,7 +199,7 @@ def _node(raw: object, i: int, file: str | None) -> NodeSpec:
     return NodeSpec(
         id=nid, states=states, parents=parents, label=str(raw.get("label", "") or nid),
         definition=" ".join(str(raw.get("definition", "")).split()),
-        role=cast(Role, role), headline=bool(raw.get("headline", False)),
+        role=cast(Role, role), headline=_flag(raw.get("headline", False), "headline", file, nid),
         sources=_sources(raw.get("sources"), "sources", file, nid), edges=tuple(edges),
         expect=_expectations(raw.get("expect"), nid, states, parents, file),
         lever_states=_lever_states(raw.get("lever_states"), states, nid, file),

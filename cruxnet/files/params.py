@@ -5,6 +5,7 @@ values, each problem a one-line error."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from cruxnet.base.errors import SpecError
 from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
 from cruxnet.model.params import Kind, Param
 
-__all__ = ["ParseContext", "parse_ess", "parse_param", "parse_prob_vector"]
+__all__ = ["MIN_ESS", "ParseContext", "parse_ess", "parse_param", "parse_prob_vector"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,13 @@ class ParseContext:
         return SpecError(message, file=self.file, node=self.node)
 
 
+#: A number YAML 1.1 leaves as text: an exponent without a dot (``1e-3``, ``5E2``).
+_EXPONENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+
+
 def _number(raw: object, what: str, ctx: ParseContext) -> float:
+    if isinstance(raw, str) and _EXPONENT.match(raw.strip()):
+        raw = float(raw)  # YAML 1.1 reads 1e-3 as text; a person means the number
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise ctx.error(f"{what} must be a number, got {raw!r}")
     x = float(raw)
@@ -38,12 +45,23 @@ def _number(raw: object, what: str, ctx: ParseContext) -> float:
     return x
 
 
+#: The smallest effective sample size: below it, Beta and Dirichlet draws are exactly 0 or 1
+#: (to machine precision) in a large share of draws, and evidence on the node then looks
+#: "impossible" in those draws although the real cause is the tiny weight.
+MIN_ESS = 0.1
+
+
 def parse_ess(raw: object, what: str, ctx: ParseContext) -> float:
-    """An effective sample size: a finite number > 0 (``what`` labels the message, may be "")."""
+    """An effective sample size: a finite number >= :data:`MIN_ESS` (``what`` labels the
+    message, may be "")."""
     prefix = f"{what}: " if what else ""
     ess = _number(raw, f"{prefix}ess", ctx)
     if not ess > 0:
         raise ctx.error(f"{prefix}effective sample size must be > 0, got {ess:g}")
+    if ess < MIN_ESS:
+        raise ctx.error(f"{prefix}effective sample size {ess:g} is below {MIN_ESS:g}: so little "
+                        "weight makes the drawn probabilities exactly 0 or 1 in many draws "
+                        f"(state at least {MIN_ESS:g}, or a wide interval instead)")
     return ess
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from cruxnet.base.errors import SpecError
 from cruxnet.base.validate import SUM_TOL, in_unit_interval, normalized_probabilities
+from cruxnet.files.params import MIN_ESS
 from cruxnet.model.elicit import ElicitationError, beta_from_interval
 from cruxnet.model.spec import ModelSpec, state_name
 from cruxnet.model.stated import StatedMarginal, percent
@@ -33,6 +34,9 @@ def _ess(raw: object, what: str, where: dict[str, Any]) -> float:
     x = _number(raw, what, where)
     if not x > 0:
         raise SpecError(f"{what} must be > 0, got {x:g}", **where)
+    if x < MIN_ESS:
+        raise SpecError(f"{what} {x:g} is below {MIN_ESS:g}: so little weight makes the drawn "
+                        "probabilities exactly 0 or 1 in many draws", **where)
     return x
 
 

@@ -14,7 +14,7 @@ from cruxnet.base.bundled import worldview_dir
 from cruxnet.base.errors import SpecError
 from cruxnet.base.yamlio import load_yaml_mapping
 from cruxnet.files.forms import parse_cpt
-from cruxnet.files.params import ParseContext
+from cruxnet.files.params import MIN_ESS, ParseContext
 from cruxnet.files.stated import parse_stated_marginals
 from cruxnet.model.cpt import CPTForm
 from cruxnet.model.paths import describe_value, parameter_paths, path_set, with_value
@@ -268,6 +268,10 @@ def _build(data: dict[str, Any], merged: dict[str, Any], model: ModelSpec, file:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or not 0 < value < float("inf")):
             raise SpecError(f"{key} must be a number > 0, got {value!r}", file=file)
+        if key == "default_ess" and value is not None and value < MIN_ESS:
+            raise SpecError(f"default_ess {value:g} is below {MIN_ESS:g}: so little weight "
+                            "makes the drawn probabilities exactly 0 or 1 in many draws",
+                            file=file)
         defaults[key] = float(value) if value is not None else None
     ordered = data.get("ordered_draws", True)
     if not isinstance(ordered, bool):

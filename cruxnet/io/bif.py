@@ -211,6 +211,9 @@ def _cpt(spec: ModelSpec, node: NodeSpec, body: str, file: str, normalize: bool
                     raise SpecError(f"row {entry[:close + 1]}: unknown state {s!r} of {p}",
                                     file=file, node=node.id)
                 idx.append(spec.node(p).states.index(s))
+            if tuple(idx) in rows:
+                raise SpecError(f"row {entry[:close + 1]} is given twice (which one was "
+                                "meant?)", file=file, node=node.id)
             rows[tuple(idx)] = numbers(entry[close + 1:], "row", file, node.id)
         else:
             raise SpecError(f"unexpected entry {entry[:40]!r}", file=file, node=node.id)

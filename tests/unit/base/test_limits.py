@@ -87,3 +87,35 @@ def test_ledger_edges(tmp_path, capsys) -> None:
     path.write_text('{"kind": "data", "node": "infosec_strong", "counts": {"yes": 1e30}, '
                     '"given": {}, "citation": "c", "date": "2026-05-01", "by": "me"}\n')
     assert "more than the limit" in _fast(read_ledger, path, spec)
+
+
+def test_what_is_read_is_read_as_its_type_says(tmp_path) -> None:
+    """A BIF row given twice, ``headline: no`` (text in cruxnet's YAML, not false), a tiny ess
+    (draws of exactly 0 or 1, then blamed on 'impossible evidence') are named; ``1e-3`` (text
+    to YAML 1.1) is the number a person means."""
+    from support.models import TINY_MODEL, TINY_WORLDVIEW, write_tiny
+
+    from cruxnet.catalog import load_network
+    from cruxnet.files.model import model_spec_from_mapping
+    from cruxnet.io.bif import read_bif
+
+    bif = ("network n { }\nvariable a { type discrete [ 2 ] { no, yes }; }\n"
+           "variable b { type discrete [ 2 ] { no, yes }; }\n"
+           "probability ( a ) { table 0.5, 0.5; }\n"
+           "probability ( b | a ) { (no) 0.6, 0.4; (yes) 0.1, 0.9; (no) 0.1, 0.9; }\n")
+    (tmp_path / "n.bif").write_text(bif)
+    assert "row (no) is given twice" in _fast(read_bif, tmp_path / "n.bif")
+    node = {"id": "a", "states": ["no", "yes"], "headline": "no"}
+    assert "headline must be true or false, got 'no'" in _fast(
+        model_spec_from_mapping, {"model": "m", "nodes": [node]})
+    for ess, ok in (("1e-3", False), ("1e-300", False), ("1e1", True)):
+        wv = TINY_WORLDVIEW.replace("a: {form: table, p: 0.3}",
+                                    f"a: {{form: table, p: 0.3, ess: {ess}}}")
+        d = tmp_path / ess
+        d.mkdir()
+        path = write_tiny(d, TINY_MODEL, wv)
+        if ok:
+            assert load_network(path, "base").prior.cpts["a"].rows[()][1] == 10.0
+        else:
+            assert f"effective sample size {float(ess):g} is below 0.1" in _fast(
+                load_network, path, "base")
