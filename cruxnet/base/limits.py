@@ -40,6 +40,9 @@ MAX_TABLE_ENTRIES = 2**24
 MAX_DRAWS = 10**9
 #: The largest count a ledger entry may give.
 MAX_COUNT = 10**12
+#: The most nodes a picture (``show``, ``explore``) draws: laying out more takes minutes
+#: (441 nodes: 3 min) and gives a picture nobody can read.
+MAX_PICTURE_NODES = 250
 
 
 def _mib(n: float) -> str:
@@ -85,3 +88,11 @@ def check_table_size(cards: list[int], node: str, file: str | None) -> None:
     if entries > MAX_TABLE_ENTRIES:
         raise SpecError(f"the table would hold {entries:,} entries ({' x '.join(map(str, cards))}"
                         f"), more than the limit of {MAX_TABLE_ENTRIES:,}", file=file, node=node)
+
+
+def check_picture_size(n_nodes: int, name: str) -> None:
+    """Refuse, before any work, a picture of more than :data:`MAX_PICTURE_NODES` nodes."""
+    if n_nodes > MAX_PICTURE_NODES:
+        raise SpecError(f"model {name} has {n_nodes:,} nodes, more than the {MAX_PICTURE_NODES} "
+                        "a picture can draw (laying it out would take minutes and nobody could "
+                        "read it); ask about its nodes with cruxnet query or describe instead")

@@ -30,6 +30,7 @@ from typing import Any
 from cruxnet.base.bundled import worldview_dir
 from cruxnet.base.display import escape_markup
 from cruxnet.base.errors import EvidenceError
+from cruxnet.base.limits import check_picture_size
 from cruxnet.base.writer import write_atomic
 from cruxnet.explorer.junction import junction_tree
 from cruxnet.explorer.payload import page_data
@@ -227,6 +228,7 @@ def explorer_page(nets: Sequence[BayesNet], evidence: EvidenceLike = None, *,
     if not nets:
         raise ValueError("explorer_page needs at least one network")
     spec = nets[0].spec
+    check_picture_size(len(spec.node_ids), spec.name)
     for net in nets[1:]:
         if net.spec.name != spec.name or net.spec.node_ids != spec.node_ids:
             raise ValueError(f"worldview {net.worldview} is of model {net.spec.name}, not "

@@ -152,6 +152,9 @@ def network_view(net: BayesNet, evidence: Evidence | Mapping[str, Any] | None = 
     >>> round(float(view.beliefs["incentives"][1]), 6), view.marks
     (1.0, {'incentives': 'observed'})
     """
+    from cruxnet.base.limits import check_picture_size
+
+    check_picture_size(len(net.spec.node_ids), net.spec.name)
     ev = Evidence.of(evidence)
     spec = net.spec
     target = target or spec.default_target()

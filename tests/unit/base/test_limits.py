@@ -119,3 +119,17 @@ def test_what_is_read_is_read_as_its_type_says(tmp_path) -> None:
         else:
             assert f"effective sample size {float(ess):g} is below 0.1" in _fast(
                 load_network, path, "base")
+
+
+@pytest.mark.parametrize("command", ["show", "explore"])
+def test_pictures_of_huge_networks_are_refused_at_once(tmp_path, capsys, command) -> None:
+    """A 441-node network took 3 minutes to lay out; 300 nodes are refused before any work."""
+    nodes = "\n".join(f"  - {{id: n{i}, states: [no, yes]}}" for i in range(300))
+    (tmp_path / "m.yaml").write_text(f"model: m\ndefault_worldview: w\nnodes:\n{nodes}\n")
+    cpts = "\n".join(f"  n{i}: {{form: table, p: 0.5}}" for i in range(300))
+    (tmp_path / "w.yaml").write_text(f"worldview: w\nmodel: m\ncpts:\n{cpts}\n")
+    t = time.perf_counter()
+    rc, _, err = run_main(capsys, command, "-m", str(tmp_path / "m.yaml"), "--out",
+                          str(tmp_path / "x.html"))
+    one_line_error(rc, err, "300 nodes, more than the 250 a picture can draw")
+    assert time.perf_counter() - t < 20
