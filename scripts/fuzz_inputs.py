@@ -204,7 +204,55 @@ def handwritten() -> list[tuple[str, bytes | None, list[str], str]]:
     out.append(("cli", None, ["report", "--out", "rep", "-e", "catastrophe=yes", "-e",
                               "misaligned_takeover=no", "-e", "exogenous_catastrophe=no"],
                 "a report under impossible evidence"))
+    # Issue 29: names, limits and values read as their type says.
+    out += issue_29_cases(model, wv, asia)
     return out
+
+
+def issue_29_cases(model: str, wv: str, asia: str) -> list[tuple[str, bytes | None, list[str],
+                                                                  str]]:
+    """Names the command line or a terminal cannot carry, inputs beyond the limits, values of
+    the wrong type, output paths that cannot be written (issue 29)."""
+    elicit = (worldview_dir("crux_network") / "panel_2026.elicit.yaml").read_text(
+        encoding="utf-8")
+    wide_parents = "\n".join(f"  - {{id: p{i}, states: [no, yes]}}" for i in range(30))
+    wide = (f"model: wide\nnodes:\n{wide_parents}\n  - {{id: c, states: [no, yes], parents: "
+            f"[{', '.join(f'p{i}' for i in range(30))}]}}\n")
+    many = ("model: many\nnodes:\n  - {id: a, states: ["
+            + ", ".join(f"s{i}" for i in range(100_000)) + "]}\n")
+    return [
+        ("model", model.replace("id: catastrophe", "id: cata strophe", 1).encode(), [],
+         "a node name with a space"),
+        ("model", model.replace("states: [no, yes]", "states: [no, 'ye:s']", 1).encode(), [],
+         "a state name with a ':'"),
+        ("model", model.replace("states: [no, yes]", 'states: [no, "ye\\e[2Js"]', 1)
+         .encode(), [], "a state name with a terminal escape"),
+        ("model", model.replace("headline: true", "headline: no", 1).encode(), [],
+         "headline: no (text, not false)"),
+        ("model", wide.encode(), [], "a table of 30 parents"),
+        ("model", many.encode(), [], "100,000 states"),
+        ("worldview", wv.replace("p: 0.75, ess: 8", "p: 0.75, ess: 1e-300").encode(), [],
+         "a tiny ess"),
+        ("bifstrict", asia.replace("(yes) 0.05, 0.95;", "(yes) 0.05, 0.95; (yes) 0.5, 0.5;", 1)
+         .encode(), [], "a BIF row given twice"),
+        ("ledger", LEDGER.replace('"state": "yes"', '"state": "yes", "state": "no"', 1)
+         .encode(), [], "a ledger object repeating a key"),
+        ("ledger", LEDGER.replace('"counts": {"no": 3, "yes": 1}',
+                                  '"counts": {"no": 3, "yes": 1e30}').encode(), [],
+         "a ledger count of 1e30"),
+        ("elicit", elicit.replace("when: 2026-10-02", "when: 2026-02-31", 1).encode(), [],
+         "an impossible date in an elicitation record"),
+        ("cli", None, ["query", "catastrophe", "--draws", "inf"], "--draws inf"),
+        ("cli", None, ["query", "catastrophe", "--draws", "1e400"], "--draws 1e400"),
+        ("cli", None, ["query", "catastrophe", "--fixed", "scheming=yes:1.5"],
+         "a fixed marginal above 1"),
+        ("cli", None, ["explore", "--no-draws", "--out", "no/such/folder/x.html"],
+         "explore into a missing folder"),
+        ("cli", None, ["sensitivity", "catastrophe", "--draws", "0", "--plot", "t.bmp"],
+         "a --plot with an unknown picture format"),
+        ("cli", None, ["elicit", "panel_2026", "--base", "gs_deference"],
+         "--base without --interview"),
+    ]
 
 
 KINDS = ["model", "worldview", "shared", "elicit", "ledger", "bif", "xmlbif", "cli"]

@@ -86,8 +86,9 @@ def check_table_size(cards: list[int], node: str, file: str | None) -> None:
     """Refuse a table of more than :data:`MAX_TABLE_ENTRIES` entries."""
     entries = math.prod(cards)
     if entries > MAX_TABLE_ENTRIES:
-        raise SpecError(f"the table would hold {entries:,} entries ({' x '.join(map(str, cards))}"
-                        f"), more than the limit of {MAX_TABLE_ENTRIES:,}", file=file, node=node)
+        shape = " x ".join(map(str, cards)) if len(cards) <= 6 else f"{len(cards) - 1} parents"
+        raise SpecError(f"the table would hold {entries:,} entries ({shape}), more than the "
+                        f"limit of {MAX_TABLE_ENTRIES:,}", file=file, node=node)
 
 
 def check_picture_size(n_nodes: int, name: str) -> None:

@@ -32,7 +32,13 @@ def test_the_corpus_is_large_and_covers_every_kind() -> None:
                    "a ledger likelihood leaving out a state",
                    "a BIF row summing to 0.99", "a GeNIe .xdsl file", "a Hugin .net file",
                    "a Netica .dne file", "bare odds ratios with no default_sd_log",
-                   "a report with fixed marginals that cannot hold together"):
+                   "a report with fixed marginals that cannot hold together",
+                   # issue 29: names, limits, types, output paths
+                   "a node name with a space", "a state name with a terminal escape",
+                   "headline: no", "a table of 30 parents", "100,000 states", "a tiny ess",
+                   "a BIF row given twice", "a ledger object repeating a key",
+                   "a ledger count of 1e30", "an impossible date", "--draws inf",
+                   "explore into a missing folder", "--base without --interview"):
         assert any(w.startswith(needed) for w in whats), needed
 
 
