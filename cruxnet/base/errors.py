@@ -28,6 +28,7 @@ __all__ = [
     "RoundedRowsWarning",
     "SensitivityError",
     "SpecError",
+    "TooLargeError",
     "WriteError",
     "did_you_mean",
     "one_line",
@@ -36,6 +37,10 @@ __all__ = [
 
 class CruxnetError(ValueError):
     """Base class of every user-facing cruxnet error."""
+
+
+class TooLargeError(CruxnetError):
+    """A question whose computation would exceed a limit of :mod:`cruxnet.base.limits`."""
 
 
 class WriteError(CruxnetError):

@@ -40,6 +40,8 @@ MAX_TABLE_ENTRIES = 2**24
 MAX_DRAWS = 10**9
 #: The largest count a ledger entry may give.
 MAX_COUNT = 10**12
+#: The most entries of one intermediate table of an exact computation: 2**27, 1 GiB.
+MAX_INTERMEDIATE = 2**27
 #: The most nodes a picture (``show``, ``explore``) draws: laying out more takes minutes
 #: (441 nodes: 3 min) and gives a picture nobody can read.
 MAX_PICTURE_NODES = 250
@@ -97,3 +99,17 @@ def check_picture_size(n_nodes: int, name: str) -> None:
         raise SpecError(f"model {name} has {n_nodes:,} nodes, more than the {MAX_PICTURE_NODES} "
                         "a picture can draw (laying it out would take minutes and nobody could "
                         "read it); ask about its nodes with cruxnet query or describe instead")
+
+
+def check_intermediate(entries: int) -> None:
+    """Refuse, before computing, an exact computation whose largest intermediate table would
+    hold more than :data:`MAX_INTERMEDIATE` entries (a query over many tightly connected nodes)
+    instead of running out of memory."""
+    if entries > MAX_INTERMEDIATE:
+        from cruxnet.base.errors import TooLargeError
+
+        raise TooLargeError(f"this question needs a table of {entries:,} entries "
+                            f"({entries * 8 / 2**30:.3g} GiB) on the way, more than the limit "
+                            f"of {MAX_INTERMEDIATE:,}: the network is too tightly connected "
+                            "for exact answers about these nodes together; ask about fewer "
+                            "nodes, or observe some of them")

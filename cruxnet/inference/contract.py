@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
+from cruxnet.base.limits import check_intermediate
+
 __all__ = ["LAST_AXIS", "UNDERFLOW", "ContractionPlan", "Factor", "contract_factors",
            "contract_factors_scaled", "contraction_plan", "contraction_work", "factor_signature",
            "largest_intermediate"]
@@ -157,6 +159,8 @@ def contract_factors(factors: Sequence[Factor], output: Sequence[str]) -> np.nda
     """
     signature = factor_signature(factors)
     plan = contraction_plan(signature, tuple(output))
+    if LAST_AXIS not in output:  # draws: the batched engine sizes its own chunks
+        check_intermediate(plan.largest)
     ops = [arr for arr, _ in factors]
     if not ops:
         return np.asarray(1.0)

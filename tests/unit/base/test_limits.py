@@ -133,3 +133,33 @@ def test_pictures_of_huge_networks_are_refused_at_once(tmp_path, capsys, command
                           str(tmp_path / "x.html"))
     one_line_error(rc, err, "300 nodes, more than the 250 a picture can draw")
     assert time.perf_counter() - t < 20
+
+
+def test_a_question_too_wide_for_exact_answers_is_refused_before_computing() -> None:
+    """34 binary causes, 24 effects each of 16 of them, all effects observed: the elimination
+    needs a 2^33-entry table; refused at once (before the MemoryError it would end in)."""
+    import numpy as np
+
+    from cruxnet import posterior
+    from cruxnet.base.errors import TooLargeError
+    from cruxnet.files.model import model_spec_from_mapping
+    from cruxnet.model.network import BayesNet
+
+    rng = np.random.default_rng(1)
+    nodes = [{"id": f"r{i}", "states": ["a", "b"]} for i in range(34)]
+    nodes += [{"id": f"c{k}", "states": ["a", "b"],
+               "parents": [f"r{j}" for j in sorted(rng.choice(34, 16, replace=False))]}
+              for k in range(24)]
+    spec = model_spec_from_mapping({"model": "dense", "nodes": nodes})
+    cpts = {}
+    for nd in spec.nodes:
+        t = rng.dirichlet(np.ones(2), size=2 ** len(nd.parents)).reshape((2,) * len(nd.parents)
+                                                                           + (2,))
+        t.setflags(write=False)
+        cpts[nd.id] = t
+    net = BayesNet(spec, cpts, "w")
+    t0 = time.perf_counter()
+    with pytest.raises(TooLargeError, match="more than the limit of 134,217,728"):
+        posterior(net, "r0", {f"c{k}": "a" for k in range(24)})
+    assert time.perf_counter() - t0 < 10
+    assert posterior(net, "r0").probs.sum() == pytest.approx(1.0)  # a narrow question answers
