@@ -135,12 +135,15 @@ class RoundedRowsWarning(UserWarning):
     were normalised (the CLI prints it as a note)."""
 
 
-def did_you_mean(name: str, choices: Sequence[str]) -> str:
-    """`` (did you mean 'x'?)`` for a close match, ignoring case, else an empty string.
+def did_you_mean(name: object, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close match, ignoring case, else an empty string (also
+    for a name that is not text at all).
 
-    >>> did_you_mean("Scheming", ["scheming", "lead_time"])
-    " (did you mean 'scheming'?)"
+    >>> did_you_mean("Scheming", ["scheming", "lead_time"]), did_you_mean(1, ["a"])
+    (" (did you mean 'scheming'?)", '')
     """
+    if not isinstance(name, str):
+        return ""
     lowered = {c.lower(): c for c in choices}
     if name.lower() in lowered:
         return f" (did you mean {lowered[name.lower()]!r}?)"

@@ -118,5 +118,20 @@ for (const file of files) {
     assert.throws(() => M.beliefs(0, {}, {hard: {no_such_node: "x"}}), /unknown node/);
     assert.throws(() => M.beliefs(0, {}, {hard: {[node]: "no_such_state"}}), /unknown state/);
     assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: {}}}), /every state/);
+    // Weights as the command line takes them (model/check.js): numbers >= 0, not all 0.
+    const states = M.nodes[0].states;
+    const weights = (w) => Object.fromEntries(states.map((st, k) => [st, k === 0 ? w : 1]));
+    assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: weights(-1)}}), /-1 is not a number >= 0/);
+    assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: weights("0x0")}}), /"0x0" is not a number/);
+    assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: weights("2")}}), /"2" is not a number/);
+    assert.throws(() => M.beliefs(0, {}, {likelihood: {[node]: Object.fromEntries(states.map((st) => [st, 0]))}}), /0 for every state/);
+    assert.throws(() => M.swings(0, {}, {likelihood: {[node]: weights(-1)}}), /not a number >= 0/);
+    assert.throws(() => M.targetDraws(0, {}, {likelihood: {[node]: weights(-1)}}), /not a number >= 0/);
+    // Names of JavaScript built-ins are nodes only where the model has them.
+    for (const name of ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__"]) {
+      if (ids.includes(name)) continue;
+      assert.throws(() => M.beliefs(0, {}, JSON.parse(`{"hard": {"${name}": "x"}}`)), /unknown node/);
+      assert.equal(M.index[name], undefined);
+    }
   });
 }

@@ -171,6 +171,72 @@ def _pyagrum(folder: Path) -> None:
     write_golden(folder, "pyagrum_alarm", data, cases, min_possible=4)
 
 
+#: A model whose nodes and states are JavaScript built-in names (legal in cruxnet models): the
+#: page keys its maps by them (cruxnet/explorer/static/engine/names.js).
+BUILTIN_MODEL = """\
+model: builtins
+default_worldview: w
+nodes:
+  - {id: constructor, states: [toString, valueOf], parents: []}
+  - {id: __proto__, states: [__proto__, hasOwnProperty, constructor], parents: []}
+  - {id: toString, states: [prototype, isPrototypeOf], parents: [constructor]}
+  - {id: hasOwnProperty, states: [__defineGetter__, __proto__], parents: [__proto__]}
+  - {id: valueOf, states: ["no", "yes"], parents: [toString, hasOwnProperty], role: outcome}
+  - {id: prototype, states: [valueOf, toString], parents: [valueOf]}
+"""
+BUILTIN_WORLDVIEW = """\
+worldview: w
+model: builtins
+default_ess: 5
+cpts:
+  constructor: {form: table, p: 0.3}
+  __proto__: {form: table, p: [0.2, 0.5, 0.3]}
+  toString: {form: table, rows: {toString: [0.7, 0.3], valueOf: [0.2, 0.8]}}
+  hasOwnProperty:
+    form: table
+    rows: {__proto__: [0.9, 0.1], hasOwnProperty: [0.4, 0.6], constructor: [0.25, 0.75]}
+  valueOf:
+    form: table
+    rows:
+      - {when: {toString: prototype, hasOwnProperty: __defineGetter__}, p: 0.1}
+      - {when: {toString: prototype, hasOwnProperty: __proto__}, p: 0.5}
+      - {when: {toString: isPrototypeOf, hasOwnProperty: __defineGetter__}, p: 0.3}
+      - {when: {toString: isPrototypeOf, hasOwnProperty: __proto__}, p: 0.8}
+  prototype: {form: table, rows: {"no": [0.6, 0.4], "yes": [0.15, 0.85]}}
+"""
+
+
+def _builtin_names(folder: Path) -> None:
+    """Nodes and states named constructor, __proto__, toString...: evidence of every kind on
+    them, and a stated marginal on the node __proto__, met in every draw."""
+    (folder / "m.yaml").write_text(BUILTIN_MODEL)
+    (folder / "w.yaml").write_text(BUILTIN_WORLDVIEW)
+    net = load_network(folder / "m.yaml")
+    data = explorer_page([net], draws=200, seed=2).data
+    cases = random_cases(net, data, np.random.default_rng(5), 6, draws_cases=2)
+    for ev in (Evidence(hard={"constructor": "valueOf", "__proto__": "__proto__"}),
+               Evidence(likelihood={"hasOwnProperty": (2.5, 0.5)}, do={"toString": "prototype"}),
+               Evidence(hard={"prototype": "toString"},
+                        likelihood={"__proto__": (1.0, 0.0, 3.0)})):
+        c = case(net, data, ev, with_draws=True)
+        swings = node_swings(Question(net, "valueOf", "yes", ev))
+        c["swings"] = [{"node": str(n), "low": float(swings.sel(node=n)["low"]),
+                        "high": float(swings.sel(node=n)["high"])}
+                       for n in swings["node"].values[:3]]
+        cases.append(c)
+    mine = with_stated_marginals(net, {"__proto__": StatedMarginal(
+        "__proto__", (0.2, 0.3, 0.5), exact=True)})
+    source = StatedMarginalDraws(DatasetDraws(net.spec, draws_dataset(data, net, 0)), mine,
+                                 seed=2)
+    for ev in (Evidence(), Evidence(likelihood={"hasOwnProperty": (1.0, 4.0)})):
+        c = case(mine, data, ev, with_draws=True, source=source,
+                 mine={"__proto__": [0.2, 0.3, 0.5]})
+        c["draws_tol"] = 1e-10  # two Newton solves of the same tilt, each to ~1e-13
+        cases.append(c)
+    assert cases[-2]["beliefs"]["__proto__"] == pytest.approx([0.2, 0.3, 0.5], abs=1e-12)
+    write_golden(folder, "builtin_names", data, cases, min_possible=8)
+
+
 WRITERS = {
     "crux_network": _crux_network,
     "my_view": _my_view,
@@ -182,6 +248,7 @@ WRITERS = {
     "insurance": lambda f: _bnlearn(f, "insurance", 50),
     "hailfinder": lambda f: _bnlearn(f, "hailfinder", 100),
     "pyagrum_alarm": _pyagrum,
+    "builtin_names": _builtin_names,
 }
 
 

@@ -5,7 +5,8 @@ The page's numbers are checked case by case under Node.js against the Python eng
 (tests/oracles/test_explorer_numbers.py). Here: the page as people use it (real clicks on the
 `data-node`/`data-state` elements, undo, the link, worldview switching and comparing, the
 likelihood and my-view editors, the downloaded worldview file through `cruxnet validate` and
-`cruxnet query`, escaping, limits, the report and a Jupyter cell that embed it), and one
+`cruxnet query`, escaping, limits, names that are JavaScript built-ins, links the page must
+refuse, the report and a Jupyter cell that embed it), and one
 end-to-end check of the numbers per page kind in the browser (tables rebuilt from forms'
 parameters; tables travelling as columns), WebAssembly included.
 """
@@ -51,10 +52,12 @@ def browser():
 class Page:
     """A page opened offline, with its console errors and the requests it tried."""
 
-    def __init__(self, browser, path: Path, url_suffix: str = "", *, ready: bool = True):
+    def __init__(self, browser, path: Path, url_suffix: str = "", *, ready: bool = True,
+                 viewport: dict[str, int] | None = None):
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.context = browser.new_context(accept_downloads=True)
+        self.context = browser.new_context(accept_downloads=True,
+                                           **({"viewport": viewport} if viewport else {}))
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
                      else None)
@@ -440,3 +443,220 @@ def test_cli_explore(tmp_path) -> None:
                               timeout=300, check=False)
         assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
         assert proc.stderr.startswith("cruxnet: error:") and proc.stderr.count("\n") == 1
+
+
+#: A laptop's screen.
+LAPTOP = {"width": 1366, "height": 768}
+
+#: Nodes and states named as JavaScript built-ins (legal in cruxnet models).
+BUILTIN_MODEL = """\
+model: builtins
+default_worldview: w
+nodes:
+  - {id: constructor, states: [toString, valueOf], parents: []}
+  - {id: __proto__, states: [__proto__, hasOwnProperty, constructor], parents: []}
+  - {id: toString, states: [prototype, isPrototypeOf], parents: [constructor]}
+  - {id: hasOwnProperty, states: [__defineGetter__, __proto__], parents: [__proto__]}
+  - {id: valueOf, states: ["no", "yes"], parents: [toString, hasOwnProperty], role: outcome}
+  - {id: prototype, states: [valueOf, toString], parents: [valueOf]}
+  - {id: __defineGetter__, states: [__lookupGetter__, propertyIsEnumerable], parents: []}
+  - {id: isPrototypeOf, states: [toLocaleString, __proto__], parents: [__defineGetter__, valueOf]}
+"""
+BUILTIN_WORLDVIEW = """\
+worldview: w
+model: builtins
+default_ess: 5
+cpts:
+  constructor: {form: table, p: 0.3}
+  __proto__: {form: table, p: [0.2, 0.5, 0.3]}
+  __defineGetter__: {form: table, p: 0.6}
+  toString: {form: table, rows: {toString: [0.7, 0.3], valueOf: [0.2, 0.8]}}
+  hasOwnProperty:
+    form: table
+    rows: {__proto__: [0.9, 0.1], hasOwnProperty: [0.4, 0.6], constructor: [0.25, 0.75]}
+  valueOf:
+    form: table
+    rows:
+      - {when: {toString: prototype, hasOwnProperty: __defineGetter__}, p: 0.1}
+      - {when: {toString: prototype, hasOwnProperty: __proto__}, p: 0.5}
+      - {when: {toString: isPrototypeOf, hasOwnProperty: __defineGetter__}, p: 0.3}
+      - {when: {toString: isPrototypeOf, hasOwnProperty: __proto__}, p: 0.8}
+  prototype: {form: table, rows: {"no": [0.6, 0.4], "yes": [0.15, 0.85]}}
+  isPrototypeOf:
+    form: table
+    rows:
+      - {when: {__defineGetter__: __lookupGetter__, valueOf: "no"}, p: 0.2}
+      - {when: {__defineGetter__: __lookupGetter__, valueOf: "yes"}, p: 0.7}
+      - {when: {__defineGetter__: propertyIsEnumerable, valueOf: "no"}, p: 0.35}
+      - {when: {__defineGetter__: propertyIsEnumerable, valueOf: "yes"}, p: 0.9}
+"""
+
+
+def _state(page: Page) -> dict:
+    """The page's state through JSON (Playwright's own transfer drops "__proto__" keys)."""
+    return json.loads(page.js("() => JSON.stringify(window.cruxnet.state())"))
+
+
+def _picture(page: Page) -> list[tuple[str, str, float]]:
+    """Every state's belief as the picture shows it: (node, state, p)."""
+    return [tuple(r) for r in json.loads(page.js(
+        "() => JSON.stringify(Array.from(document.querySelectorAll('g.state'), "
+        "r => [r.dataset.node, r.dataset.state, Number(r.dataset.p)]))"))]
+
+
+def _mark(page: Page, node: str) -> str | None:
+    """The badge a node wears (observed, likelihood, do, stated), or None."""
+    badge = page.page.locator(f'g.node[data-node="{node}"] g.badge')
+    return badge.get_attribute("data-mark") if badge.count() else None
+
+
+def _check_picture(page: Page, net, ev: Evidence) -> None:
+    """Every bar of the picture and P(target) against Python's posterior, to 1e-9."""
+    rows = _picture(page)
+    assert len(rows) == sum(n.card for n in net.spec.nodes)
+    for node, state, p in rows:
+        assert p == pytest.approx(posterior(net, node, ev)[state], abs=1e-9), (node, state, ev)
+    assert _target_p(page) == pytest.approx(posterior(net, "valueOf", ev)["yes"], abs=1e-9)
+
+
+def test_names_that_are_javascript_builtins(browser, tmp_path) -> None:
+    """Nodes and states called constructor, __proto__, toString, hasOwnProperty, valueOf,
+    prototype, __defineGetter__, isPrototypeOf: the page starts, observes, takes a likelihood
+    on a node with a __proto__ state, a stated marginal on the node __proto__, do(), and keeps
+    it all in its link, each number equal to Python's."""
+    (tmp_path / "m.yaml").write_text(BUILTIN_MODEL)
+    (tmp_path / "w.yaml").write_text(BUILTIN_WORLDVIEW)
+    net = load_network(tmp_path / "m.yaml")
+    path = explorer_page([net], draws=50, seed=1).save(tmp_path / "b.html")
+    page = Page(browser, path, viewport=LAPTOP)
+    assert page.errors == []
+    assert page.page.text_content("#message") == ""
+    assert _state(page) == {"wv": 0, "cmp": -1, "hard": {}, "do": {}, "likelihood": {},
+                            "mine": {}}
+    _check_picture(page, net, Evidence())
+    assert _mark(page, "constructor") is None
+
+    _click(page, "constructor", "valueOf")                       # observe
+    ev = Evidence(hard={"constructor": "valueOf"})
+    assert _state(page)["hard"] == {"constructor": "valueOf"}
+    assert _mark(page, "constructor") == "observed"
+    _check_picture(page, net, ev)
+
+    # The likelihood editor on hasOwnProperty, whose states are __defineGetter__ and __proto__.
+    page.page.click('[data-mode="likelihood"]')
+    _click(page, "hasOwnProperty", "__proto__")
+    fields = page.page.locator("#editor-fields input")
+    assert [fields.nth(k).get_attribute("data-state") for k in range(fields.count())] == \
+        ["__defineGetter__", "__proto__"]
+    assert [fields.nth(k).input_value() for k in range(2)] == ["1", "1"]
+    fields.nth(0).fill("2.5")
+    fields.nth(1).fill("0.5")
+    page.page.click("#editor-apply")
+    assert page.page.text_content("#message") == ""
+    assert page.page.is_hidden("#editor")
+    ev = Evidence(hard={"constructor": "valueOf"}, likelihood={"hasOwnProperty": (2.5, 0.5)})
+    assert _state(page)["likelihood"] == {"hasOwnProperty": {"__defineGetter__": 2.5,
+                                                             "__proto__": 0.5}}
+    _check_picture(page, net, ev)
+    _click(page, "hasOwnProperty", "__defineGetter__")           # reopened: the weights given
+    assert [fields.nth(k).input_value() for k in range(2)] == ["2.5", "0.5"]
+    page.page.click("#editor-cancel")
+
+    # My view on the node __proto__ (a key "__proto__" in the page's maps).
+    page.page.click('[data-mode="mine"]')
+    _click(page, "__proto__", "constructor")
+    for k, x in enumerate(("20", "30", "50")):
+        page.page.locator("#editor-fields input").nth(k).fill(x)
+    page.page.click("#editor-apply")
+    assert page.page.text_content("#message") == ""
+    mine = with_stated_marginals(net, {"__proto__": StatedMarginal(
+        "__proto__", (0.2, 0.3, 0.5), exact=True)})
+    assert _state(page)["mine"] == {"__proto__": pytest.approx([0.2, 0.3, 0.5], abs=1e-15)}
+    _check_picture(page, mine, ev)
+
+    # do(toString = isPrototypeOf): shift-click; its edge from constructor is cut.
+    _click(page, "toString", "isPrototypeOf", modifiers=["Shift"])
+    ev = Evidence(hard={"constructor": "valueOf"}, likelihood={"hasOwnProperty": (2.5, 0.5)},
+                  do={"toString": "isPrototypeOf"})
+    _check_picture(page, mine, ev)
+    assert page.page.get_attribute('path[data-edge="constructor->toString"]',
+                                   "stroke-dasharray") == "4,3"
+    assert page.page.get_attribute('path[data-edge="toString->valueOf"]',
+                                   "stroke-dasharray") is None
+    marks = {n: _mark(page, n)
+             for n in ("constructor", "hasOwnProperty", "__proto__", "toString", "valueOf")}
+    assert marks == {"constructor": "observed", "hasOwnProperty": "likelihood",
+                     "__proto__": "stated", "toString": "do", "valueOf": None}
+    items = page.page.locator("#evidence-list li").all_text_contents()
+    assert len(items) == 4 and any("my view: P(__proto__)" in i for i in items)
+
+    # The link keeps all of it.
+    again = Page(browser, path, "#" + page.page.url.split("#", 1)[1], viewport=LAPTOP)
+    assert again.page.text_content("#message") == ""
+    assert _state(again) == _state(page)
+    assert _target_p(again) == _target_p(page)
+    again.close()
+
+    # The command the page shows reproduces P(target) (every name through the command line).
+    command = shlex.split(page.page.text_content("#command"))
+    assert "--likelihood" in command and "--marginal" in command and "--do" in command
+    proc = subprocess.run([sys.executable, "-m", "cruxnet", *command[1:], "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["posterior"]["yes"] == pytest.approx(_target_p(page),
+                                                                         abs=1e-9)
+
+    page.page.keyboard.press("Control+z")                        # undo the do()
+    assert _state(page)["do"] == {}
+    assert page.page.get_attribute('path[data-edge="constructor->toString"]',
+                                   "stroke-dasharray") is None
+    _check_picture(page, mine, Evidence(hard={"constructor": "valueOf"},
+                                        likelihood={"hasOwnProperty": (2.5, 0.5)}))
+    page.page.click("#clear-all")
+    _check_picture(page, net, Evidence())
+    page.close()
+
+
+def test_a_crafted_link_is_refused_as_a_whole(browser, tmp_path) -> None:
+    """A link whose view the command line would refuse (a negative weight, a weight given as
+    text or hex) is refused whole: the page shows its own view, P(target) and interval as
+    without the link, and says in one sentence what it refused."""
+    net = load_network("crux_network", "gs_deference")
+    path = explorer_page([net], {"scheming": "no"}, draws=100, seed=3).save(tmp_path / "e.html")
+    default = Page(browser, path, viewport=LAPTOP)
+    own = _state(default)
+    assert own["hard"] == {"scheming": "no"}
+    want = posterior(net, "catastrophe", {"scheming": "no"})["yes"]
+    assert _target_p(default) == pytest.approx(want, abs=1e-12)
+    shown = [default.page.text_content(s) for s in ("#target-p", "#target-ci")]
+    ci = [default.page.get_attribute("#target-ci", k) for k in ("data-lo", "data-hi")]
+    default.close()
+    for weights, needles in (({"no": -1, "yes": 2}, ['state "no"', "-1 is not a number >= 0"]),
+                             ({"no": 1, "yes": "0x0"}, ['state "yes"', '"0x0" is not a number']),
+                             ({"no": "2", "yes": 1}, ['state "no"', '"2" is not a number'])):
+        crafted = {"hard": {"lead_time": "to_2y"},
+                   "likelihood": {"deception_demonstrated": weights}}
+        page = Page(browser, path, "#" + urllib.parse.quote(json.dumps(crafted)),
+                    viewport=LAPTOP)
+        message = page.page.text_content("#message")
+        assert message.startswith("the view in this link does not fit this page"), message
+        assert 'likelihood of node "deception_demonstrated"' in message
+        assert all(n in message for n in needles), message
+        assert message.endswith("showing the page's own view") and "\n" not in message
+        assert _state(page) == own                    # the valid lead_time went too
+        assert _target_p(page) == pytest.approx(want, abs=1e-12)
+        assert [page.page.text_content(s) for s in ("#target-p", "#target-ci")] == shown
+        assert [page.page.get_attribute("#target-ci", k) for k in ("data-lo", "data-hi")] == ci
+        assert 0 <= float(ci[0]) <= float(ci[1]) <= 1
+        # The link now carries the page's own view.
+        assert json.loads(urllib.parse.unquote(page.page.url.split("#", 1)[1])) == own
+        page.close()
+    # window.cruxnet.setState takes the same checks: refused, the page unchanged.
+    page = Page(browser, path, viewport=LAPTOP)
+    assert page.js("s => window.cruxnet.setState(JSON.parse(s))", json.dumps(
+        {"likelihood": {"deception_demonstrated": {"no": -1, "yes": 2}}})) is False
+    assert "-1 is not a number >= 0" in page.page.text_content("#message")
+    assert _state(page) == own
+    assert page.js("s => window.cruxnet.setState(JSON.parse(s))", json.dumps(
+        {"likelihood": {"deception_demonstrated": {"no": 0.5, "yes": 2}}})) is True
+    page.close()

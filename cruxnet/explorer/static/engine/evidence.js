@@ -18,7 +18,7 @@ export function foldEvidence(node, table, D, ev) {
   // likelihood with a zero there, or do() and a different hard state, have probability 0.
   const w = new Float64Array(card).fill(1);
   if (hard !== undefined) w.forEach((_, k) => { if (node.states[k] !== hard) w[k] = 0; });
-  if (lik !== undefined) node.states.forEach((st, k) => { w[k] *= lik[st]; });
+  if (lik !== undefined) node.states.forEach((st, k) => { w[k] *= get(lik, st); });
   if (doState !== undefined) {
     const s = node.states.indexOf(doState);
     for (let r = 0; r < rows; r++) out.fill(w[s], (r * card + s) * D, (r * card + s + 1) * D);

@@ -13,8 +13,9 @@ export function beliefs(ctx, wv, mine, ev) {
 /** P(target = state of interest | ev) in each draw (NaN where ev is impossible). */
 export function targetDraws(ctx, wv, mine, ev) {
   const {DATA, engine, nodes, target, soi, D} = ctx;
+  const checked = normalEvidence(ctx, ev);  // refused alike with or without draws
   if (!D || DATA.limits.no_draws) return new Float64Array(0);
-  const joint = engine.targetJoint(tablesWithMine(ctx, wv, mine), D, normalEvidence(ctx, ev));
+  const joint = engine.targetJoint(tablesWithMine(ctx, wv, mine), D, checked);
   const card = nodes[target].states.length, out = new Float64Array(D);
   for (let d = 0; d < D; d++) {
     let z = 0;

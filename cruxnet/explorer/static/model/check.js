@@ -78,10 +78,11 @@ export function nodeNamed(nodes, name) {
   return node;
 }
 
-/** A hard ("observed") or do() state of node: one of its states, as a string. */
-export function checkState(node, value, kind) {
+/** A hard or do() state of node: one of its states, as a string. `what`: "observed node" or
+ *  "do() on node", for the message. */
+export function checkState(node, value, what) {
   if (typeof value !== "string" || !node.states.includes(value)) {
-    throw new Error(`${kind} of node ${quote(node.id)}: unknown state ${quote(value)} (its states are ${statesText(node)})`);
+    throw new Error(`${what} ${quote(node.id)}: unknown state ${quote(value)} (its states are ${statesText(node)})`);
   }
   return value;
 }
@@ -160,8 +161,8 @@ export function checkEvidence(ev, nodes) {
   if (!isObject(ev)) throw new Error(`evidence must be {hard, do, likelihood}, not ${quote(ev)}`);
   if (has(ev, "fixed")) throw new Error("a fixed marginal (\"fixed\") is Jeffrey's rule, which the page does not run: use cruxnet query --fixed");
   const out = {hard: nameMap(), do: nameMap(), likelihood: nameMap()};
-  for (const [n, v] of mapOf("hard", get(ev, "hard"), "{node: state}")) out.hard[n] = checkState(nodeNamed(nodes, n), v, "observed");
-  for (const [n, v] of mapOf("do", get(ev, "do"), "{node: state}")) out.do[n] = checkState(nodeNamed(nodes, n), v, "do()");
+  for (const [n, v] of mapOf("hard", get(ev, "hard"), "{node: state}")) out.hard[n] = checkState(nodeNamed(nodes, n), v, "observed node");
+  for (const [n, v] of mapOf("do", get(ev, "do"), "{node: state}")) out.do[n] = checkState(nodeNamed(nodes, n), v, "do() on node");
   for (const [n, w] of mapOf("likelihood", get(ev, "likelihood"), "{node: {state: weight}}")) out.likelihood[n] = checkLikelihood(nodeNamed(nodes, n), w);
   return out;
 }

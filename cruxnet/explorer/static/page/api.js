@@ -16,9 +16,13 @@
  *   undo()                       step back
  *   useWasm(on)                  draws through WebAssembly (default) or plain JavaScript
  *   profile(evidence, repeat)    ms of each part of an update (benchmarks/explorer.py)
- * evidence = {hard: {node: state}, do: {node: state}, likelihood: {node: {state: weight}}}
+ * evidence = {hard: {node: state}, do: {node: state}, likelihood: {node: {state: weight}}}, checked
+ * as the command line checks its input (model/check.js). What is given is read by its own keys
+ * only and copied; what is returned keyed by names is a map without a prototype
+ * (engine/names.js), where "__proto__" is a key like any other (JSON.stringify and JSON.parse
+ * carry it; tools that copy objects key by key, Playwright's among them, drop it).
  */
-import {get} from "../engine/names.js";
+import {get, nameMap} from "../engine/names.js";
 import {checkView} from "../model/check.js";
 import {act, undo} from "./actions.js";
 import {beliefsOf, computeView, swingsOf, targetDrawsOf} from "./compute.js";
@@ -34,11 +38,11 @@ export function scriptingApi(page) {
       if (i === undefined) throw new Error(`unknown node ${t}`);
       const res = beliefsOf(page, page.state, ev);
       if (!(res.pe > 0)) throw new Error("impossible evidence");
-      return Object.fromEntries(nodes[i].states.map((st, k) => [st, res.beliefs[i][k]]));
+      return nameMap(nodes[i].states.map((st, k) => [st, res.beliefs[i][k]]));
     },
     marginals(ev) {
       const res = beliefsOf(page, page.state, ev);
-      return Object.fromEntries(nodes.map((n, i) => [n.id, Object.fromEntries(n.states.map((st, k) => [st, res.beliefs[i][k]]))]));
+      return nameMap(nodes.map((n, i) => [n.id, nameMap(n.states.map((st, k) => [st, res.beliefs[i][k]]))]));
     },
     targetDraws(ev) { return Array.from(targetDrawsOf(page, page.state, ev)); },
     interval(ev) { return M.interval(page.state.wv, page.state.mine, ev); },

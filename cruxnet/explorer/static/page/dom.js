@@ -9,7 +9,7 @@ export const $ = (sel) => document.querySelector(sel);
 const written = new WeakMap();
 export function set(el, name, value) {
   let seen = written.get(el);
-  if (!seen) { seen = {}; written.set(el, seen); }
+  if (!seen) { seen = Object.create(null); written.set(el, seen); }
   if (seen[name] === value) return;
   seen[name] = value;
   if (value === null) el.removeAttribute(name);

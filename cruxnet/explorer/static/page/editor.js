@@ -1,6 +1,8 @@
 /* cruxnet explorer, page/editor.js: the editor for a node's likelihood weights and "my view"
  * marginals (MIT, part of cruxnet).
  */
+import {get, nameMap} from "../engine/names.js";
+import {checkLikelihood, checkMarginal} from "../model/check.js";
 import {act} from "./actions.js";
 import {$} from "./dom.js";
 import {clearNode} from "./state.js";
@@ -29,20 +31,23 @@ export function openEditor(page, node, kind) {
     const input = document.createElement("input");
     input.type = "number"; input.step = "any"; input.min = "0";
     input.dataset.state = st;
-    if (kind === "likelihood") input.value = (page.state.likelihood[node] || {})[st] ?? 1;
-    else input.value = String(+((page.state.mine[node] || now)[k] * 100).toFixed(6));
+    if (kind === "likelihood") input.value = String(get(get(page.state.likelihood, node), st) ?? 1);
+    else input.value = String(+((get(page.state.mine, node) || now)[k] * 100).toFixed(6));
     label.append(span, input);
     box.append(label);
   });
 }
 
-/** Check the editor's numbers and apply them (an action), or say what is wrong. */
+/** Check the editor's numbers and apply them (an action), or say what is wrong. The
+ *  numbers pass the checks a link's do (model/check.js). */
 export function applyEditor(page) {
   const {nodes, index} = page.M;
   const ed = $("#editor"), node = ed.dataset.node, kind = ed.dataset.kind;
-  const values = {};
+  const n = nodes[index[node]];
+  const values = nameMap();  // keyed by state names: "__proto__" is a key like any other
   for (const input of ed.querySelectorAll("input[data-state]")) {
-    const x = Number(input.value);
+    // An empty field (or text a number field does not take, which it empties) is no number.
+    const x = input.value.trim() === "" ? NaN : Number(input.value);
     if (!(x >= 0) || !Number.isFinite(x)) { $("#message").textContent = `${node}: ${input.dataset.state}: a number >= 0, please`; return; }
     values[input.dataset.state] = x;
   }
@@ -54,8 +59,8 @@ export function applyEditor(page) {
   }
   const ok = act(page, (s) => {
     clearNode(s, node);
-    if (kind === "likelihood") s.likelihood[node] = values;
-    else s.mine[node] = nodes[index[node]].states.map((st) => values[st] / total);
+    if (kind === "likelihood") s.likelihood[node] = checkLikelihood(n, values);
+    else s.mine[node] = checkMarginal(n, n.states.map((st) => values[st] / total), "my view");
     return s;
   });
   if (ok) ed.hidden = true;

@@ -3,11 +3,24 @@
  * bars, prior bars, interval whiskers, comparison ticks, cut edges under do(). Text from
  * model files goes in through textContent only.
  */
+import {get, has, nameMap} from "../engine/names.js";
 import {set} from "./dom.js";
 import {pct} from "./format.js";
 import {markOf} from "./state.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
+
+/** The child of each edge by the picture's data-edge ("parent->child"), from the model's own
+ *  edges (a name may hold "->" itself), per model. */
+const edgeChildren = new WeakMap();
+function edgeChild(M) {
+  let m = edgeChildren.get(M);
+  if (!m) {
+    m = nameMap(M.nodes.flatMap((n, i) => n.parents.map((j) => [`${M.ids[j]}->${M.ids[i]}`, M.ids[i]])));
+    edgeChildren.set(M, m);
+  }
+  return m;
+}
 
 function setBadge(g, mark, width, colours) {
   const old = g.querySelector(":scope > g.badge");
@@ -81,8 +94,8 @@ export function draw(page, view) {
     });
   }
   for (const path of svgRoot.querySelectorAll("path[data-edge]")) {
-    const child = path.dataset.edge.split("->")[1];
-    const cut = child in s.do;
+    const child = get(edgeChild(M), path.dataset.edge);
+    const cut = child !== undefined && has(s.do, child);
     if (cut) { set(path, "stroke-dasharray", "4,3"); set(path, "opacity", "0.45"); }
     else { set(path, "stroke-dasharray", null); set(path, "opacity", "0.8"); }
   }

@@ -24,7 +24,7 @@ export function worldviewFile(page, s) {
   const stated = nameMap();
   for (const [n, m] of Object.entries(w.extra_marginals || {})) stated[n] = m;
   for (const [n, m] of Object.entries(s.mine)) {
-    stated[n] = {p: Object.fromEntries(m.map((x, k) => [nodes[index[n]].states[k], x])), ess: "exact"};
+    stated[n] = {p: nameMap(m.map((x, k) => [nodes[index[n]].states[k], x])), ess: "exact"};
   }
   if (Object.keys(stated).length) {
     lines.push("marginals:");
