@@ -88,10 +88,24 @@ def draws_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"--draws {text} is more than the limit of "
                                          f"{MAX_DRAWS:.0e} draws")
     if x > LONG_DRAWS:
-        print(f"cruxnet: note: {int(x):,} parameter draws take a while: about "
-              f"{x / 1e6 * SECONDS_PER_MILLION / 60:.0f} min of one core on the bundled model "
-              "(a progress bar shows on a terminal; Ctrl-C stops)", file=sys.stderr)
+        _confirm_long(int(x))
     return int(x)
+
+
+def _confirm_long(n: int) -> None:
+    """Say what ``n`` draws will take; on a terminal, go ahead only if the user says so."""
+    minutes = n / 1e6 * SECONDS_PER_MILLION / 60
+    gib = (n * 8 * 8 + 2**29) / 2**30  # the answers per draw (a few states), plus one chunk
+    print(f"cruxnet: note: {n:,} parameter draws take about {minutes:.0f} min of one core and "
+          f"{gib:.1f} GiB of memory on the bundled model (a progress bar shows; Ctrl-C stops)",
+          file=sys.stderr)
+    if sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty():
+        try:
+            answer = input("Go ahead? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            raise argparse.ArgumentTypeError(f"stopped before drawing {n:,} draws, as asked")
 
 
 #: Above this many draws the command first says how long the work may take.

@@ -172,3 +172,17 @@ def test_a_wrong_base_is_refused_before_any_question(tmp_path) -> None:
     assert child.exitstatus == 2 and "Who is answering" not in out
     assert "cruxnet: error: --base: unknown worldview 'gs_deferenc'" in out
     assert "Traceback" not in out and list(tmp_path.iterdir()) == []
+
+
+def test_a_long_run_is_announced_and_asked_for_on_a_terminal(tmp_path) -> None:
+    """Above 2,000,000 draws the command says the time and memory first and, on a terminal,
+    draws only if the user says so (here: no, so nothing is computed)."""
+    child = pexpect.spawn(sys.executable, ["-m", "cruxnet", "query", "catastrophe", "-m",
+                                           "carlsmith_2021", "--draws", "3e6"],
+                          cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 200))
+    child.expect(r"3,000,000 parameter draws take about \d+ min of one core and [\d.]+ GiB")
+    _answer(child, "Go ahead? [y/N] ", "n")
+    child.expect_exact("stopped before drawing 3,000,000 draws, as asked")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
