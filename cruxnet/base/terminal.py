@@ -15,8 +15,11 @@ from typing import Any, TextIO
 
 __all__ = ["EscapingStream", "escape_controls"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_NO_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 and C1 controls, DEL, lone surrogates and the bidirectional overrides (U+200E, U+200F,
+# U+202A-U+202E, U+2066-U+2069), which reorder what a terminal shows.
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BIDI}]")
+_CONTROL_NO_CR = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BIDI}]")
 
 
 def _shown(m: re.Match[str]) -> str:

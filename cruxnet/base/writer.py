@@ -21,7 +21,8 @@ __all__ = ["WriteError", "check_folder", "check_writable", "write_atomic", "writ
            "write_many"]
 
 
-def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Path:
+def check_writable(path: str | os.PathLike[str], *, what: str = "output",
+                   suffixes: Sequence[str] = (), inputs: Sequence[str | None] = ()) -> Path:
     """``path`` as a Path if a file can be written there: its folder exists and is writable,
     and it is not itself a folder. Called before computing, so a bad path fails at once.
 
@@ -32,6 +33,8 @@ def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Pat
     """
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
+    if str(path).endswith(("/", os.sep)) or str(path) in ("", "-"):
+        raise WriteError(f"{str(path) or repr('')}: cannot write the {what}: give a file name")
     if p.is_dir():
         raise WriteError(f"{p}: cannot write the {what}: it is a folder; give a file name")
     if not folder.is_dir():
@@ -40,6 +43,14 @@ def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Pat
         raise WriteError(f"{p}: cannot write the {what}: the folder {folder} is not writable")
     if p.exists() and not os.access(p, os.W_OK):
         raise WriteError(f"{p}: cannot write the {what}: the file is read-only")
+    if suffixes and p.suffix.lower() not in suffixes:
+        raise WriteError(f"{p}: the {what} is written as {' or '.join(suffixes)}; give a file "
+                         "name ending so")
+    if p.exists() and not p.is_file():
+        raise WriteError(f"{p}: cannot write the {what}: it is not a regular file")
+    for given in inputs:
+        if given and p.exists() and Path(given).exists() and p.samefile(given):
+            raise WriteError(f"{p}: cannot write the {what} over a file it is made from")
     return p
 
 

@@ -126,8 +126,10 @@ def _cmd_export(ns: argparse.Namespace) -> int:
     from cruxnet.io.bif import format_bif
     from cruxnet.io.xmlbif import format_xmlbif
 
+    if ns.output == "-":  # the usual name for standard output
+        ns.output = None
     if ns.output:
-        check_writable(ns.output, what="network file")
+        check_writable(ns.output, what="network file", inputs=[ns.model, ns.worldview])
     net = load_network(ns.model, ns.worldview, normalize=ns.normalize)
     text = format_bif(net) if ns.format == "bif" else format_xmlbif(net)
     if ns.output:

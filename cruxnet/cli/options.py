@@ -143,7 +143,14 @@ def ci_arg(text: str) -> float:
 
 
 def ess_arg(text: str) -> float:
-    return _unit_float(text, "--ess", upper=None)
+    """An effective sample size: a number of at least 0.1, as in a worldview file."""
+    from cruxnet.files.params import MIN_ESS
+
+    x = _unit_float(text, "--ess", upper=None)
+    if x < MIN_ESS:
+        raise argparse.ArgumentTypeError(f"--ess {text} is below {MIN_ESS:g}: so little weight "
+                                         "makes the drawn probabilities exactly 0 or 1")
+    return x
 
 
 def query_args(p: argparse.ArgumentParser, *, many_worldviews: bool) -> None:

@@ -59,7 +59,8 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_network
     from cruxnet.views.netview import network_view
 
-    out = check_writable(ns.out, what="picture")
+    out = check_writable(ns.out, what="picture", suffixes=(".svg",),
+                         inputs=[ns.model, ns.worldview])
     net = my_view(ns, load_network(ns.model, ns.worldview, normalize=ns.normalize))
     ev = evidence(ns, net.spec)
     if ns.target is not None and ns.target not in net.spec:
@@ -86,7 +87,8 @@ def _cmd_explore(ns: argparse.Namespace) -> int:
     from cruxnet.catalog import load_model, network_for, worldview_names
     from cruxnet.explorer import explorer_page
 
-    out = check_writable(ns.out, what="page")
+    out = check_writable(ns.out, what="page", suffixes=(".html", ".htm"),
+                         inputs=[ns.model, *(ns.worldview or [])])
     entry = load_model(ns.model, normalize=ns.normalize)
     names = ns.worldview or default_first(entry.spec.default_worldview, worldview_names(entry))
     nets = [my_view(ns, network_for(entry, w)) for w in names]

@@ -235,9 +235,12 @@ def build_model_spec(name: str, nodes: Iterable[NodeSpec], *, file: str | None =
                      **meta: Any) -> ModelSpec:
     """Validate nodes (unique ids, known parents, no cycle) and order them topologically."""
     by_id: dict[str, NodeSpec] = {}
-    for n in nodes:
+    it = iter(nodes)
+    for n in it:
         if len(by_id) >= MAX_NODES:
-            raise SpecError(f"the model has more than {MAX_NODES:,} nodes, the limit", file=file)
+            total = len(by_id) + 1 + sum(1 for _ in it)
+            raise SpecError(f"the model has {total:,} nodes, more than the limit of "
+                            f"{MAX_NODES:,}", file=file)
         if n.card > MAX_STATES:
             raise SpecError(f"{n.card:,} states, more than the limit of {MAX_STATES:,}",
                             file=file, node=n.id)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cruxnet.base.display import escape_markup
+from cruxnet.base.terminal import escape_controls
 from cruxnet.report.figures import distribution_figure, png, trajectory_figure
 
 if TYPE_CHECKING:
@@ -412,13 +413,14 @@ def file_slug(name: str) -> str:
 
 
 def md_text(text: str) -> str:
-    """Text from a model or worldview as Markdown shows it: ``&``, ``<`` and ``>`` as entities, so
-    a label holding markup is shown, never run, by a Markdown renderer.
+    """Text from a model or worldview as Markdown shows it: control characters made visible and
+    ``&``, ``<`` and ``>`` as entities, so a label holding markup is shown, never run, by a
+    Markdown renderer.
 
-    >>> md_text("yes = <script>alert('x')</script> & more")
-    "yes = &lt;script&gt;alert('x')&lt;/script&gt; &amp; more"
+    >>> md_text("yes = <script>alert('x')</script> & more \\x1b")
+    "yes = &lt;script&gt;alert('x')&lt;/script&gt; &amp; more \\\\x1b"
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(parts: list[Block], figure_dir: str = "figures") -> tuple[str, dict[str, bytes]]:

@@ -118,6 +118,8 @@ def _state_vector(raw: object, spec: ModelSpec, node: str, what: str, where: str
         if str(s) not in states:
             raise LedgerError(f"{where}: unknown state {s!r} of {node} "
                               f"(states: {', '.join(states)})")
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_COUNT:
+            raise LedgerError(f"{where}: {what}[{s}] is more than the limit of {MAX_COUNT:g}")
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
             raise LedgerError(f"{where}: {what}[{s}] must be a number >= 0, got {v!r}")
         if v > MAX_COUNT:
@@ -220,6 +222,8 @@ def _k_of_n(obj: Mapping[str, Any], states: Sequence[str], node: str, where: str
     vals = {}
     for name in ("k", "n"):
         v = obj.get(name)
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_COUNT:
+            raise LedgerError(f"{where}: {name} is more than the limit of {MAX_COUNT:g}")
         if (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
                 or v != int(v) or v < 0):
             raise LedgerError(f"{where}: {name} must be a whole number >= 0, got {v!r}")
@@ -272,7 +276,9 @@ def read_ledger(path: str | Path, spec: ModelSpec) -> list[LedgerEntry]:
         except _DuplicateKey as exc:
             raise LedgerError(f"{p}: line {i}: the key {exc.args[0]!r} is given twice (which "
                               "one was meant?)") from None
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):  # e.g. a number of 5,000 digits
+                raise LedgerError(f"{p}: line {i}: not a ledger entry ({exc})") from None
             raise LedgerError(f"{p}: line {i}: not valid JSON ({exc.msg} at column "
                               f"{exc.colno})") from None
         except RecursionError:

@@ -129,8 +129,8 @@ def test_pictures_of_huge_networks_are_refused_at_once(tmp_path, capsys, command
     cpts = "\n".join(f"  n{i}: {{form: table, p: 0.5}}" for i in range(300))
     (tmp_path / "w.yaml").write_text(f"worldview: w\nmodel: m\ncpts:\n{cpts}\n")
     t = time.perf_counter()
-    rc, _, err = run_main(capsys, command, "-m", str(tmp_path / "m.yaml"), "--out",
-                          str(tmp_path / "x.html"))
+    out = tmp_path / ("x.svg" if command == "show" else "x.html")
+    rc, _, err = run_main(capsys, command, "-m", str(tmp_path / "m.yaml"), "--out", str(out))
     one_line_error(rc, err, "300 nodes, more than the 250 a picture can draw")
     assert time.perf_counter() - t < 20
 
@@ -163,3 +163,19 @@ def test_a_question_too_wide_for_exact_answers_is_refused_before_computing() -> 
         posterior(net, "r0", {f"c{k}": "a" for k in range(24)})
     assert time.perf_counter() - t0 < 10
     assert posterior(net, "r0").probs.sum() == pytest.approx(1.0)  # a narrow question answers
+
+
+def test_huge_whole_numbers_in_a_ledger_and_a_tiny_ess_option(tmp_path, capsys) -> None:
+    from cruxnet.catalog import load_network
+    from cruxnet.updating.ledger import read_ledger
+
+    spec = load_network("crux_network").spec
+    path = tmp_path / "l.jsonl"
+    for big in (str(2**70), "9" * 5000):
+        path.write_text('{"kind": "data", "node": "infosec_strong", "counts": {"no": ' + big
+                        + ', "yes": 3}, "given": {}, "citation": "c", "date": "2026-06-01", '
+                        '"by": "a"}\n')
+        msg = _fast(read_ledger, path, spec)
+        assert "line 1" in msg and "\n" not in msg
+    rc, _, err = run_main(capsys, "query", "catastrophe", "--draws", "10", "--ess", "1e-300")
+    one_line_error(rc, err, "--ess 1e-300 is below 0.1")

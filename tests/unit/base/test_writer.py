@@ -133,3 +133,30 @@ def test_a_torn_interview_pair_is_told_on_the_next_read(tmp_path) -> None:
     (tmp_path / "mine.elicit.yaml").unlink()
     with pytest.raises(SpecError, match="missing"):
         load_worldview(view, spec)
+
+
+def test_outputs_that_are_not_what_the_command_writes_are_refused(tmp_path, capsys) -> None:
+    """An output over a file the answer is made from, a folder name ending in '/', a file name
+    whose extension says another format: refused before any work. `-o -` is standard output."""
+    from support.models import write_tiny
+
+    model = write_tiny(tmp_path)
+    before = model.read_text()
+    for args, needle in (
+            (["show", "-m", str(model), "--out", str(model)], "picture is written as .svg"),
+            (["show", "-m", str(model), "--out", str(tmp_path / "x.svg")], None),
+            (["export", "-m", str(model), "-f", "bif", "-o", str(model)],
+             "over a file it is made from"),
+            (["explore", "--no-draws", "-m", str(model), "--out", f"{tmp_path}/newdir/"],
+             "give a file name"),
+            (["show", "-m", str(model), "--out", str(tmp_path / "x.png")], "written as .svg"),
+            (["explore", "--no-draws", "-m", str(model), "--out", str(tmp_path / "e.svg")],
+             "written as .html or .htm")):
+        rc, _, err = run_main(capsys, *args)
+        if needle is None:
+            assert rc == 0, err
+        else:
+            one_line_error(rc, err, needle)
+    assert model.read_text() == before and not (tmp_path / "newdir").exists()
+    rc, out, err = run_main(capsys, "export", "-m", str(model), "-f", "bif", "-o", "-")
+    assert rc == 0 and out.startswith("network") and not Path("-").exists(), err

@@ -37,3 +37,9 @@ def test_error_lines_are_escaped_too(capsys) -> None:
     assert rc == 2
     assert not any(c in err for c in CONTROLS), repr(err)
     assert err.startswith("cruxnet: error: ") and "\\x1b[2J" in err
+
+
+def test_bidirectional_overrides_are_shown_not_obeyed() -> None:
+    from cruxnet.base.terminal import escape_controls
+
+    assert escape_controls("safe\u202eevil\u2066x") == "safe\\u202eevil\\u2066x"
